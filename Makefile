@@ -1,0 +1,59 @@
+# Two commands do all set-up: `make chat` (install, index seeds/, open the chat) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+STORE ?= .qa-store
+PORT ?= 7860
+
+.PHONY: install chat index test lint typecheck pytest chromium bench eval clean
+
+install: $(STAMP)
+
+# torch==2.13.0 first: pip takes the CPU build from local disk; anything else pulls a multi-GB CUDA build.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+index: install
+	$(BIN)/qa index seeds --store $(STORE)
+
+chat: index
+	$(BIN)/qa serve --store $(STORE) --port $(PORT)
+
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "The browser tests need /usr/bin/chromium: run 'sudo apt-get install chromium', then make test." >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy
+
+pytest: install chromium
+	$(BIN)/python -m pytest
+
+test: lint typecheck pytest
+
+eval: install
+	$(BIN)/qa eval ../shared/eval/qa.dev.jsonl --articles ../shared/eval/articles.dev.jsonl \
+	  --distractors ../shared/eval/quotes.dev.jsonl
+
+bench: install
+	$(BIN)/python -m bench.latency
+
+clean:
+	rm -rf $(VENV) $(STORE) .mypy_cache .ruff_cache .pytest_cache

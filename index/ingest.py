@@ -1,0 +1,226 @@
+"""Read files into `Article`s: .txt, .md, .html/.htm, .json, .jsonl, folders, and `-` (JSONL on stdin).
+
+Every problem becomes a `Failure` naming the file (and line) so one bad file never stops the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from index.errors import InputError
+from index.models import Article
+
+SUFFIXES = (".txt", ".md", ".html", ".htm", ".json", ".jsonl")
+MAX_ARTICLE_BYTES = 5_000_000  # a long news article is ~50 kB; a 5 MB "article" is a dump, not a story
+MAX_TITLE_LINE = 150
+_HEADING = re.compile(r"\A\s*#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
+_DATE = re.compile(r"\A\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """An input that could not be read: `where` names the file (and line), `message` says why."""
+
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class ReadResult:
+    articles: list[Article]
+    failures: list[Failure]
+
+
+def read_paths(paths: Iterable[str | Path], stdin: IO[str] | None = None) -> ReadResult:
+    """Read every article under `paths`; `-` reads JSONL from `stdin`.
+
+    Raises:
+        InputError: a path that does not exist.
+    """
+    articles: list[Article] = []
+    failures: list[Failure] = []
+    for raw in paths:
+        if str(raw) == "-":
+            _collect(_read_jsonl_lines(stdin or sys.stdin, "<stdin>"), articles, failures)
+            continue
+        path = Path(raw)
+        if not path.exists():
+            raise InputError(f"'{path}' does not exist. Give a file or folder of articles.")
+        files = _article_files(path) if path.is_dir() else [path]
+        if path.is_dir() and not files:
+            failures.append(Failure(str(path), f"no article files ({', '.join(SUFFIXES)}) in this folder"))
+        for file in files:
+            try:
+                _collect(read_file(file), articles, failures)
+            except InputError as error:
+                failures.append(Failure(str(file), str(error)))
+    return ReadResult(articles, failures)
+
+
+def _article_files(folder: Path) -> list[Path]:
+    """Article files under `folder`, recursively; hidden files and a folder's README (documentation,
+    not an article) are left out."""
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in SUFFIXES
+        and p.stem.upper() != "README"
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    )
+
+
+def _collect(items: Iterable[Article | Failure], articles: list[Article], failures: list[Failure]) -> None:
+    for item in items:
+        (articles if isinstance(item, Article) else failures).append(item)  # type: ignore[arg-type]
+
+
+def read_file(path: Path) -> Iterator[Article | Failure]:
+    """The articles of one file (JSONL may also yield a `Failure` per broken line).
+
+    Raises:
+        InputError: the file is empty, binary, not UTF-8, too large or of an unknown type.
+    """
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise InputError(f"unsupported file type '{suffix or path.name}'; use one of {', '.join(SUFFIXES)}")
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError("the file is empty")
+    if suffix == ".jsonl":
+        with open(path, "rb") as fh:
+            _check_binary(fh.read(8192))
+        with open(path, encoding="utf-8", errors="strict", newline="") as lines:
+            yield from _read_jsonl_lines(lines, str(path))
+        return
+    if size > MAX_ARTICLE_BYTES:
+        raise InputError(
+            f"{size / 1e6:.1f} MB is over the {MAX_ARTICLE_BYTES // 1_000_000} MB limit for one file; "
+            "split it into articles (one per file, or JSONL)"
+        )
+    data = path.read_bytes()
+    _check_binary(data[:8192])
+    text = _decode(data)
+    if not text.strip():
+        raise InputError("the file holds only whitespace")
+    if suffix in (".txt", ".md"):
+        yield _plain_article(text, path.stem)
+    elif suffix in (".html", ".htm"):
+        yield _html_article(text, path.stem)
+    else:
+        yield from _json_articles(text)
+
+
+def _check_binary(head: bytes) -> None:
+    if b"\x00" in head:
+        raise InputError("this is a binary file, not text; give .txt, .md, .html, .json or .jsonl")
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"not valid UTF-8 (byte {error.start}); convert it, e.g. `iconv -f latin1 -t utf-8`"
+        ) from None
+
+
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _plain_article(text: str, fallback_title: str) -> Article:
+    """Title: a leading `# heading`, or a short first line with no final punctuation, else the name.
+    The text is kept whole, title line included, so offsets index the file."""
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    heading = _HEADING.match(text)
+    if heading and heading.group(0).strip() == first:
+        title = heading.group(1)
+    elif (
+        len(first) <= MAX_TITLE_LINE
+        and first[-1:] not in ".!?\"'\u201d:;,"
+        and len(text.strip()) > len(first)
+    ):
+        title = first
+    else:
+        title = fallback_title
+    return Article(id=text_digest(text)[:16], title=title, text=text)
+
+
+def _html_article(html: str, fallback_title: str) -> Article:
+    import trafilatura
+
+    text = trafilatura.extract(html, include_comments=False, include_tables=False) or ""
+    if not text.strip():
+        raise InputError("no article text found in this HTML page")
+    meta = trafilatura.bare_extraction(html, with_metadata=True, only_with_metadata=False)
+    title = getattr(meta, "title", None) or fallback_title
+    url = getattr(meta, "url", None) or ""
+    date = getattr(meta, "date", None) or ""
+    return Article(id=text_digest(text)[:16], title=title, text=text, url=url, published=str(date)[:10])
+
+
+def _json_articles(text: str) -> Iterator[Article | Failure]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(f"not valid JSON (line {error.lineno}: {error.msg})") from None
+    records = data if isinstance(data, list) else [data]
+    for i, record in enumerate(records):
+        try:
+            yield article_from_record(record)
+        except InputError as error:
+            if len(records) == 1:
+                raise
+            yield Failure(f"item {i + 1}", str(error))
+
+
+def _read_jsonl_lines(lines: IO[str], name: str) -> Iterator[Article | Failure]:
+    try:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            if len(line) > MAX_ARTICLE_BYTES:
+                yield Failure(f"{name}:{number}", "line is over the 5 MB limit for one article")
+                continue
+            try:
+                yield article_from_record(json.loads(line))
+            except json.JSONDecodeError as error:
+                yield Failure(f"{name}:{number}", f"not valid JSON ({error.msg})")
+            except InputError as error:
+                yield Failure(f"{name}:{number}", str(error))
+    except UnicodeDecodeError as error:
+        raise InputError(f"not valid UTF-8 (byte {error.start}); convert it to UTF-8") from None
+
+
+def article_from_record(record: Any) -> Article:
+    """An article from a JSON object per DESIGN.md (`id` or `article_id`, `text`, optional metadata)."""
+    if not isinstance(record, dict):
+        raise InputError(f"expected a JSON object with a 'text' field, got {type(record).__name__}")
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise InputError("the article has no 'text' (a non-empty string is required)")
+    if len(text.encode("utf-8")) > MAX_ARTICLE_BYTES:
+        raise InputError("the article text is over the 5 MB limit")
+    given = record.get("id", record.get("article_id"))
+    published = str(record.get("published") or "")
+    if published and not _DATE.match(published):
+        raise InputError(f"'published' must be a date YYYY-MM-DD, got {published!r}")
+    return Article(
+        id=str(given) if given not in (None, "") else text_digest(text)[:16],
+        title=str(record.get("title") or "").strip() or _plain_article(text, "Untitled").title,
+        text=text,
+        source=str(record.get("source") or ""),
+        url=str(record.get("url") or ""),
+        published=published[:10],
+    )

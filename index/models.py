@@ -1,0 +1,64 @@
+"""Records of the offline side: an article, its sentences, its chunks and its quotes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+QuoteKind = Literal["direct", "indirect", "mixed"]
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article; `text` is stored exactly as given so offsets index the source."""
+
+    id: str
+    title: str
+    text: str
+    source: str = ""
+    url: str = ""
+    published: str = ""  # YYYY-MM-DD or empty
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence of an article: `article.text[start:end] == text`."""
+
+    article_id: str
+    position: int
+    start: int
+    end: int
+    text: str
+    paragraph: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """Consecutive sentences `first..last` (inclusive) of one article, embedded together."""
+
+    article_id: str
+    first: int
+    last: int
+    text: str
+    id: int = -1  # row id in the store, -1 before it is stored
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A statement in an article and who made it, found at indexing time.
+
+    `start`/`end` index `Article.text`; `speaker` is the canonical name for the article (None when no
+    speaker can be found: never guessed); `speaker_mention` is the words naming the speaker at the cue.
+    """
+
+    article_id: str
+    text: str
+    start: int
+    end: int
+    kind: QuoteKind
+    speaker: str | None
+    speaker_mention: str | None
+    cue: str | None
+    first_sentence: int
+    last_sentence: int
+    role: str | None = None

@@ -1,0 +1,168 @@
+"""Articles → sentences, chunks, quotes and vectors → the store, in atomic batches."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from index.chunking import make_chunks
+from index.embedding import Encoder, encode_documents
+from index.errors import InputError
+from index.ingest import Failure, text_digest
+from index.models import Article, Quote, Sentence
+from index.sentences import split_sentences
+from index.store import IndexedArticle, Store, is_store
+
+QuoteExtractor = Callable[[Article, Sequence[Sentence]], list[Quote]]
+Progress = Callable[[int, int], None]
+BATCH_ARTICLES = 64
+
+
+@dataclass(slots=True)
+class IndexReport:
+    """What one indexing run did, article ids per outcome."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: list[Failure] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
+            f"{len(self.failed)} failed"
+        )
+
+
+def open_or_create(path: Path, encoder: Encoder) -> Store:
+    """The store at `path` checked against `encoder`, created empty when there is none."""
+    if is_store(path):
+        return Store.open(path, encoder.name)
+    return Store.create(path, encoder.name, encoder.dimension)
+
+
+def index_articles(
+    store: Store,
+    encoder: Encoder,
+    articles: Sequence[Article],
+    extract_quotes: QuoteExtractor | None = None,
+    progress: Progress | None = None,
+    report: IndexReport | None = None,
+) -> IndexReport:
+    """Add new articles and replace changed ones; unchanged ones are skipped. Each batch is one commit."""
+    report = report or IndexReport()
+    with store.writing():
+        known = store.digests()
+        todo: list[tuple[Article, str]] = []
+        for article in _unique(articles):
+            digest = _digest(article)
+            if known.get(article.id) == digest:
+                report.unchanged.append(article.id)
+            else:
+                todo.append((article, digest))
+        done = 0
+        for start in range(0, len(todo), BATCH_ARTICLES):
+            batch = todo[start : start + BATCH_ARTICLES]
+            prepared = []
+            for article, digest in batch:
+                try:
+                    prepared.append(prepare_article(article, digest, encoder, extract_quotes))
+                except InputError as error:
+                    report.failed.append(Failure(article.id, str(error)))
+            embedded = _embed(encoder, prepared)
+            store.write(embedded)
+            for item in embedded:
+                (report.updated if item.article.id in known else report.added).append(item.article.id)
+            done += len(batch)
+            if progress:
+                progress(done, len(todo))
+    return report
+
+
+def remove_articles(store: Store, article_ids: Sequence[str]) -> IndexReport:
+    """Delete articles with their sentences, chunks, vectors and quotes."""
+    report = IndexReport()
+    with store.writing():
+        known = store.digests()
+        missing = [i for i in article_ids if i not in known]
+        if missing:
+            raise InputError(f"No article with id {missing[0]!r} in the store; `qa articles` lists them.")
+        store.write([], remove=article_ids)
+    report.removed.extend(article_ids)
+    return report
+
+
+def prepare_article(
+    article: Article, digest: str, encoder: Encoder, extract_quotes: QuoteExtractor | None
+) -> tuple[IndexedArticle, list[str]]:
+    """Sentences, chunks and quotes of an article; vectors are filled in by `_embed`."""
+    sentences = split_sentences(article.id, article.text)
+    if not sentences:
+        raise InputError("the article has no sentences")
+    chunks = make_chunks(sentences, article.text)
+    quotes = extract_quotes(article, sentences) if extract_quotes else []
+    empty = encode_documents(encoder, [])
+    item = IndexedArticle(article, digest, sentences, chunks, quotes, empty, empty)
+    return item, [s.text for s in sentences] + [c.text for c in chunks]
+
+
+def _embed(encoder: Encoder, prepared: list[tuple[IndexedArticle, list[str]]]) -> list[IndexedArticle]:
+    """Encode all texts of a batch in one call, never the same text twice (a one-sentence chunk is
+    its sentence)."""
+    texts = list(dict.fromkeys(text for _, item_texts in prepared for text in item_texts))
+    vectors = encode_documents(encoder, texts)
+    row = {text: i for i, text in enumerate(texts)}
+    embedded = []
+    for item, item_texts in prepared:
+        rows = [row[t] for t in item_texts]
+        n = len(item.sentences)
+        embedded.append(replace(item, sentence_vectors=vectors[rows[:n]], chunk_vectors=vectors[rows[n:]]))
+    return embedded
+
+
+def _digest(article: Article) -> str:
+    return text_digest(
+        "\x1f".join([article.title, article.text, article.source, article.url, article.published])
+    )
+
+
+def _unique(articles: Sequence[Article]) -> list[Article]:
+    """The last version of each id, in first-seen order."""
+    latest = {article.id: article for article in articles}
+    return list(latest.values())
+
+
+def rebuild_store(
+    path: Path, encoder: Encoder, extract_quotes: QuoteExtractor | None, progress: Progress | None = None
+) -> IndexReport:
+    """Rebuild the store at `path` from its stored articles (repairs lost or damaged vector files, or
+    moves it to another encoder or schema). The new store is built beside the old one and swapped in."""
+    import shutil
+    import sqlite3
+
+    if not is_store(path):
+        raise InputError(f"No store at '{path}' to rebuild; index articles into it first.")
+    db = sqlite3.connect(f"file:{path / 'store.sqlite'}?mode=ro", uri=True)
+    try:
+        rows = db.execute("SELECT article_id, title, text, source, url, published FROM articles").fetchall()
+    except sqlite3.DatabaseError as error:
+        raise InputError(f"Cannot read the articles of '{path}' ({error}); index them again.") from None
+    finally:
+        db.close()
+    articles = [Article(*row) for row in rows]
+    fresh = path.with_name(path.name + ".rebuild")
+    shutil.rmtree(fresh, ignore_errors=True)
+    store = Store.create(fresh, encoder.name, encoder.dimension)
+    try:
+        report = index_articles(store, encoder, articles, extract_quotes, progress)
+    finally:
+        store.close()
+    old = path.with_name(path.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    os.replace(path, old)
+    os.replace(fresh, path)
+    shutil.rmtree(old, ignore_errors=True)
+    return report

@@ -1,0 +1,476 @@
+"""The store: one directory holding SQLite (articles, sentences, chunks, quotes, FTS5, meta) and FAISS
+vector files. The one owner of sqlite3 and faiss.
+
+Writes are atomic. Vector files carry a generation number in their name; a write saves new files
+beside the old ones, then commits SQLite (whose `meta` names the new generation) in one transaction,
+then deletes generations older than the previous one. A crash at any point leaves the last committed
+generation complete and named by `meta`. One writer at a time holds `write.lock`; readers never block.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import sqlite3
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index.embedding import Vectors
+from index.errors import StoreError, StoreMismatch
+from index.models import Article, Chunk, Quote, Sentence
+
+SCHEMA_VERSION = 1
+_DB = "store.sqlite"
+_LOCK = "write.lock"
+_KINDS = ("chunks", "sentences")
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE articles (
+    id INTEGER PRIMARY KEY, article_id TEXT NOT NULL UNIQUE, title TEXT NOT NULL, text TEXT NOT NULL,
+    source TEXT NOT NULL, url TEXT NOT NULL, published TEXT NOT NULL, digest TEXT NOT NULL,
+    added_at REAL NOT NULL);
+CREATE TABLE sentences (
+    id INTEGER PRIMARY KEY, article_id TEXT NOT NULL, position INTEGER NOT NULL, start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL, text TEXT NOT NULL, paragraph INTEGER NOT NULL, UNIQUE (article_id, position));
+CREATE TABLE chunks (
+    id INTEGER PRIMARY KEY, article_id TEXT NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL,
+    text TEXT NOT NULL);
+CREATE INDEX chunks_article ON chunks (article_id);
+CREATE TABLE speakers (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE quotes (
+    id INTEGER PRIMARY KEY, article_id TEXT NOT NULL, text TEXT NOT NULL, start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL, kind TEXT NOT NULL, speaker_id INTEGER REFERENCES speakers (id),
+    speaker_mention TEXT, cue TEXT, first_sentence INTEGER NOT NULL, last_sentence INTEGER NOT NULL,
+    role TEXT);
+CREATE INDEX quotes_article ON quotes (article_id);
+CREATE VIRTUAL TABLE chunks_fts USING fts5 (text, content='chunks', content_rowid='id',
+    tokenize='porter unicode61');
+CREATE VIRTUAL TABLE sentences_fts USING fts5 (text, content='sentences', content_rowid='id',
+    tokenize='porter unicode61');
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleInfo:
+    """What `qa articles` lists."""
+
+    id: str
+    title: str
+    source: str
+    url: str
+    published: str
+    sentences: int
+    quotes: int
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedArticle:
+    """An article with everything derived from it, ready to be written."""
+
+    article: Article
+    digest: str
+    sentences: Sequence[Sentence]
+    chunks: Sequence[Chunk]
+    quotes: Sequence[Quote]
+    sentence_vectors: Vectors
+    chunk_vectors: Vectors
+
+
+def is_store(path: Path) -> bool:
+    return (path / _DB).is_file()
+
+
+class Store:
+    """An open store. `Store.open` for an existing one, `Store.create` for a new one."""
+
+    def __init__(self, path: Path, db: sqlite3.Connection) -> None:
+        self.path = path
+        self._db = db
+        self._vectors: dict[str, Any] = {}
+        self._generation = -1
+
+    # -- opening --------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path, encoder_name: str | None = None) -> Store:
+        """Open an existing store, checking it was built with `encoder_name` and this schema.
+
+        Raises:
+            StoreError: the folder is missing or is not a store.
+            StoreMismatch: built with another encoder or schema version.
+        """
+        if not path.exists():
+            raise StoreError(f"No store at '{path}'. Create one with `qa index PATH --store {path}`.")
+        if not is_store(path):
+            raise StoreError(f"'{path}' is not a store (no {_DB} in it). Choose another --store folder.")
+        store = cls(path, _connect(path / _DB))
+        meta = store.meta()
+        if meta.get("schema_version") != str(SCHEMA_VERSION):
+            store.close()
+            raise StoreMismatch(
+                f"Cannot open store at '{path}': schema version {meta.get('schema_version')}, this version "
+                f"uses {SCHEMA_VERSION}. Rebuild it with `qa index --rebuild --store {path}`."
+            )
+        if encoder_name is not None and meta.get("encoder") != encoder_name:
+            store.close()
+            raise StoreMismatch(
+                f"Cannot open store at '{path}': built with encoder {meta.get('encoder')}, this run uses "
+                f"{encoder_name}. Use that model (QA_MODEL) or rebuild with `qa index --rebuild`."
+            )
+        return store
+
+    @classmethod
+    def create(cls, path: Path, encoder_name: str, dimension: int) -> Store:
+        """Create an empty store in `path` (which must not hold one yet)."""
+        if path.exists() and not path.is_dir():
+            raise StoreError(f"Cannot create a store at '{path}': it is a file, not a folder.")
+        if path.is_dir() and any(p.name != _LOCK for p in path.iterdir()) and not is_store(path):
+            raise StoreError(
+                f"'{path}' is a folder with other files in it, not a store. Choose another --store."
+            )
+        path.mkdir(parents=True, exist_ok=True)
+        tmp = path / f"{_DB}.new"
+        tmp.unlink(missing_ok=True)
+        db = sqlite3.connect(tmp)
+        db.executescript(_SCHEMA)
+        meta = {
+            "schema_version": str(SCHEMA_VERSION),
+            "encoder": encoder_name,
+            "dimension": str(dimension),
+            "normaliser": "unit",
+            "generation": "0",
+            "built_at": str(time.time()),
+        }
+        db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+        db.commit()
+        db.close()
+        os.replace(tmp, path / _DB)
+        store = cls(path, _connect(path / _DB))
+        for kind in _KINDS:
+            store._save_vectors(kind, _new_index(dimension), 0)
+        return store
+
+    def close(self) -> None:
+        self._db.close()
+
+    # -- reading --------------------------------------------------------------------------------
+
+    def meta(self) -> dict[str, str]:
+        try:
+            return dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+        except sqlite3.DatabaseError as error:
+            raise StoreError(
+                f"Store at '{self.path}' is corrupt ({error}). Rebuild it: `qa index PATH --store NEWDIR`."
+            ) from error
+
+    @property
+    def dimension(self) -> int:
+        return int(self.meta()["dimension"])
+
+    def digests(self) -> dict[str, str]:
+        return dict(self._db.execute("SELECT article_id, digest FROM articles").fetchall())
+
+    def count(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def article(self, article_id: str) -> Article | None:
+        row = self._db.execute(
+            "SELECT article_id, title, text, source, url, published FROM articles WHERE article_id = ?",
+            (article_id,),
+        ).fetchone()
+        return None if row is None else Article(*row)
+
+    def articles(self) -> list[ArticleInfo]:
+        rows = self._db.execute(
+            """SELECT a.article_id, a.title, a.source, a.url, a.published,
+                      (SELECT count(*) FROM sentences s WHERE s.article_id = a.article_id),
+                      (SELECT count(*) FROM quotes q WHERE q.article_id = a.article_id)
+               FROM articles a ORDER BY a.added_at, a.id"""
+        ).fetchall()
+        return [ArticleInfo(*row) for row in rows]
+
+    def all_articles(self) -> Iterator[Article]:
+        for row in self._db.execute("SELECT article_id, title, text, source, url, published FROM articles"):
+            yield Article(*row)
+
+    def titles(self, article_ids: Sequence[str]) -> dict[str, str]:
+        return dict(
+            self._db.execute(
+                f"SELECT article_id, title FROM articles WHERE article_id IN ({_marks(article_ids)})",
+                list(article_ids),
+            ).fetchall()
+        )
+
+    def sentences(self, article_id: str) -> list[Sentence]:
+        rows = self._db.execute(
+            'SELECT article_id, position, start, "end", text, paragraph FROM sentences '
+            "WHERE article_id = ? ORDER BY position",
+            (article_id,),
+        ).fetchall()
+        return [Sentence(*row) for row in rows]
+
+    def sentence_rows(self, ids: Sequence[int]) -> dict[int, Sentence]:
+        rows = self._db.execute(
+            f'SELECT id, article_id, position, start, "end", text, paragraph FROM sentences '
+            f"WHERE id IN ({_marks(ids)})",
+            list(ids),
+        ).fetchall()
+        return {row[0]: Sentence(*row[1:]) for row in rows}
+
+    def sentence_range(self, article_id: str, first: int, last: int) -> list[tuple[int, Sentence]]:
+        rows = self._db.execute(
+            'SELECT id, article_id, position, start, "end", text, paragraph FROM sentences '
+            "WHERE article_id = ? AND position BETWEEN ? AND ? ORDER BY position",
+            (article_id, first, last),
+        ).fetchall()
+        return [(row[0], Sentence(*row[1:])) for row in rows]
+
+    def chunks(self, ids: Sequence[int]) -> dict[int, Chunk]:
+        rows = self._db.execute(
+            f"SELECT id, article_id, first, last, text FROM chunks WHERE id IN ({_marks(ids)})", list(ids)
+        ).fetchall()
+        return {row[0]: Chunk(row[1], row[2], row[3], row[4], row[0]) for row in rows}
+
+    def quotes(self, article_id: str | None = None) -> list[Quote]:
+        sql = (
+            'SELECT q.article_id, q.text, q.start, q."end", q.kind, s.name, q.speaker_mention, q.cue, '
+            "q.first_sentence, q.last_sentence, q.role FROM quotes q LEFT JOIN speakers s "
+            "ON s.id = q.speaker_id"
+        )
+        if article_id is None:
+            rows = self._db.execute(sql + " ORDER BY q.article_id, q.start").fetchall()
+        else:
+            rows = self._db.execute(
+                sql + " WHERE q.article_id = ? ORDER BY q.start", (article_id,)
+            ).fetchall()
+        return [Quote(*row) for row in rows]
+
+    def search_dense(self, kind: str, query: Vectors, k: int) -> list[tuple[int, float]]:
+        """Row ids of the `k` nearest chunks or sentences to a unit query vector, with cosine scores."""
+        index = self._index(kind)
+        if index.ntotal == 0:
+            return []
+        scores, ids = index.search(np.asarray(query, dtype=np.float32).reshape(1, -1), min(k, index.ntotal))
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+
+    def search_lexical(self, kind: str, match: str, k: int) -> list[tuple[int, float]]:
+        """Row ids of the best `k` chunks or sentences for an FTS5 MATCH expression, with BM25 scores
+        (higher is better)."""
+        if not match:
+            return []
+        table = f"{kind}_fts"
+        rows = self._db.execute(
+            f"SELECT rowid, -bm25({table}) FROM {table} WHERE {table} MATCH ? ORDER BY bm25({table}) LIMIT ?",
+            (match, k),
+        ).fetchall()
+        return [(int(r), float(s)) for r, s in rows]
+
+    def vectors(self, kind: str, ids: Sequence[int]) -> Vectors:
+        index = self._index(kind)
+        out = np.zeros((len(ids), self.dimension), dtype=np.float32)
+        for row, i in enumerate(ids):
+            out[row] = index.reconstruct(int(i))
+        return out
+
+    # -- writing --------------------------------------------------------------------------------
+
+    @contextmanager
+    def writing(self, wait_seconds: float = 30.0) -> Iterator[None]:
+        """Hold the store's write lock; a second writer waits, then fails with a clear message."""
+        with open(self.path / _LOCK, "a") as lock:
+            deadline = time.monotonic() + wait_seconds
+            while True:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise StoreError(
+                            f"Store at '{self.path}' is being written by another process; try again when "
+                            "it has finished."
+                        ) from None
+                    time.sleep(0.2)
+            try:
+                self._vectors.clear()  # another writer may have committed since we loaded
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def write(self, add: Sequence[IndexedArticle], remove: Sequence[str] = ()) -> None:
+        """Replace the articles of `add` (and delete those of `remove`) in one atomic step.
+
+        Call inside `writing()`."""
+        replaced = [item.article.id for item in add]
+        doomed = list(dict.fromkeys([*remove, *replaced]))
+        generation = int(self.meta()["generation"]) + 1
+        indexes = {kind: self._index(kind) for kind in _KINDS}
+        try:
+            cur = self._db.cursor()
+            cur.execute("BEGIN IMMEDIATE")
+            for kind, rows in self._delete(cur, doomed).items():
+                if rows:
+                    indexes[kind].remove_ids(np.asarray(rows, dtype=np.int64))
+            for item in add:
+                self._insert(cur, item, indexes)
+            for kind in _KINDS:
+                self._save_vectors(kind, indexes[kind], generation)
+            cur.execute("UPDATE meta SET value = ? WHERE key = 'generation'", (str(generation),))
+            cur.execute("UPDATE meta SET value = ? WHERE key = 'built_at'", (str(time.time()),))
+            self._db.commit()
+        except BaseException:
+            self._db.rollback()
+            self._vectors.clear()
+            for kind in _KINDS:
+                self._file(kind, generation).unlink(missing_ok=True)
+            raise
+        self._generation = generation
+        self._drop_old_generations(generation)
+
+    def _delete(self, cur: sqlite3.Cursor, article_ids: Sequence[str]) -> dict[str, list[int]]:
+        removed: dict[str, list[int]] = {kind: [] for kind in _KINDS}
+        for article_id in article_ids:
+            for kind in _KINDS:
+                rows = cur.execute(
+                    f"SELECT id, text FROM {kind} WHERE article_id = ?", (article_id,)
+                ).fetchall()
+                cur.executemany(
+                    f"INSERT INTO {kind}_fts ({kind}_fts, rowid, text) VALUES ('delete', ?, ?)", rows
+                )
+                cur.execute(f"DELETE FROM {kind} WHERE article_id = ?", (article_id,))
+                removed[kind].extend(row[0] for row in rows)
+            cur.execute("DELETE FROM quotes WHERE article_id = ?", (article_id,))
+            cur.execute("DELETE FROM articles WHERE article_id = ?", (article_id,))
+        cur.execute(
+            "DELETE FROM speakers WHERE id NOT IN "
+            "(SELECT speaker_id FROM quotes WHERE speaker_id IS NOT NULL)"
+        )
+        return removed
+
+    def _insert(self, cur: sqlite3.Cursor, item: IndexedArticle, indexes: dict[str, Any]) -> None:
+        a = item.article
+        cur.execute(
+            "INSERT INTO articles (article_id, title, text, source, url, published, digest, added_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (a.id, a.title, a.text, a.source, a.url, a.published, item.digest, time.time()),
+        )
+        sentence_ids = []
+        for s in item.sentences:
+            cur.execute(
+                'INSERT INTO sentences (article_id, position, start, "end", text, paragraph) '
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (s.article_id, s.position, s.start, s.end, s.text, s.paragraph),
+            )
+            sentence_ids.append(cur.lastrowid)
+            cur.execute("INSERT INTO sentences_fts (rowid, text) VALUES (?, ?)", (cur.lastrowid, s.text))
+        chunk_ids = []
+        for c in item.chunks:
+            cur.execute(
+                "INSERT INTO chunks (article_id, first, last, text) VALUES (?, ?, ?, ?)",
+                (c.article_id, c.first, c.last, c.text),
+            )
+            chunk_ids.append(cur.lastrowid)
+            cur.execute("INSERT INTO chunks_fts (rowid, text) VALUES (?, ?)", (cur.lastrowid, c.text))
+        for q in item.quotes:
+            speaker_id = None
+            if q.speaker is not None:
+                cur.execute("INSERT OR IGNORE INTO speakers (name) VALUES (?)", (q.speaker,))
+                speaker_id = cur.execute("SELECT id FROM speakers WHERE name = ?", (q.speaker,)).fetchone()[0]
+            cur.execute(
+                'INSERT INTO quotes (article_id, text, start, "end", kind, speaker_id, speaker_mention, cue, '
+                "first_sentence, last_sentence, role) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    q.article_id,
+                    q.text,
+                    q.start,
+                    q.end,
+                    q.kind,
+                    speaker_id,
+                    q.speaker_mention,
+                    q.cue,
+                    q.first_sentence,
+                    q.last_sentence,
+                    q.role,
+                ),
+            )
+        if sentence_ids:
+            indexes["sentences"].add_with_ids(item.sentence_vectors, np.asarray(sentence_ids, dtype=np.int64))
+        if chunk_ids:
+            indexes["chunks"].add_with_ids(item.chunk_vectors, np.asarray(chunk_ids, dtype=np.int64))
+
+    # -- vector files ---------------------------------------------------------------------------
+
+    def _file(self, kind: str, generation: int) -> Path:
+        return self.path / f"{kind}.{generation}.faiss"
+
+    def _index(self, kind: str) -> Any:
+        generation = int(self.meta()["generation"])
+        if generation != self._generation:
+            self._vectors.clear()
+            self._generation = generation
+        if kind not in self._vectors:
+            import faiss
+
+            file = self._file(kind, generation)
+            try:
+                index = faiss.read_index(str(file))
+            except RuntimeError as error:
+                raise StoreError(
+                    f"Vector file '{file}' is missing or damaged. Repair the store with "
+                    f"`qa index --rebuild --store {self.path}`."
+                ) from error
+            if index.d != self.dimension:
+                raise StoreMismatch(
+                    f"Vector file '{file}' has dimension {index.d}, the store says {self.dimension}. "
+                    f"Rebuild with `qa index --rebuild --store {self.path}`."
+                )
+            self._vectors[kind] = index
+        return self._vectors[kind]
+
+    def _save_vectors(self, kind: str, index: Any, generation: int) -> None:
+        import faiss
+
+        file = self._file(kind, generation)
+        tmp = file.with_suffix(".tmp")
+        faiss.write_index(index, str(tmp))
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, file)
+
+    def _drop_old_generations(self, generation: int) -> None:
+        # Keep the previous generation: a reader may have read `meta` just before this commit.
+        for file in self.path.glob("*.faiss"):
+            try:
+                if int(file.name.split(".")[1]) < generation - 1:
+                    file.unlink(missing_ok=True)
+            except ValueError:
+                continue
+
+
+def _new_index(dimension: int) -> Any:
+    import faiss
+
+    return faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
+
+
+def _connect(file: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(file, isolation_level=None, check_same_thread=False, timeout=30)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+    except sqlite3.DatabaseError as error:
+        db.close()
+        raise StoreError(
+            f"'{file}' is not a readable SQLite store ({error}). Choose another --store."
+        ) from error
+    return db
+
+
+def _marks(values: Sequence[object]) -> str:
+    return ", ".join("?" * len(values)) or "NULL"

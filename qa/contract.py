@@ -1,0 +1,58 @@
+"""The JSON contract of DESIGN.md: records → plain dicts, for `--json` output and the app's API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from index.models import Quote
+from index.store import ArticleInfo
+from qa.models import Answer
+
+
+def answer_record(answer: Answer) -> dict[str, Any]:
+    return {
+        "question": answer.question,
+        "abstained": answer.abstained,
+        "answer": answer.text,
+        "reason": answer.reason,
+        "citations": [
+            {
+                "n": c.n,
+                "article_id": c.sentence.article_id,
+                "title": c.title,
+                "sentence": c.sentence.text,
+                "start": c.sentence.start,
+                "end": c.sentence.end,
+                "span": c.span_text,
+                "score": c.score,
+                "speaker": c.speaker,
+            }
+            for c in answer.citations
+        ],
+    }
+
+
+def quote_record(quote: Quote) -> dict[str, Any]:
+    return {
+        "article_id": quote.article_id,
+        "quote": quote.text,
+        "start": quote.start,
+        "end": quote.end,
+        "kind": quote.kind,
+        "speaker": quote.speaker,
+        "speaker_mention": quote.speaker_mention,
+        "cue": quote.cue,
+        "role": quote.role,
+    }
+
+
+def article_record(info: ArticleInfo) -> dict[str, Any]:
+    return {
+        "id": info.id,
+        "title": info.title,
+        "source": info.source,
+        "url": info.url,
+        "published": info.published,
+        "sentences": info.sentences,
+        "quotes": info.quotes,
+    }

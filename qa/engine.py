@@ -1,0 +1,138 @@
+"""`QAEngine`: the one entry point of the online side, shared by the CLI and the app."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from pathlib import Path
+
+from index.embedding import Encoder, SentenceTransformerEncoder, encode_query
+from index.errors import InputError
+from index.ingest import read_paths
+from index.models import Article, Quote, Sentence
+from index.pipeline import (
+    IndexReport,
+    Progress,
+    index_articles,
+    open_or_create,
+    rebuild_store,
+    remove_articles,
+)
+from index.store import ArticleInfo, Store
+from qa.compose import abstain, compose_answer
+from qa.extract import score_sentences
+from qa.models import Answer, Turn
+from qa.retrieve import retrieve
+
+MAX_QUESTION_CHARS = 1000
+DEFAULT_CITATIONS = 3
+# Calibrated on the dev data (see README "Abstention"): below this the best sentence is not an answer.
+ABSTAIN_BELOW = 0.30
+
+
+def check_question(question: str) -> str:
+    """The question stripped, or InputError when it is empty or too long."""
+    question = question.strip()
+    if not question:
+        raise InputError("The question is empty; ask something about the articles.")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise InputError(
+            f"The question is {len(question):,} characters long; the limit is {MAX_QUESTION_CHARS:,}. "
+            "Ask a shorter question."
+        )
+    return question
+
+
+class QAEngine:
+    """Answers questions over one store; the encoder is loaded on first use."""
+
+    def __init__(self, store_path: Path, encoder: Encoder | None = None) -> None:
+        self.store_path = store_path
+        self.encoder: Encoder = encoder or SentenceTransformerEncoder()
+        self._store: Store | None = None
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store.open(self.store_path, self.encoder.name)
+        return self._store
+
+    def warm_up(self) -> None:
+        """Load the model and the vectors now rather than on the first question."""
+        encode_query(self.encoder, "warm up")
+        self.store.search_dense("chunks", encode_query(self.encoder, "warm up"), 1)
+
+    # -- asking ---------------------------------------------------------------------------------
+
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        k: int = DEFAULT_CITATIONS,
+        scope: Collection[str] | None = None,
+    ) -> Answer:
+        """Answer `question` with up to `k` cited sentences; `scope` limits the articles searched.
+
+        Raises:
+            InputError: the question is empty or too long.
+        """
+        question = check_question(question)
+        store = self.store
+        if store.count() == 0:
+            return abstain(question, "The store holds no articles yet; add some with `qa index`.")
+        query = encode_query(self.encoder, question)
+        hits = retrieve(store, question, query, scope=scope)
+        ranked = score_sentences(store, question, query, hits, scope)
+        article_ids = list({s.sentence.article_id for s in ranked[: k * 4]})
+        titles = store.titles(article_ids)
+        quotes = {a: store.quotes(a) for a in article_ids}
+        answer = compose_answer(question, ranked, titles, quotes, k=k, threshold=ABSTAIN_BELOW)
+        if answer.abstained:
+            searched = len(scope) if scope is not None else store.count()
+            return abstain(question, f"Nothing in the {searched} articles searched answers this question.")
+        return answer
+
+    # -- the library ----------------------------------------------------------------------------
+
+    def add_paths(self, paths: Sequence[str], progress: Progress | None = None) -> IndexReport:
+        """Read and index files and folders; unreadable ones are reported in `failed`, not raised."""
+        read = read_paths(paths)
+        return self.add_articles(read.articles, progress, IndexReport(failed=list(read.failures)))
+
+    def add_articles(
+        self, articles: Sequence[Article], progress: Progress | None = None, report: IndexReport | None = None
+    ) -> IndexReport:
+        from qa.quotes import extract_quotes
+
+        store = self._writable_store()
+        return index_articles(store, self.encoder, articles, extract_quotes, progress, report)
+
+    def rebuild(self, progress: Progress | None = None) -> IndexReport:
+        """Re-derive everything from the stored articles into a fresh store, then swap it in."""
+        from qa.quotes import extract_quotes
+
+        return rebuild_store(self.store_path, self.encoder, extract_quotes, progress)
+
+    def remove(self, article_ids: Sequence[str]) -> IndexReport:
+        return remove_articles(self.store, article_ids)
+
+    def articles(self) -> list[ArticleInfo]:
+        return self.store.articles()
+
+    def article(self, article_id: str) -> Article | None:
+        return self.store.article(article_id)
+
+    def sentences(self, article_id: str) -> list[Sentence]:
+        return self.store.sentences(article_id)
+
+    def quotes(self, speaker: str | None = None, article_id: str | None = None) -> list[Quote]:
+        quotes = self.store.quotes(article_id)
+        if speaker:
+            from qa.whosaid import speaker_matches
+
+            quotes = [q for q in quotes if q.speaker and speaker_matches(speaker, q.speaker)]
+        return quotes
+
+    def _writable_store(self) -> Store:
+        if self._store is None:
+            self._store = open_or_create(self.store_path, self.encoder)
+        return self._store

@@ -1,0 +1,143 @@
+"""`qa eval`: answer quality on a question file, with the conventions of ../shared/eval/README.md.
+
+Questions are answered over a temporary store of ARTICLES (plus DISTRACTORS). Unanswerable questions
+are made by leaving articles out: every fifth article (by id order) is kept out of the search scope and
+its questions are asked again, where the right answer is an abstention.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+import string
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from index.embedding import make_encoder
+from index.errors import InputError
+from index.ingest import article_from_record
+from qa.engine import QAEngine
+from qa.models import Answer
+
+HELD_OUT_EVERY = 5
+_PUNCT = set(string.punctuation)
+
+
+def normalize(text: str) -> str:
+    """Lower-cased, without punctuation and articles (the SQuAD convention)."""
+    text = (
+        text.lower()
+        .replace("\u2019", "'")
+        .replace("\u2018", "'")
+        .replace("\u201c", '"')
+        .replace("\u201d", '"')
+    )
+    text = "".join(ch for ch in text if ch not in _PUNCT)
+    text = re.sub(r"\b(a|an|the)\b", " ", text)
+    return " ".join(text.split())
+
+
+def token_f1(prediction: str, gold: str) -> float:
+    p, g = normalize(prediction).split(), normalize(gold).split()
+    same = sum((Counter(p) & Counter(g)).values())
+    if not p or not g or same == 0:
+        return 0.0
+    precision, recall = same / len(p), same / len(g)
+    return 2 * precision * recall / (precision + recall)
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return [json.loads(line) for line in fh if line.strip()]
+    except (OSError, json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise InputError(f"Cannot read '{path}': {error}") from None
+
+
+def score_answer(answer: Answer, golds: Sequence[str]) -> dict[str, float]:
+    """hit@1, hit@3, reciprocal rank, span EM and F1 of one answer."""
+    gold = [normalize(g) for g in golds]
+    sentences = [] if answer.abstained else [normalize(c.sentence.text) for c in answer.citations]
+    rank = next((i + 1 for i, s in enumerate(sentences) if any(g in s for g in gold)), 0)
+    span = (answer.citations[0].span_text or "") if sentences else ""
+    return {
+        "hit@1": float(rank == 1),
+        "hit@3": float(0 < rank <= 3),
+        "mrr": 1.0 / rank if rank else 0.0,
+        "span_em": float(any(normalize(span) == g for g in gold)),
+        "span_f1": max((token_f1(span, g) for g in golds), default=0.0),
+    }
+
+
+def evaluate_qa(
+    questions_path: Path,
+    articles_path: Path,
+    distractors_path: Path | None = None,
+    model: str = "all-MiniLM-L6-v2",
+    engine: QAEngine | None = None,
+) -> dict[str, Any]:
+    """Index into a temporary store and measure; returns a flat report of figures."""
+    questions = read_jsonl(questions_path)
+    records = read_jsonl(articles_path) + (read_jsonl(distractors_path) if distractors_path else [])
+    articles = [article_from_record(r) for r in records]
+    with tempfile.TemporaryDirectory() as tmp:
+        if engine is None:
+            engine = QAEngine(Path(tmp) / "store", make_encoder(model))
+        started = time.perf_counter()
+        engine.add_articles(articles)
+        index_seconds = time.perf_counter() - started
+        engine.warm_up()
+        totals: Counter[str] = Counter()
+        seconds: list[float] = []
+        abstained = 0
+        for q in questions:
+            started = time.perf_counter()
+            answer = engine.ask(q["question"])
+            seconds.append(time.perf_counter() - started)
+            totals.update(score_answer(answer, q["answers"]))
+            abstained += answer.abstained
+        all_ids = sorted({a.id for a in articles})
+        answerable_ids = sorted({q["article_id"] for q in questions})
+        held_out = set(answerable_ids[::HELD_OUT_EVERY])
+        unanswerable = [q for q in questions if q["article_id"] in held_out]
+        unanswered = 0
+        for q in unanswerable:
+            scope = [i for i in all_ids if i != q["article_id"]]
+            unanswered += engine.ask(q["question"], scope=scope).abstained
+    n = len(questions)
+    report: dict[str, Any] = {key: round(value / n, 4) for key, value in sorted(totals.items())}
+    report.update(
+        n=n,
+        articles=len(articles),
+        abstained_answerable=round(abstained / n, 4),
+        abstained_unanswerable=round(unanswered / max(len(unanswerable), 1), 4),
+        n_unanswerable=len(unanswerable),
+        median_s=round(statistics.median(seconds), 4),
+        p95_s=round(sorted(seconds)[int(0.95 * (n - 1))], 4),
+        index_s=round(index_seconds, 2),
+    )
+    return report
+
+
+def format_report(report: dict[str, Any]) -> str:
+    rows = [
+        ("questions", report["n"]),
+        ("articles indexed", report["articles"]),
+        ("hit@1", report["hit@1"]),
+        ("hit@3", report["hit@3"]),
+        ("MRR", report["mrr"]),
+        ("span exact match", report["span_em"]),
+        ("span F1", report["span_f1"]),
+        ("abstained, answerable", report["abstained_answerable"]),
+        (f"abstained, unanswerable (n={report['n_unanswerable']})", report["abstained_unanswerable"]),
+        ("median s/question", report["median_s"]),
+        ("p95 s/question", report["p95_s"]),
+        ("indexing s", report["index_s"]),
+    ]
+    width = max(len(name) for name, _ in rows)
+    return "\n".join(f"{name:<{width}}  {value}" for name, value in rows)

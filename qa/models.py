@@ -1,0 +1,59 @@
+"""Records of the online side: retrieval hits, citations and answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from index.models import Chunk, Quote, Sentence
+
+__all__ = ["Answer", "Citation", "Hit", "Quote", "Turn"]
+
+Retriever = Literal["dense", "lexical", "fused"]
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    chunk: Chunk
+    score: float
+    rank: int
+    retriever: Retriever
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A cited sentence. `span` is the answer's (start, end) inside `sentence.text`, or None."""
+
+    n: int
+    sentence: Sentence
+    title: str
+    score: float
+    span: tuple[int, int] | None = None
+    quote: Quote | None = None
+
+    @property
+    def span_text(self) -> str | None:
+        return None if self.span is None else self.sentence.text[self.span[0] : self.span[1]]
+
+    @property
+    def speaker(self) -> str | None:
+        return None if self.quote is None else self.quote.speaker
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """Only cited sentences, each followed by its [n] marker; `reason` says why it abstained."""
+
+    question: str
+    text: str
+    citations: tuple[Citation, ...]
+    abstained: bool
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One exchange of a conversation, used to resolve follow-up questions."""
+
+    question: str
+    answer: Answer

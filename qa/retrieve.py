@@ -1,0 +1,55 @@
+"""Candidate chunks for a question: dense (FAISS) and lexical (FTS5 BM25) search fused by reciprocal
+rank fusion (Cormack et al. 2009), so names, numbers and rare words the dense side misses still count."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+
+from index.embedding import Vectors
+from index.store import Store
+from qa.models import Hit
+
+RRF_K = 60
+_WORD = re.compile(r"[\w'-]+")
+STOP_WORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had has have
+    having he her here hers herself him himself his how i if in into is it its itself just me more most my
+    myself no nor not now of off on once only or other our ours ourselves out over own same she should so
+    some such than that the their theirs them themselves then there these they this those through to too
+    under until up very was we were what when where which while who whom why will with would you your
+    yours yourself yourselves also else many much name named one ones s t""".split()
+)
+
+
+def content_words(text: str) -> list[str]:
+    """Lower-cased words of `text` that are not stop words, in order, without repeats."""
+    words = (w.strip("'-").lower() for w in _WORD.findall(text))
+    return list(dict.fromkeys(w for w in words if w and w not in STOP_WORDS))
+
+
+def fts_query(text: str) -> str:
+    """An FTS5 MATCH expression: any of the content words, each quoted so none is an operator."""
+    return " OR ".join(f'"{w}"' for w in content_words(text))
+
+
+def retrieve(
+    store: Store,
+    question: str,
+    query: Vectors,
+    k: int = 20,
+    scope: Collection[str] | None = None,
+) -> list[Hit]:
+    """The `k` best chunks by fused rank; `scope` limits them to some article ids."""
+    depth = k * 5 if scope else k * 2
+    dense = store.search_dense("chunks", query, depth)
+    lexical = store.search_lexical("chunks", fts_query(question), depth)
+    fused: dict[int, float] = {}
+    for ranked in (dense, lexical):
+        for rank, (row, _) in enumerate(ranked):
+            fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank + 1)
+    chunks = store.chunks(list(fused))
+    ordered = sorted(fused, key=lambda row: -fused[row])
+    hits = [row for row in ordered if row in chunks and (scope is None or chunks[row].article_id in scope)]
+    return [Hit(chunks[row], fused[row], rank, "fused") for rank, row in enumerate(hits[:k])]

@@ -1,0 +1,42 @@
+"""Shared fixtures: the fake encoder for fast tests, one real model per session for slow ones."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.embedding import HashingEncoder, SentenceTransformerEncoder
+from index.models import Article
+from qa.engine import QAEngine
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+
+@pytest.fixture
+def fake_encoder() -> HashingEncoder:
+    return HashingEncoder(64)
+
+
+@pytest.fixture(scope="session")
+def real_encoder() -> SentenceTransformerEncoder:
+    """all-MiniLM-L6-v2 from its offline package, loaded once for the whole session."""
+    encoder = SentenceTransformerEncoder()
+    encoder.embed_batch(["warm up"])
+    return encoder
+
+
+@pytest.fixture(scope="session")
+def seed_engine(
+    real_encoder: SentenceTransformerEncoder, tmp_path_factory: pytest.TempPathFactory
+) -> QAEngine:
+    """An engine over the seed articles with the real model (read-only: tests must not change it)."""
+    engine = QAEngine(tmp_path_factory.mktemp("seed-store") / "store", real_encoder)
+    report = engine.add_paths([str(SEEDS)])
+    assert not report.failed, report.failed
+    return engine
+
+
+def article(text: str, id: str = "a1", title: str = "A test article") -> Article:
+    return Article(id=id, title=title, text=text)

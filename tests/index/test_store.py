@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from index.embedding import HashingEncoder, encode_query
+from index.errors import StoreError, StoreMismatch
+from index.models import Article, Quote
+from index.pipeline import index_articles, open_or_create, rebuild_store, remove_articles
+from index.store import Store
+
+
+def story(id: str, text: str) -> Article:
+    return Article(id=id, title=f"Story {id}", text=text)
+
+
+def one_quote(article: Article, sentences: object) -> list[Quote]:
+    end = article.text.index(".") + 1
+    return [Quote(article.id, article.text[:end], 0, end, "direct", "Ann Fry", "Fry", "said", 0, 0)]
+
+
+@pytest.fixture
+def store(tmp_path: Path, fake_encoder: HashingEncoder) -> Store:
+    store = open_or_create(tmp_path / "store", fake_encoder)
+    index_articles(
+        store,
+        fake_encoder,
+        [
+            story("flood", "The river flooded the valley. Farmers lost crops."),
+            story("vote", "Parliament voted on taxes."),
+        ],
+        one_quote,
+    )
+    return store
+
+
+def test_articles_sentences_chunks_and_quotes_are_stored(store: Store) -> None:
+    assert [(a.id, a.sentences, a.quotes) for a in store.articles()] == [("flood", 2, 1), ("vote", 1, 1)]
+    assert [s.text for s in store.sentences("flood")] == [
+        "The river flooded the valley.",
+        "Farmers lost crops.",
+    ]
+    assert [(q.article_id, q.speaker) for q in store.quotes()] == [("flood", "Ann Fry"), ("vote", "Ann Fry")]
+
+
+def test_dense_and_lexical_search_find_the_right_sentence(store: Store, fake_encoder: HashingEncoder) -> None:
+    [(row, _), *_] = store.search_dense("sentences", encode_query(fake_encoder, "farmers lost crops"), 3)
+    assert store.sentence_rows([row])[row].text == "Farmers lost crops."
+    [(row, _)] = store.search_lexical("sentences", '"taxes"', 3)
+    assert store.sentence_rows([row])[row].text == "Parliament voted on taxes."
+
+
+def test_unchanged_articles_are_skipped_and_changed_ones_replaced(
+    store: Store, fake_encoder: HashingEncoder
+) -> None:
+    report = index_articles(
+        store,
+        fake_encoder,
+        [
+            story("flood", "The river flooded the valley. Farmers lost crops."),
+            story("vote", "Parliament rejected the tax bill."),
+        ],
+    )
+    assert (report.added, report.updated, report.unchanged) == ([], ["vote"], ["flood"])
+    assert [s.text for s in store.sentences("vote")] == ["Parliament rejected the tax bill."]
+    assert store.search_lexical("sentences", '"voted"', 3) == []
+    rows = store.search_dense("sentences", encode_query(fake_encoder, "tax"), 10)
+    assert len(rows) == 3  # the old sentence's vector is gone
+
+
+def test_remove_deletes_everything_of_an_article(store: Store, fake_encoder: HashingEncoder) -> None:
+    remove_articles(store, ["flood"])
+    assert [a.id for a in store.articles()] == ["vote"]
+    assert len(store.search_dense("chunks", encode_query(fake_encoder, "river"), 10)) == 1
+    assert store.search_lexical("chunks", '"river"', 10) == []
+    assert [q.article_id for q in store.quotes()] == ["vote"]
+
+
+def test_opening_with_another_encoder_says_how_to_rebuild(store: Store) -> None:
+    with pytest.raises(StoreMismatch, match=r"built with encoder hashing-64, this run uses other.*--rebuild"):
+        Store.open(store.path, "other")
+
+
+def test_a_folder_that_is_not_a_store_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("hello")
+    with pytest.raises(StoreError, match="is not a store"):
+        Store.open(tmp_path)
+    with pytest.raises(StoreError, match="not a store"):
+        Store.create(tmp_path, "hashing-64", 64)
+
+
+def test_a_missing_store_says_how_to_create_one(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match=r"No store at .*qa index PATH"):
+        Store.open(tmp_path / "none")
+
+
+def test_a_deleted_vector_file_is_reported_and_rebuild_repairs_it(
+    store: Store, fake_encoder: HashingEncoder
+) -> None:
+    path = store.path
+    store.close()
+    for file in path.glob("sentences.*.faiss"):
+        file.unlink()
+    broken = Store.open(path, fake_encoder.name)
+    with pytest.raises(StoreError, match=r"missing or damaged.*qa index --rebuild"):
+        broken.search_dense("sentences", encode_query(fake_encoder, "river"), 3)
+    broken.close()
+    report = rebuild_store(path, fake_encoder, one_quote)
+    assert sorted(report.added) == ["flood", "vote"]
+    repaired = Store.open(path, fake_encoder.name)
+    assert len(repaired.search_dense("sentences", encode_query(fake_encoder, "river"), 10)) == 3
+
+
+def test_a_truncated_vector_file_is_reported(store: Store, fake_encoder: HashingEncoder) -> None:
+    generation = store.meta()["generation"]
+    file = store.path / f"chunks.{generation}.faiss"
+    file.write_bytes(file.read_bytes()[:40])
+    reopened = Store.open(store.path, fake_encoder.name)
+    with pytest.raises(StoreError, match="missing or damaged"):
+        reopened.search_dense("chunks", encode_query(fake_encoder, "river"), 3)
+
+
+def test_a_failed_write_leaves_the_previous_store_intact(store: Store, fake_encoder: HashingEncoder) -> None:
+    def explode(article: Article, sentences: object) -> list[Quote]:
+        raise RuntimeError("crash while indexing")
+
+    with pytest.raises(RuntimeError):
+        index_articles(store, fake_encoder, [story("new", "A new story.")], explode)
+    reopened = Store.open(store.path, fake_encoder.name)
+    assert [a.id for a in reopened.articles()] == ["flood", "vote"]
+    assert len(reopened.search_dense("chunks", encode_query(fake_encoder, "story"), 10)) == 2
+
+
+def test_schema_version_mismatch_is_refused(store: Store) -> None:
+    db = sqlite3.connect(store.path / "store.sqlite")
+    db.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
+    db.commit()
+    db.close()
+    with pytest.raises(StoreMismatch, match="schema version 0"):
+        Store.open(store.path)

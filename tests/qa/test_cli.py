@@ -1,0 +1,117 @@
+"""The `qa` command through its real entry point, in a subprocess, with the fake encoder (fast)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+QA = [sys.executable, "-m", "qa.cli"]
+ARTICLE = (
+    "Dam repairs finished\n"
+    "Engineers finished repairs on the Kellan dam on Friday, the water board said.\n"
+    '"The dam is safe again," chief engineer Rosa Lind told reporters.\n'
+)
+
+
+def qa(*args: str, store: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "QA_MODEL": "hashing-64"}
+    return subprocess.run(
+        [*QA, *args, "--store", str(store)], input=stdin, capture_output=True, text=True, env=env
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    (tmp_path / "dam.txt").write_text(ARTICLE, encoding="utf-8")
+    result = qa("index", str(tmp_path / "dam.txt"), store=tmp_path / "store")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("1 added, 0 updated, 0 unchanged, 0 failed")
+    return tmp_path / "store"
+
+
+def test_reindexing_an_unchanged_file_does_nothing(store: Path, tmp_path: Path) -> None:
+    result = qa("index", str(tmp_path / "dam.txt"), store=store)
+    assert result.stdout.startswith("0 added, 0 updated, 1 unchanged, 0 failed")
+
+
+def test_ask_json_follows_the_contract(store: Path) -> None:
+    result = qa("ask", "--json", "Who finished repairs on the dam?", store=store)
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert set(answer) >= {"question", "abstained", "answer", "citations"}
+    first = answer["citations"][0]
+    assert set(first) >= {"n", "article_id", "title", "sentence", "start", "end", "span", "score", "speaker"}
+    assert ARTICLE[first["start"] : first["end"]] == first["sentence"]
+    assert first["title"] == "Dam repairs finished"
+
+
+def test_ask_dash_reads_one_question_per_line(store: Path) -> None:
+    result = qa(
+        "ask", "-", "--json", store=store, stdin="Who said the dam is safe?\n\nWhen were repairs finished?\n"
+    )
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [a["question"] for a in lines] == ["Who said the dam is safe?", "When were repairs finished?"]
+
+
+def test_articles_and_quotes_list_what_is_indexed(store: Path) -> None:
+    [article] = [json.loads(line) for line in qa("articles", "--json", store=store).stdout.splitlines()]
+    assert (article["title"], article["sentences"]) == ("Dam repairs finished", 3)
+    quotes = [json.loads(line) for line in qa("quotes", "--json", store=store).stdout.splitlines()]
+    assert [(q["quote"], q["speaker"]) for q in quotes if q["kind"] == "direct"] == [
+        ('"The dam is safe again,"', "Rosa Lind")
+    ]
+
+
+def test_remove_takes_an_article_out(store: Path) -> None:
+    [article] = [json.loads(line) for line in qa("articles", "--json", store=store).stdout.splitlines()]
+    assert qa("remove", article["id"], store=store).returncode == 0
+    assert qa("articles", "--json", store=store).stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("ask", ""), "qa ask: The question is empty"),
+        (("ask", "x" * 10_000), "qa ask: The question is 10,000 characters long"),
+        (("index", "no/such/file.txt"), "qa index: 'no/such/file.txt' does not exist"),
+        (("remove", "nope"), "qa remove: No article with id 'nope'"),
+        (("ask", "-k", "0", "why?"), "qa ask: -k must be at least 1"),
+        (("frobnicate",), "qa: argument COMMAND: invalid choice: 'frobnicate'"),
+    ],
+)
+def test_mistakes_exit_2_with_one_line(store: Path, args: tuple[str, ...], message: str) -> None:
+    result = qa(*args, store=store)
+    assert result.returncode == 2
+    assert result.stderr.startswith(message)
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_a_store_with_another_encoder_is_refused(store: Path) -> None:
+    env = {**os.environ, "QA_MODEL": "hashing-32"}
+    result = subprocess.run(
+        [*QA, "ask", "dam?", "--store", str(store)], capture_output=True, text=True, env=env
+    )
+    assert result.returncode == 2
+    assert "built with encoder hashing-64, this run uses hashing-32" in result.stderr
+
+
+def test_a_bad_file_is_named_and_the_good_ones_still_go_in(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "good.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "in" / "bad.txt").write_bytes(b"\xff\xfe\x00binary")
+    result = qa("index", str(tmp_path / "in"), store=tmp_path / "store")
+    assert result.returncode == 0
+    assert f"skipped {tmp_path / 'in' / 'bad.txt'}: this is a binary file" in result.stderr
+    assert result.stdout.startswith("1 added, 0 updated, 0 unchanged, 1 failed")
+
+
+def test_help_explains_with_examples() -> None:
+    result = subprocess.run([*QA, "--help"], capture_output=True, text=True)
+    assert "examples:" in result.stdout
+    assert "qa ask --json" in result.stdout

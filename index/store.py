@@ -252,6 +252,20 @@ class Store:
             ).fetchall()
         return [Quote(*row) for row in rows]
 
+    def quotes_of_speaker(self, name: str) -> list[Quote]:
+        """Quotes whose speaker's name or role shares a word with `name` (the caller matches exactly)."""
+        words = [w for w in name.replace("'s", "").split() if len(w) > 1]
+        if not words:
+            return []
+        clause = " OR ".join("s.name LIKE ? OR q.role LIKE ?" for _ in words)
+        rows = self._db.execute(
+            'SELECT q.article_id, q.text, q.start, q."end", q.kind, s.name, q.speaker_mention, q.cue, '
+            "q.first_sentence, q.last_sentence, q.role FROM quotes q LEFT JOIN speakers s "
+            f"ON s.id = q.speaker_id WHERE {clause} ORDER BY q.article_id, q.start",
+            [f"%{w}%" for w in words for _ in (0, 1)],
+        ).fetchall()
+        return [Quote(*row) for row in rows]
+
     def search_dense(self, kind: str, query: Vectors, k: int) -> list[tuple[int, float]]:
         """Row ids of the `k` nearest chunks or sentences to a unit query vector, with cosine scores."""
         index = self._index(kind)

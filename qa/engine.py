@@ -20,13 +20,18 @@ from index.pipeline import (
 from index.store import ArticleInfo, Store
 from qa.compose import abstain, compose_answer
 from qa.extract import score_sentences
+from qa.followup import resolve_followup
 from qa.models import Answer, Turn
-from qa.retrieve import retrieve
+from qa.question import analyze_question
+from qa.quote_answers import answer_quote_question
+from qa.retrieve import content_words, retrieve
+from qa.spans import find_span
+from qa.whosaid import parse_quote_question
 
 MAX_QUESTION_CHARS = 1000
 DEFAULT_CITATIONS = 3
 # Calibrated on the dev data (see README "Abstention"): below this the best sentence is not an answer.
-ABSTAIN_BELOW = 0.30
+ABSTAIN_BELOW = 0.48
 
 
 def check_question(question: str) -> str:
@@ -79,16 +84,36 @@ class QAEngine:
         store = self.store
         if store.count() == 0:
             return abstain(question, "The store holds no articles yet; add some with `qa index`.")
-        query = encode_query(self.encoder, question)
-        hits = retrieve(store, question, query, scope=scope)
-        ranked = score_sentences(store, question, query, hits, scope)
+        resolved = resolve_followup(question, history)
+        quote_query = parse_quote_question(resolved.question)
+        if quote_query is not None:
+            answer = answer_quote_question(store, quote_query, question, k, scope, resolved.exclude)
+            if answer is not None:
+                return answer
+        query = encode_query(self.encoder, resolved.question)
+        hits = retrieve(store, resolved.question, query, scope=scope)
+        ranked = score_sentences(store, resolved.question, query, hits, scope)
+        ranked = [s for s in ranked if (s.sentence.article_id, s.sentence.position) not in resolved.exclude]
         article_ids = list({s.sentence.article_id for s in ranked[: k * 4]})
         titles = store.titles(article_ids)
         quotes = {a: store.quotes(a) for a in article_ids}
-        answer = compose_answer(question, ranked, titles, quotes, k=k, threshold=ABSTAIN_BELOW)
+        analysed = analyze_question(resolved.question)
+        answer = compose_answer(
+            question,
+            ranked,
+            titles,
+            quotes,
+            k=k,
+            threshold=ABSTAIN_BELOW,
+            find_span=lambda sentence: find_span(analysed, sentence.text),
+        )
         if answer.abstained:
             searched = len(scope) if scope is not None else store.count()
-            return abstain(question, f"Nothing in the {searched} articles searched answers this question.")
+            terms = ", ".join(content_words(resolved.question)[:6]) or resolved.question
+            return abstain(
+                question,
+                f"Nothing in the {searched} articles searched answers this question (searched for: {terms}).",
+            )
         return answer
 
     # -- the library ----------------------------------------------------------------------------

@@ -63,7 +63,7 @@ def test_articles_and_quotes_list_what_is_indexed(store: Path) -> None:
     assert (article["title"], article["sentences"]) == ("Dam repairs finished", 3)
     quotes = [json.loads(line) for line in qa("quotes", "--json", store=store).stdout.splitlines()]
     assert [(q["quote"], q["speaker"]) for q in quotes if q["kind"] == "direct"] == [
-        ('"The dam is safe again,"', "Rosa Lind")
+        ("The dam is safe again,", "Rosa Lind")
     ]
 
 

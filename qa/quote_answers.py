@@ -1,0 +1,88 @@
+"""Answer "who said …" and "what did X say (about Z)" from the quote table, not by guessing.
+
+The quote table is filled at indexing time (`qa.quotes`); asking is a lookup: candidate quotes are
+those of the articles whose sentences best match the quoted words, matched exactly or fuzzily.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from index.models import Quote, Sentence
+from index.store import Store
+from qa.compose import render_text
+from qa.models import Answer, Citation
+from qa.retrieve import fts_query
+from qa.whosaid import QuoteQuery, find_quotes_by_speaker, find_quotes_by_text
+
+CANDIDATE_SENTENCES = 30
+
+
+def answer_quote_question(
+    store: Store,
+    query: QuoteQuery,
+    question: str,
+    k: int,
+    scope: Collection[str] | None = None,
+    exclude: Collection[tuple[str, int]] = (),
+) -> Answer | None:
+    """A cited answer from the quote table, or None when no quote fits (the caller then searches)."""
+    if query.kind == "who_said" and query.phrase:
+        found = [q for q, _ in _quotes_matching(store, query.phrase, scope)]
+        found = [q for q in found if q.speaker] or found
+    elif query.speaker:
+        found = [
+            q
+            for q in find_quotes_by_speaker(
+                query.speaker, store.quotes_of_speaker(query.speaker), query.topic
+            )
+        ]
+        found = [q for q in found if scope is None or q.article_id in scope]
+    else:
+        return None
+    citations: list[Citation] = []
+    seen: set[tuple[str, int]] = set(exclude)
+    for quote in found:
+        sentence = _sentence_of(store, quote)
+        key = (sentence.article_id, sentence.position)
+        if key in seen:
+            continue
+        seen.add(key)
+        span = _speaker_span(sentence, quote) if query.kind == "who_said" else _quote_span(sentence, quote)
+        title = store.titles([quote.article_id]).get(quote.article_id, "")
+        citations.append(Citation(len(citations) + 1, sentence, title, 1.0, span, quote))
+        if len(citations) == k:
+            break
+    if not citations:
+        return None
+    return Answer(question, render_text(citations), tuple(citations), abstained=False)
+
+
+def _quotes_matching(store: Store, phrase: str, scope: Collection[str] | None) -> list[tuple[Quote, float]]:
+    rows = store.search_lexical("sentences", fts_query(phrase), CANDIDATE_SENTENCES)
+    sentences = store.sentence_rows([row for row, _ in rows])
+    articles = list(dict.fromkeys(s.article_id for s in sentences.values()))
+    articles = [a for a in articles if scope is None or a in scope]
+    texts = {(s.article_id, s.position): s.text for s in sentences.values()}
+    quotes = [q for a in articles for q in store.quotes(a)]
+    return find_quotes_by_text(phrase, quotes, lambda q: texts.get((q.article_id, q.first_sentence), ""))
+
+
+def _sentence_of(store: Store, quote: Quote) -> Sentence:
+    [(_, sentence), *_] = store.sentence_range(quote.article_id, quote.first_sentence, quote.first_sentence)
+    return sentence
+
+
+def _speaker_span(sentence: Sentence, quote: Quote) -> tuple[int, int] | None:
+    """Where the speaker is named in the sentence: the mention, else the canonical name."""
+    for name in (quote.speaker_mention, quote.speaker):
+        if name and not name.islower():  # "he", "she": the canonical name is shown as the speaker
+            at = sentence.text.find(name)
+            if at >= 0:
+                return at, at + len(name)
+    return None
+
+
+def _quote_span(sentence: Sentence, quote: Quote) -> tuple[int, int] | None:
+    start, end = max(quote.start, sentence.start), min(quote.end, sentence.end)
+    return (start - sentence.start, end - sentence.start) if start < end else None

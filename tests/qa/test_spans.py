@@ -1,0 +1,117 @@
+"""Answer spans and type fit on short sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.question import analyze_question
+from qa.spans import analyze_sentences, find_span, parse_sentence, type_fit
+
+
+def _span_text(question: str, sentence: str) -> str | None:
+    span = find_span(analyze_question(question), sentence)
+    return None if span is None else sentence[span[0] : span[1]]
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "answer"),
+    [
+        ("Who founded the bakery?", "The bakery was founded by Anna Berg in 1998.", "Anna Berg"),
+        (
+            "When did the bridge open?",
+            "The new bridge opened on 4 March 2021 after two years of work.",
+            "4 March 2021",
+        ),
+        ("Where was the festival held?", "The festival was held in Lisbon last summer.", "Lisbon"),
+        ("How much did the stadium cost?", "The stadium cost $450 million to build.", "$450 million"),
+        (
+            "In what year did the factory close?",
+            "The factory closed in 1987, and 300 workers lost their jobs.",
+            "1987",
+        ),
+        ("What percentage of voters supported the plan?", "Some 62% of voters supported the plan.", "62%"),
+    ],
+)
+def test_typed_question_takes_the_entity_of_its_type(question: str, sentence: str, answer: str) -> None:
+    assert _span_text(question, sentence) == answer
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "answer"),
+    [
+        (
+            "How many people attended the concert?",
+            "About 12,000 people attended the concert on Saturday.",
+            "12,000",
+        ),
+        ("How many ships were lost?", "Four ships were lost in the storm.", "Four"),
+    ],
+)
+def test_count_drops_approximators_and_keeps_number_words(question: str, sentence: str, answer: str) -> None:
+    assert _span_text(question, sentence) == answer
+
+
+def test_what_object_is_the_noun_phrase_after_the_question_verb() -> None:
+    sentence = "Maria Lopez opened a small bookshop in Lyon in 2015."
+    assert _span_text("What did Maria Lopez open in Lyon?", sentence) == "small bookshop"
+
+
+def test_another_name_is_found_inside_parentheses() -> None:
+    sentence = "The harbour district (known locally as the Docks) is being rebuilt."
+    assert _span_text("What is another name for the harbour district?", sentence) == "Docks"
+
+
+def test_why_takes_the_clause_after_because() -> None:
+    sentence = "The council delayed the vote because the budget figures were incomplete."
+    assert _span_text("Why did the council delay the vote?", sentence) == "the budget figures were incomplete"
+
+
+def test_when_question_without_a_date_has_no_span() -> None:
+    assert _span_text("When did the bridge open?", "The bridge is made of steel.") is None
+
+
+def test_yes_no_question_has_no_span() -> None:
+    assert _span_text("Did the mayor resign?", "The mayor resigned on Monday.") is None
+
+
+def test_span_offsets_index_the_sentence() -> None:
+    sentence = "The festival was held in Lisbon last summer."
+    assert find_span(analyze_question("Where was the festival held?"), sentence) == (25, 31)
+
+
+def test_pre_parsed_doc_gives_the_same_span() -> None:
+    sentence = "The bakery was founded by Anna Berg in 1998."
+    question = analyze_question("Who founded the bakery?")
+    [doc] = analyze_sentences([sentence])
+    assert find_span(question, sentence, doc) == find_span(question, sentence) == (26, 35)
+
+
+def test_doc_of_another_sentence_is_rejected() -> None:
+    doc = parse_sentence("The festival was held in Lisbon last summer.")
+    with pytest.raises(ValueError, match="parsed from"):
+        find_span(analyze_question("Who founded the bakery?"), "The bakery was founded by Anna Berg.", doc)
+
+
+def test_parsed_sentences_are_cached_by_text() -> None:
+    sentence = "The bridge is made of steel."
+    assert parse_sentence(sentence) is parse_sentence(sentence)
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "fit"),
+    [
+        ("When did the bridge open?", "The new bridge opened on 4 March 2021.", 1.0),
+        ("When did the bridge open?", "The bridge is made of steel.", 0.0),
+        ("Who founded the bakery?", "Anna Berg founded the bakery.", 1.0),
+        ("Why did the council delay the vote?", "The council delayed the vote because funds ran out.", 1.0),
+        ("Why did the council delay the vote?", "The council met on Monday.", 0.2),
+        ("What did Maria Lopez open in Lyon?", "Maria Lopez opened a bookshop.", 0.5),
+    ],
+)
+def test_type_fit_scores_presence_of_the_expected_kind(question: str, sentence: str, fit: float) -> None:
+    assert type_fit(analyze_question(question), sentence) == fit
+
+
+def test_type_fit_ignores_entities_the_question_already_names() -> None:
+    question = analyze_question("Where did Lyon host the summit?")
+    assert type_fit(question, "Lyon hosted the summit.") == 0.0

@@ -10,7 +10,7 @@ import json
 import re
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -114,9 +114,9 @@ def read_file(path: Path) -> Iterator[Article | Failure]:
     if not text.strip():
         raise InputError("the file holds only whitespace")
     if suffix in (".txt", ".md"):
-        yield _plain_article(text, path.stem)
+        yield _from_file(_plain_article(text, path.stem), path)
     elif suffix in (".html", ".htm"):
-        yield _html_article(text, path.stem)
+        yield _from_file(_html_article(text, path.stem), path)
     else:
         yield from _json_articles(text)
 
@@ -137,6 +137,13 @@ def _decode(data: bytes) -> str:
 
 def text_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _from_file(article: Article, path: Path) -> Article:
+    """A file's article is identified by its URL (the page's own, else the file's), so an edited file
+    replaces its earlier version instead of being added again."""
+    url = article.url or path.resolve().as_uri()
+    return replace(article, id=text_digest(url)[:16], url=url)
 
 
 def _plain_article(text: str, fallback_title: str) -> Article:
@@ -204,7 +211,8 @@ def _read_jsonl_lines(lines: IO[str], name: str) -> Iterator[Article | Failure]:
 
 
 def article_from_record(record: Any) -> Article:
-    """An article from a JSON object per DESIGN.md (`id` or `article_id`, `text`, optional metadata)."""
+    """An article from a JSON object per DESIGN.md (`id` or `article_id`, `text`, optional metadata);
+    without an id it is identified by its URL, else by its text."""
     if not isinstance(record, dict):
         raise InputError(f"expected a JSON object with a 'text' field, got {type(record).__name__}")
     text = record.get("text")
@@ -213,14 +221,15 @@ def article_from_record(record: Any) -> Article:
     if len(text.encode("utf-8")) > MAX_ARTICLE_BYTES:
         raise InputError("the article text is over the 5 MB limit")
     given = record.get("id", record.get("article_id"))
+    url = str(record.get("url") or "")
     published = str(record.get("published") or "")
     if published and not _DATE.match(published):
         raise InputError(f"'published' must be a date YYYY-MM-DD, got {published!r}")
     return Article(
-        id=str(given) if given not in (None, "") else text_digest(text)[:16],
+        id=str(given) if given not in (None, "") else text_digest(url or text)[:16],
         title=str(record.get("title") or "").strip() or _plain_article(text, "Untitled").title,
         text=text,
         source=str(record.get("source") or ""),
-        url=str(record.get("url") or ""),
+        url=url,
         published=published[:10],
     )

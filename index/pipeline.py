@@ -13,7 +13,7 @@ from index.errors import InputError
 from index.ingest import Failure, text_digest
 from index.models import Article, Quote, Sentence
 from index.sentences import split_sentences
-from index.store import IndexedArticle, Store, is_store
+from index.store import IndexedArticle, Store, is_store, recover_interrupted_rebuild
 
 QuoteExtractor = Callable[[Article, Sequence[Sentence]], list[Quote]]
 Progress = Callable[[int, int], None]
@@ -39,6 +39,7 @@ class IndexReport:
 
 def open_or_create(path: Path, encoder: Encoder) -> Store:
     """The store at `path` checked against `encoder`, created empty when there is none."""
+    recover_interrupted_rebuild(path)
     if is_store(path):
         return Store.open(path, encoder.name)
     return Store.create(path, encoder.name, encoder.dimension)

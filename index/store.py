@@ -13,7 +13,7 @@ import fcntl
 import os
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,6 +87,16 @@ def is_store(path: Path) -> bool:
     return (path / _DB).is_file()
 
 
+def recover_interrupted_rebuild(path: Path) -> None:
+    """Put back the old store when a rebuild was killed between moving it aside and moving the new
+    one in (see `index.pipeline.rebuild_store`)."""
+    old = path.with_name(path.name + ".old")
+    if not is_store(path) and is_store(old):
+        if path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+        os.replace(old, path)
+
+
 class Store:
     """An open store. `Store.open` for an existing one, `Store.create` for a new one."""
 
@@ -106,6 +116,7 @@ class Store:
             StoreError: the folder is missing or is not a store.
             StoreMismatch: built with another encoder or schema version.
         """
+        recover_interrupted_rebuild(path)
         if not path.exists():
             raise StoreError(f"No store at '{path}'. Create one with `qa index PATH --store {path}`.")
         if not is_store(path):
@@ -179,6 +190,15 @@ class Store:
 
     def count(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def article_ids(self, source: str | None = None, since: str | None = None) -> list[str]:
+        """Ids of the articles from `source` (case-insensitive) published on or after `since`."""
+        rows = self._db.execute(
+            "SELECT article_id FROM articles WHERE (? IS NULL OR lower(source) = lower(?)) "
+            "AND (? IS NULL OR (published != '' AND published >= ?)) ORDER BY id",
+            (source, source, since, since),
+        ).fetchall()
+        return [row[0] for row in rows]
 
     def article(self, article_id: str) -> Article | None:
         row = self._db.execute(
@@ -266,25 +286,57 @@ class Store:
         ).fetchall()
         return [Quote(*row) for row in rows]
 
-    def search_dense(self, kind: str, query: Vectors, k: int) -> list[tuple[int, float]]:
-        """Row ids of the `k` nearest chunks or sentences to a unit query vector, with cosine scores."""
+    def search_dense(
+        self, kind: str, query: Vectors, k: int, scope: Collection[str] | None = None
+    ) -> list[tuple[int, float]]:
+        """Row ids of the `k` nearest chunks or sentences to a unit query vector, with cosine scores;
+        `scope` limits them to some article ids (searched exactly inside that subset)."""
         index = self._index(kind)
         if index.ntotal == 0:
             return []
-        scores, ids = index.search(np.asarray(query, dtype=np.float32).reshape(1, -1), min(k, index.ntotal))
+        params = selector = None
+        if scope is not None:
+            import faiss
+
+            rows = self._rows_in_scope(kind, scope)
+            if not rows:
+                return []
+            selector = faiss.IDSelectorBatch(np.asarray(rows, dtype=np.int64))  # kept alive for the search
+            params = faiss.SearchParameters()
+            params.sel = selector
+        vector = np.asarray(query, dtype=np.float32).reshape(1, -1)
+        scores, ids = index.search(vector, min(k, index.ntotal), params=params)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
 
-    def search_lexical(self, kind: str, match: str, k: int) -> list[tuple[int, float]]:
+    def search_lexical(
+        self, kind: str, match: str, k: int, scope: Collection[str] | None = None
+    ) -> list[tuple[int, float]]:
         """Row ids of the best `k` chunks or sentences for an FTS5 MATCH expression, with BM25 scores
-        (higher is better)."""
-        if not match:
+        (higher is better); `scope` limits them to some article ids."""
+        if not match or (scope is not None and not scope):
             return []
         table = f"{kind}_fts"
+        where, args = "", [match]
+        if scope is not None:
+            where = f" AND rowid IN (SELECT id FROM {kind} WHERE article_id IN ({_marks(list(scope))}))"
+            args += list(scope)
         rows = self._db.execute(
-            f"SELECT rowid, -bm25({table}) FROM {table} WHERE {table} MATCH ? ORDER BY bm25({table}) LIMIT ?",
-            (match, k),
+            f"SELECT rowid, -bm25({table}) FROM {table} WHERE {table} MATCH ?{where} "
+            f"ORDER BY bm25({table}) LIMIT ?",
+            [*args, k],
         ).fetchall()
         return [(int(r), float(s)) for r, s in rows]
+
+    def _rows_in_scope(self, kind: str, scope: Collection[str]) -> list[int]:
+        ids = list(scope)
+        rows: list[int] = []
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            rows += [
+                r[0]
+                for r in self._db.execute(f"SELECT id FROM {kind} WHERE article_id IN ({_marks(part)})", part)
+            ]
+        return rows
 
     def vectors(self, kind: str, ids: Sequence[int]) -> Vectors:
         index = self._index(kind)

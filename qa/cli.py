@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -73,6 +74,8 @@ def build_parser(config: Config) -> argparse.ArgumentParser:
     ask.add_argument("question", metavar="QUESTION")
     ask.add_argument("--json", action="store_true", help="one JSON object per answer (see DESIGN.md)")
     ask.add_argument("-k", type=int, default=3, metavar="N", help="at most N cited sentences (default 3)")
+    ask.add_argument("--source", metavar="S", help="only articles from this source")
+    ask.add_argument("--since", metavar="DATE", help="only articles published on or after DATE (YYYY-MM-DD)")
 
     quotes = command("quotes", "list who said what", "The quotes found in the articles and their speakers.")
     quotes.add_argument("--speaker", help="only quotes by this speaker (any of their names)")
@@ -158,13 +161,18 @@ def cmd_ask(args: argparse.Namespace, config: Config) -> int:
     questions = sys.stdin if args.question == "-" else [args.question]
     if args.question != "-":
         check_question(args.question)
+    if args.since and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", args.since):
+        raise InputError(f"--since must be a date YYYY-MM-DD, got {args.since!r}.")
     engine = _engine(args, config)
+    scope = None
+    if args.source or args.since:
+        scope = engine.store.article_ids(source=args.source, since=args.since)
     status = 0
     for line in questions:
         if args.question == "-" and not line.strip():
             continue
         try:
-            answer = engine.ask(line, k=args.k)
+            answer = engine.ask(line, k=args.k, scope=scope)
         except InputError as error:
             if args.question != "-":
                 raise
@@ -228,7 +236,12 @@ def cmd_serve(args: argparse.Namespace, config: Config) -> int:
     from ui.app import serve
 
     auth = args.auth or os.environ.get("QA_AUTH")
-    serve(_engine(args, config), host=args.host, port=args.port, auth=auth)
+    engine = _engine(args, config)
+    engine.store  # noqa: B018 - fail now, with one line, when the store cannot be opened
+    print(
+        f"Serving the chat on http://{args.host}:{args.port} (store: {args.store}); Ctrl+C stops.", flush=True
+    )
+    serve(engine, host=args.host, port=args.port, auth=auth)
     return 0
 
 

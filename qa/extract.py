@@ -54,12 +54,13 @@ def candidate_sentences(
             chunk_score = hit.score / top if inside else 0.5 * hit.score / top
             if row not in found or found[row][1] < chunk_score:
                 found[row] = (sentence, chunk_score)
-    direct = [row for row, _ in store.search_dense("sentences", query, SENTENCE_DEPTH)]
-    direct += [row for row, _ in store.search_lexical("sentences", fts_query(question), SENTENCE_DEPTH)]
+    direct = [row for row, _ in store.search_dense("sentences", query, SENTENCE_DEPTH, scope)]
+    direct += [
+        row for row, _ in store.search_lexical("sentences", fts_query(question), SENTENCE_DEPTH, scope)
+    ]
     missing = [row for row in dict.fromkeys(direct) if row not in found]
     for row, sentence in store.sentence_rows(missing).items():
-        if scope is None or sentence.article_id in scope:
-            found[row] = (sentence, 0.0)
+        found[row] = (sentence, 0.0)
     return found
 
 

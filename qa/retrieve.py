@@ -42,14 +42,14 @@ def retrieve(
     scope: Collection[str] | None = None,
 ) -> list[Hit]:
     """The `k` best chunks by fused rank; `scope` limits them to some article ids."""
-    depth = k * 5 if scope else k * 2
-    dense = store.search_dense("chunks", query, depth)
-    lexical = store.search_lexical("chunks", fts_query(question), depth)
+    depth = k * 2
+    dense = store.search_dense("chunks", query, depth, scope)
+    lexical = store.search_lexical("chunks", fts_query(question), depth, scope)
     fused: dict[int, float] = {}
     for ranked in (dense, lexical):
         for rank, (row, _) in enumerate(ranked):
             fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank + 1)
     chunks = store.chunks(list(fused))
     ordered = sorted(fused, key=lambda row: -fused[row])
-    hits = [row for row in ordered if row in chunks and (scope is None or chunks[row].article_id in scope)]
+    hits = [row for row in ordered if row in chunks]
     return [Hit(chunks[row], fused[row], rank, "fused") for rank, row in enumerate(hits[:k])]

@@ -82,6 +82,14 @@ def test_huge_file_is_refused_with_its_size(tmp_path: Path) -> None:
     assert "6.6 MB is over the 5 MB limit" in failure.message
 
 
+def test_a_50_mb_file_is_refused_without_reading_it_all(tmp_path: Path) -> None:
+    path = tmp_path / "dump.txt"
+    with open(path, "wb") as fh:
+        fh.truncate(50_000_000)
+    [failure] = read_paths([path]).failures
+    assert failure.message.startswith("50.0 MB is over the 5 MB limit for one file")
+
+
 def test_missing_path_raises() -> None:
     with pytest.raises(InputError, match=r"'nope/none\.txt' does not exist"):
         read_paths(["nope/none.txt"])

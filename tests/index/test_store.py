@@ -140,3 +140,19 @@ def test_schema_version_mismatch_is_refused(store: Store) -> None:
     db.close()
     with pytest.raises(StoreMismatch, match="schema version 0"):
         Store.open(store.path)
+
+
+def test_a_rebuild_killed_midway_is_recovered(store: Store, fake_encoder: HashingEncoder) -> None:
+    path = store.path
+    store.close()
+    path.rename(path.with_name(path.name + ".old"))  # as if killed right after moving the old store aside
+    reopened = Store.open(path, fake_encoder.name)
+    assert [a.id for a in reopened.articles()] == ["flood", "vote"]
+
+
+def test_scope_limits_dense_and_lexical_search(store: Store, fake_encoder: HashingEncoder) -> None:
+    query = encode_query(fake_encoder, "river parliament")
+    rows = store.search_dense("sentences", query, 10, scope={"vote"})
+    assert [store.sentence_rows([r])[r].article_id for r, _ in rows] == ["vote"]
+    assert store.search_lexical("sentences", '"river"', 10, scope={"vote"}) == []
+    assert store.search_dense("sentences", query, 10, scope=set()) == []

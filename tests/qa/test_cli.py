@@ -115,3 +115,44 @@ def test_help_explains_with_examples() -> None:
     result = subprocess.run([*QA, "--help"], capture_output=True, text=True)
     assert "examples:" in result.stdout
     assert "qa ask --json" in result.stdout
+
+
+def test_an_edited_file_replaces_its_earlier_version(store: Path, tmp_path: Path) -> None:
+    (tmp_path / "dam.txt").write_text(ARTICLE.replace("Friday", "Saturday"), encoding="utf-8")
+    result = qa("index", str(tmp_path / "dam.txt"), store=store)
+    assert result.stdout.startswith("0 added, 1 updated, 0 unchanged, 0 failed")
+    [article] = [json.loads(line) for line in qa("articles", "--json", store=store).stdout.splitlines()]
+    assert article["url"] == (tmp_path / "dam.txt").resolve().as_uri()
+
+
+def test_source_and_since_filter_the_articles_searched(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    records = [
+        {
+            "id": "old",
+            "text": "The bridge opened to traffic.",
+            "source": "Gazette",
+            "published": "2020-01-02",
+        },
+        {
+            "id": "new",
+            "text": "The bridge closed for repairs.",
+            "source": "Herald",
+            "published": "2024-03-04",
+        },
+    ]
+    feed.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    assert qa("index", str(feed), store=tmp_path / "s").returncode == 0
+
+    def cited(*flags: str) -> set[str]:
+        result = qa("ask", "--json", "the bridge", *flags, store=tmp_path / "s")
+        return {c["article_id"] for c in json.loads(result.stdout)["citations"]}
+
+    assert cited("--source", "herald") == {"new"}
+    assert cited("--since", "2021-01-01") == {"new"}
+    assert cited("--source", "Gazette", "--since", "2019-12-31") == {"old"}
+    bad = qa("ask", "bridge?", "--since", "yesterday", store=tmp_path / "s")
+    assert (bad.returncode, bad.stderr) == (
+        2,
+        "qa ask: --since must be a date YYYY-MM-DD, got 'yesterday'.\n",
+    )

@@ -28,3 +28,26 @@ def test_citations_point_into_the_article(seed_engine: QAEngine) -> None:
         article = seed_engine.article(c.sentence.article_id)
         assert article is not None
         assert article.text[c.sentence.start : c.sentence.end] == c.sentence.text
+
+
+def test_who_said_answers_with_the_speaker_from_the_quote_table(seed_engine: QAEngine) -> None:
+    answer = seed_engine.ask("Who said the main work is yet to come?")
+    first = answer.citations[0]
+    assert first.speaker == "Dmitry Peskov"
+    assert "The main work is yet to come" in first.sentence.text
+
+
+def test_what_else_did_he_say_follows_the_conversation(seed_engine: QAEngine) -> None:
+    from qa.models import Turn
+
+    question = "Who said the main work is yet to come?"
+    first = seed_engine.ask(question)
+    follow_up = seed_engine.ask("What else did he say?", history=[Turn(question, first)])
+    assert follow_up.citations[0].speaker == "Dmitry Peskov"
+    assert "Huge work has been done in Soledar" in follow_up.citations[0].sentence.text
+    assert all("yet to come" not in c.sentence.text for c in follow_up.citations)
+
+
+def test_the_answer_span_names_who_was_put_in_charge(seed_engine: QAEngine) -> None:
+    answer = seed_engine.ask("Who was put in charge of Russia's operations in Ukraine?")
+    assert answer.citations[0].span_text == "Valery Gerasimov"

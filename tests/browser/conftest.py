@@ -1,0 +1,154 @@
+"""Browser tests: one store (seeds + an article full of HTML), one `qa serve`, one headless Chromium.
+
+The store is built with the real model (the answers checked are the real ones); the server is the
+`qa serve` command a user runs, on a free port, stopped at the end of the session.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from index.embedding import Encoder
+from qa.engine import QAEngine
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = ROOT / "seeds"
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SERVER_START_SECONDS = 90
+# An article whose text would run script if it were shown as HTML, or link if shown as Markdown.
+HOSTILE_ARTICLE = (
+    "Harbour notice\n"
+    "The harbour master pinned a notice reading <script>window.pwned=1</script> to the ferry board "
+    "on Tuesday.\n"
+    'A photo tagged <img src=x onerror="window.pwned=1"> showed the [old pier](javascript:alert(1)) '
+    "at dawn.\n"
+)
+
+
+@pytest.fixture(scope="session")
+def browser_store(real_encoder: Encoder, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store with the seeds and the hostile article, indexed with the real model."""
+    folder = tmp_path_factory.mktemp("browser")
+    articles = folder / "articles"
+    articles.mkdir()
+    (articles / "harbour.txt").write_text(HOSTILE_ARTICLE, encoding="utf-8")
+    store = folder / "store"
+    report = QAEngine(store, real_encoder).add_paths([str(SEEDS), str(articles)])
+    assert not report.failed, report.failed
+    return store
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _wait_until_serving(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(
+                f"`qa serve` exited with {server.returncode}:\n{log.read_text(errors='replace')[-3000:]}"
+            )
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.3)
+    pytest.fail(f"`qa serve` did not answer on {url} in {SERVER_START_SECONDS} s:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="session")
+def server_url(
+    browser_store: Path, real_encoder: Encoder, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """`qa serve` on a free port over the browser store (same model); stopped at the end of the session."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/"
+    log = tmp_path_factory.mktemp("server") / "serve.log"
+    env = {
+        **os.environ,
+        "QA_MODEL": real_encoder.name,
+        "HF_HUB_OFFLINE": "1",
+        "GRADIO_ANALYTICS_ENABLED": "False",
+    }
+    env.pop("QA_AUTH", None)
+    qa = Path(sys.executable).with_name("qa")
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [str(qa), "serve", "--port", str(port), "--store", str(browser_store)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=ROOT,
+        )
+    try:
+        _wait_until_serving(url, server, log)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Debian Chromium driven by Playwright."""
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"The browser tests need {CHROMIUM}: run `make test`, which installs it "
+            "(apt-get install chromium)."
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any, server_url: str) -> Iterator[Any]:
+    """A fresh page on the app, loaded."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    page.goto(server_url)
+    page.wait_for_selector("#question textarea")
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS

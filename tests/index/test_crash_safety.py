@@ -1,0 +1,133 @@
+"""Kill `qa index` mid-run, run two writers at once, read while writing: the store stays whole."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from index.embedding import HashingEncoder, encode_query
+from index.store import Store
+
+QA = [sys.executable, "-m", "qa.cli"]
+ENV = {**os.environ, "QA_MODEL": "hashing-64"}
+TOWNS = ["Arden", "Belmont", "Corwin", "Dalby", "Easton", "Fenwick", "Garrow", "Holt"]
+
+
+def write_feed(path: Path, n: int, prefix: str = "story") -> list[str]:
+    ids = []
+    with open(path, "w", encoding="utf-8") as fh:
+        for i in range(n):
+            town = TOWNS[i % len(TOWNS)]
+            text = (
+                f"The council of {town} met on day {i}. It approved budget number {i * 7}. Residents cheered."
+            )
+            ids.append(f"{prefix}-{i}")
+            fh.write(json.dumps({"id": ids[-1], "title": f"{town} council {i}", "text": text}) + "\n")
+    return ids
+
+
+def check_consistent(path: Path) -> list[str]:
+    """The store opens, its vectors match its rows, and it answers; returns its article ids."""
+    store = Store.open(path, "hashing-64")
+    ids = [a.id for a in store.articles()]
+    sentences = sum(a.sentences for a in store.articles())
+    query = encode_query(HashingEncoder(64), "council budget")
+    assert len(store.search_dense("sentences", query, 100_000)) == sentences
+    if ids:
+        assert store.search_lexical("chunks", '"council"', 5)
+    store.close()
+    return ids
+
+
+def test_sigkill_while_indexing_leaves_the_last_commit(tmp_path: Path) -> None:
+    feed, store = tmp_path / "feed.jsonl", tmp_path / "store"
+    ids = write_feed(feed, 320)
+    rng = random.Random(7)
+    seen_counts = []
+    for _ in range(4):
+        process = subprocess.Popen(
+            [*QA, "index", str(feed), "--store", str(store)],
+            env=ENV,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(rng.uniform(2.5, 6.0))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        if not (store / "store.sqlite").exists():
+            continue
+        indexed = check_consistent(store)
+        assert indexed == ids[: len(indexed)]  # whole batches, in order: exactly what was committed
+        assert len(indexed) % 64 == 0 or len(indexed) == len(ids)
+        seen_counts.append(len(indexed))
+    result = subprocess.run(
+        [*QA, "index", str(feed), "--store", str(store)], env=ENV, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert check_consistent(store) == ids
+    assert seen_counts == sorted(seen_counts)
+
+
+def test_two_writers_at_once_both_land(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    first = write_feed(tmp_path / "a.jsonl", 120, "a")
+    second = write_feed(tmp_path / "b.jsonl", 40, "b")
+    subprocess.run(
+        [*QA, "index", str(tmp_path / "b.jsonl"), "--store", str(store)],
+        env=ENV,
+        check=True,
+        capture_output=True,
+    )
+    writers = [
+        subprocess.Popen(
+            [*QA, "index", str(tmp_path / name), "--store", str(store)],
+            env=ENV,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("a.jsonl", "b.jsonl")
+    ]
+    outputs = [w.communicate(timeout=300) for w in writers]
+    assert [w.returncode for w in writers] == [0, 0], outputs
+    assert sorted(check_consistent(store)) == sorted(first + second)
+
+
+def test_a_reader_keeps_answering_while_a_writer_adds(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    write_feed(tmp_path / "a.jsonl", 30, "a")
+    write_feed(tmp_path / "b.jsonl", 200, "b")
+    subprocess.run(
+        [*QA, "index", str(tmp_path / "a.jsonl"), "--store", str(store)],
+        env=ENV,
+        check=True,
+        capture_output=True,
+    )
+    writer = subprocess.Popen(
+        [*QA, "index", str(tmp_path / "b.jsonl"), "--store", str(store)],
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    answers = 0
+    while writer.poll() is None:
+        result = subprocess.run(
+            [*QA, "ask", "--json", "Which council approved a budget?", "--store", str(store)],
+            env=ENV,
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout)["citations"]
+        answers += 1
+    _, errors = writer.communicate()
+    assert writer.returncode == 0, errors
+    assert answers >= 1
+    assert len(check_consistent(store)) == 230

@@ -7,7 +7,7 @@ answers. Also reported: the share of questions without a span, the figures per q
 per `find_span`, and how often `type_fit` ranks the gold sentence first among it and its five nearest
 neighbours in the article (ties shared).
 
-Usage: python -m qa.evaluate_spans [QUESTIONS.jsonl ARTICLES.jsonl] [--errors N] [--type T]
+Usage: python -m qa.evaluate_spans [QUESTIONS.jsonl ARTICLES.jsonl] [--errors N] [--type T] [--encoder]
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from index.embedding import Encoder, SentenceTransformerEncoder
 from index.models import Sentence
 from index.sentences import split_sentences
 from qa.question import Question, analyze_question
@@ -77,7 +78,9 @@ def _gold_position(sentences: Sequence[Sentence], char: int) -> int | None:
     return None
 
 
-def evaluate(questions_path: Path, articles_path: Path) -> tuple[list[Outcome], float]:
+def evaluate(
+    questions_path: Path, articles_path: Path, encoder: Encoder | None = None
+) -> tuple[list[Outcome], float]:
     """Run every question on its gold sentence; returns the outcomes and the mean ms per `find_span`."""
     articles = {a["article_id"]: a["text"] for a in _read_jsonl(articles_path)}
     sentences = {aid: split_sentences(aid, text) for aid, text in articles.items()}
@@ -92,7 +95,7 @@ def evaluate(questions_path: Path, articles_path: Path) -> tuple[list[Outcome], 
         gold = article[position]
         question = analyze_question(item["question"])
         began = time.perf_counter()
-        span = find_span(question, gold.text)
+        span = find_span(question, gold.text, encoder=encoder)
         elapsed += time.perf_counter() - began
         predicted = "" if span is None else gold.text[span[0] : span[1]]
         answers = tuple(item["answers"])
@@ -157,12 +160,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("articles", nargs="?", type=Path, default=_EVAL_DIR / "articles.dev.jsonl")
     parser.add_argument("--errors", type=int, default=0, help="print this many wrong spans")
     parser.add_argument("--type", default=None, help="only print errors of this question type")
+    parser.add_argument("--encoder", action="store_true", help="also score with the sentence encoder")
     args = parser.parse_args(argv)
     for path in (args.questions, args.articles):
         if not path.is_file():
             print(f"Cannot read '{path}': no such file.", file=sys.stderr)
             return 2
-    outcomes, ms = evaluate(args.questions, args.articles)
+    encoder = SentenceTransformerEncoder() if args.encoder else None
+    if encoder is not None:
+        encoder.embed_batch(["warm up"])  # load the model before timing
+    outcomes, ms = evaluate(args.questions, args.articles, encoder)
     wrong = [o for o in outcomes if o.f1 < 1.0 and (args.type is None or o.question.type == args.type)]
     for o in wrong[: args.errors]:
         q = o.question

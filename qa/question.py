@@ -131,7 +131,7 @@ class Question:
     `terms` are content lemmas (lowercase, no stop words, no wh-words); `answer_head` is the noun of a
     "what/which X" phrase ("year" in "In what year ..."), `wh_prep` the preposition before the wh-phrase
     ("in"), `wh_role` its role, `wh_governor` the lemma of the word it depends on ("open" in "What did
-    the Queen open?").
+    the Queen open?"), `wh_span` the character offsets of the wh-phrase ("In what year" -> "what year").
     """
 
     text: str
@@ -147,6 +147,7 @@ class Question:
     wh_governor: str | None = None
     term_distances: tuple[tuple[str, int], ...] = ()
     governor_arguments: tuple[str, ...] = ()
+    wh_span: tuple[int, int] | None = None
 
 
 def analyze_question(question: str) -> Question:
@@ -217,7 +218,14 @@ def _analyze(text: str) -> Question:
         wh_governor=governor,
         term_distances=distances,
         governor_arguments=arguments,
+        wh_span=_wh_phrase_span(wh),
     )
+
+
+def _wh_phrase_span(wh: Any) -> tuple[int, int]:
+    """Character offsets of the wh-phrase: "What" alone, or "what year" when the wh-word is a determiner."""
+    last = wh.head if wh.dep_ == "det" and wh.head.i > wh.i else wh
+    return int(wh.idx), int(last.idx + len(last.text))
 
 
 def _tree_distance(wh: Any, doc: Any, term: str) -> int:

@@ -89,3 +89,19 @@ def test_surrounding_whitespace_is_ignored() -> None:
 def test_empty_question_is_rejected_with_a_message() -> None:
     with pytest.raises(ValueError, match="empty question"):
         analyze_question("   ")
+
+
+@pytest.mark.parametrize(
+    ("question", "phrase"),
+    [
+        ("In what year did the factory close?", "what year"),
+        ("Who founded the bakery?", "Who"),
+        ("What did Maria Lopez open in Lyon?", "What"),
+        ("Which team won the cup?", "Which team"),
+    ],
+)
+def test_wh_span_covers_the_wh_phrase(question: str, phrase: str) -> None:
+    analysed = analyze_question(question)
+    assert analysed.wh_span is not None
+    start, end = analysed.wh_span
+    assert question[start:end] == phrase

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
+import qa.spans
+from index.embedding import HashingEncoder, Vectors
 from qa.question import analyze_question
 from qa.spans import analyze_sentences, find_span, parse_sentence, type_fit
+from qa.spans.candidates import generate_candidates
+from qa.spans.semantic import fill_question, semantic_features
 
 
 def _span_text(question: str, sentence: str) -> str | None:
@@ -115,3 +121,63 @@ def test_type_fit_scores_presence_of_the_expected_kind(question: str, sentence: 
 def test_type_fit_ignores_entities_the_question_already_names() -> None:
     question = analyze_question("Where did Lyon host the summit?")
     assert type_fit(question, "Lyon hosted the summit.") == 0.0
+
+
+def test_public_names_do_not_drift() -> None:
+    assert sorted(qa.spans.__all__) == ["analyze_sentences", "find_span", "parse_sentence", "type_fit"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "phrase"),
+    [
+        ("Anna Berg is the Minister of Finance.", "the Minister of Finance"),
+        ("The river feeds the lakes of the northern valley.", "the lakes of the northern valley"),
+    ],
+)
+def test_noun_phrase_with_a_short_of_complement_is_a_candidate(sentence: str, phrase: str) -> None:
+    doc = parse_sentence(sentence)
+    question = analyze_question("What does the sentence mention?")
+    texts = {doc[c.start : c.end].text for c in generate_candidates(question, doc)}
+    assert phrase in texts
+
+
+@pytest.mark.parametrize(
+    ("question", "phrase", "filled"),
+    [
+        ("What did Maria Lopez open?", "a bookshop", "a bookshop did Maria Lopez open?"),
+        ("In what year did the factory close?", "1987", "In 1987 did the factory close?"),
+    ],
+)
+def test_fill_question_puts_the_candidate_in_the_wh_phrase(question: str, phrase: str, filled: str) -> None:
+    assert fill_question(analyze_question(question), phrase) == filled
+
+
+def test_encoder_features_come_one_per_candidate_from_one_batch() -> None:
+    sentence = "Maria Lopez opened a small bookshop in Lyon in 2015."
+    question = analyze_question("What did Maria Lopez open in Lyon?")
+    doc = parse_sentence(sentence)
+    candidates = list(generate_candidates(question, doc))
+    encoder = _CountingEncoder()
+    features = semantic_features(question, doc, candidates, encoder)
+    assert encoder.calls == 1
+    assert len(features) == len(candidates)
+    assert all(set(f) == {"filled", "asked"} for f in features)
+
+
+def test_span_with_an_encoder_stays_inside_the_sentence() -> None:
+    sentence = "Maria Lopez opened a small bookshop in Lyon in 2015."
+    span = find_span(analyze_question("What did Maria Lopez open?"), sentence, encoder=HashingEncoder(64))
+    assert span is not None
+    assert sentence[span[0] : span[1]] in {"Maria Lopez", "small bookshop", "Lyon", "2015"}
+
+
+class _CountingEncoder(HashingEncoder):
+    """The hashing test encoder, counting its `embed_batch` calls."""
+
+    def __init__(self) -> None:
+        super().__init__(64)
+        self.calls = 0
+
+    def embed_batch(self, texts: Sequence[str]) -> Vectors:
+        self.calls += 1
+        return super().embed_batch(texts)

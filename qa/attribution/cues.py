@@ -1,0 +1,452 @@
+"""Cues: the reporting verbs outside quote marks, their subjects, and the quotes they introduce.
+
+A cue is a reporting verb ("said", "told AFP", "warned") or "according to X", found in the parse of one
+paragraph. Its subject names the speaker; the words are described here (name, pronoun or description) and
+resolved to an entity by `qa.attribution.extract`. A quote is linked to a cue in three ways, most reliable
+first (the ordering of Pareti et al. 2013 and of textacy's `direct_quotations`): the cue governs the quote
+in the parse; the cue follows the quote in the same sentence ('"...," said Caddell'); the cue ends the
+text before the quote ('Caddell said: "..."').
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from qa import lexicon
+from qa.attribution.entities import words_of_name
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+MentionKind = Literal["name", "pronoun", "nominal"]
+
+# Sentence-ending tokens: the adjacency rules never look past one.
+_SENTENCE_END = frozenset({".", "!", "?", ";"})
+# Subject-like dependents a parser gives an inverted subject ('"...," said Caddell').
+_INVERTED_SUBJECT_DEPS = frozenset({"dobj", "attr", "npadvmod", "oprd", "appos", "dative", "nsubj"})
+# Dependents cut from a description: "a defense analyst, who spoke on condition of anonymity,".
+_CUT_DEPS = frozenset({"relcl", "appos", "punct", "acl", "advcl", "cc", "conj", "parataxis"})
+# Honorifics are not roles ("Mr. Hale" has no role "Mr.").
+_HONORIFICS = lexicon.MALE_TITLES | lexicon.FEMALE_TITLES | {"dr"}
+# Verbs whose passive subject is the addressee, not the speaker ("she was asked").
+_ADDRESSEE_PASSIVES = frozenset({"ask", "tell", "urge", "advise", "warn", "assure"})
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerWords:
+    """The words naming a speaker at a cue, classified for resolution.
+
+    For a name, `words` are the name's tokens; for a description, `head` is its head noun's lemma.
+    `role` is the description that came with a name ("Kremlin spokesman").
+    """
+
+    kind: MentionKind
+    text: str
+    start: int
+    end: int
+    words: tuple[str, ...]
+    label: str
+    head: str
+    role: str | None
+    definite: bool
+    sentence: int = 0
+    plural: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """A reporting verb (or "according to") at token `token` of paragraph `paragraph`."""
+
+    paragraph: int
+    token: int
+    offset: int
+    text: str | None
+    speaker: SpeakerWords | None
+    content: tuple[int, int] | None
+
+
+def cue_tokens(doc: Doc, in_quote: Sequence[int]) -> list[Token]:
+    """Reporting verbs and "according" outside quotes, in text order."""
+    found: list[Token] = []
+    for token in doc:
+        if in_quote[token.i] >= 0:
+            continue
+        according = token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to"
+        lemma = token.lemma_.lower()
+        reporting = token.pos_ == "VERB" and (
+            lemma in lexicon.REPORTING_VERBS or lemma in lexicon.CHARACTERISING_VERBS or _puts_it(token)
+        )
+        if according or reporting:
+            found.append(token)
+    return found
+
+
+def _puts_it(verb: Token) -> bool:
+    """The idiom 'as X put it, "..."'."""
+    return verb.lemma_.lower() == "put" and any(c.lower_ == "it" and c.dep_ == "dobj" for c in verb.children)
+
+
+def subject_of(verb: Token, in_quote: Sequence[int], depth: int = 0) -> Token | None:
+    """The speaker token of a cue verb, or None.
+
+    Coordinated and participle verbs share their head's subject ("she said, adding that ..."); an
+    inverted subject after the verb is taken when the parser made it an object ('"...," said Caddell').
+    """
+    if verb.lower_ == "according":
+        for to in verb.children:
+            if to.lower_ == "to":
+                for obj in to.children:
+                    if obj.dep_ == "pobj" and in_quote[obj.i] < 0:
+                        return obj
+        return None
+    lemma = verb.lemma_.lower()
+    for child in verb.children:
+        if in_quote[child.i] >= 0 or not any(ch.isalpha() for ch in child.text):
+            continue
+        if child.dep_ in ("nsubj", "csubj"):
+            return child
+        if child.dep_ == "nsubjpass" and lemma not in _ADDRESSEE_PASSIVES:
+            return child
+    if verb.dep_ == "acl" and verb.head.pos_ in ("PROPN", "NOUN", "PRON"):
+        return verb.head  # "footage of Trump saying ..."
+    if verb.dep_ == "compound" and verb.head.pos_ == "PROPN":
+        return verb.head  # "Said Ellis: ..." parsed as a name compound
+    if verb.dep_ == "conj" and verb.head.dep_ == "ccomp" and _is_reporting(verb.head.head):
+        # "Austin told reporters that Washington could not confirm it and said ...": the second reporting
+        # verb coordinates with the first, though the parser hangs it inside the reported clause.
+        return subject_of(verb.head.head, in_quote, depth + 1) if depth < 2 else None
+    if depth < 2 and verb.dep_ in ("conj", "advcl", "xcomp", "pcomp") and verb.head.i != verb.i:
+        head = verb.head if verb.head.dep_ != "prep" else verb.head.head
+        if head.pos_ in ("VERB", "AUX") and in_quote[head.i] < 0:
+            return subject_of(head, in_quote, depth + 1)
+    left = _subject_on_the_left(verb, in_quote)
+    if left is not None:
+        return left
+    if lemma in lexicon.INVERTING_VERBS and verb.i > 0:
+        for child in verb.rights:
+            if (
+                child.dep_ in _INVERTED_SUBJECT_DEPS
+                and child.pos_ in ("PROPN", "NOUN", "PRON")
+                and child.ent_type_ not in ("DATE", "TIME")
+                and in_quote[child.i] < 0
+                and child.i - verb.i <= 6
+            ):
+                return child
+    return None
+
+
+def _is_reporting(token: Token) -> bool:
+    return token.pos_ == "VERB" and token.lemma_.lower() in lexicon.REPORTING_VERBS
+
+
+def _subject_on_the_left(verb: Token, in_quote: Sequence[int]) -> Token | None:
+    """The name between a closing quote and its verb when the parser attached it elsewhere.
+
+    '"...," Flynn, a top Trump surrogate, said' is sometimes parsed with "Flynn" in apposition to a word
+    inside the quote; the first noun after the quote, with no verb in between, is the subject.
+    """
+    doc = verb.doc
+    start = verb.i
+    while start > 0 and in_quote[start - 1] < 0 and verb.i - start < 15:
+        previous = doc[start - 1]
+        if is_sentence_end(previous) or previous.pos_ in ("VERB", "AUX"):
+            return None
+        start -= 1
+    if start == 0 or in_quote[start - 1] < 0:
+        return None
+    for token in doc[start : verb.i]:
+        if token.pos_ in ("PROPN", "NOUN", "PRON") and token.ent_type_ not in ("DATE", "TIME"):
+            return token
+    return None
+
+
+def describe(subject: Token, offset: int) -> SpeakerWords | None:
+    """Classify the words of a subject: a name, a pronoun or a description. `offset` is the doc's."""
+    if subject.tag_ in ("WP", "WDT") and subject.head.dep_ == "relcl":
+        subject = subject.head.head  # "Trump, who said ..." speaks as "Trump"
+    if subject.pos_ == "VERB" and subject.is_title and subject.dep_ in ("nsubj", "csubj"):
+        # A capitalised subject the tagger took for a verb is a name ("Trump in recent days has said").
+        return SpeakerWords(
+            "name",
+            subject.text,
+            offset + subject.idx,
+            offset + subject.idx + len(subject),
+            (subject.text,),
+            "",
+            "",
+            None,
+            True,
+        )
+    if subject.pos_ == "PRON" and subject.lower_ not in lexicon.INDEFINITE_SPEAKERS:
+        if subject.lower_ in lexicon.SKIPPED_PRONOUNS:
+            return None
+        return SpeakerWords(
+            "pronoun",
+            subject.text,
+            offset + subject.idx,
+            offset + subject.idx + len(subject),
+            (),
+            "",
+            "",
+            None,
+            True,
+        )
+    doc = subject.doc
+    entity = next((e for e in doc.ents if e.start <= subject.i < e.end), None)
+    name_start, name_end = -1, -1
+    label = ""
+    if entity is not None and entity.label_ in ("PERSON", "ORG", "GPE", "NORP", "FAC"):
+        name_start, name_end, label = entity.start, entity.end, entity.label_
+    elif subject.pos_ == "PROPN" and subject.text[:1].isupper():
+        name_start, name_end = subject.i, subject.i + 1
+        while (
+            name_start > 0 and doc[name_start - 1].pos_ == "PROPN" and doc[name_start - 1].head.i == subject.i
+        ):
+            name_start -= 1
+    else:
+        named = _named_in(subject)
+        if named is not None:
+            return _name_words(named, offset, role_tokens=_phrase(subject))
+    if name_start >= 0:
+        words = words_of_name(doc.text[doc[name_start].idx : doc[name_end - 1].idx + len(doc[name_end - 1])])
+        if not words:
+            return None
+        said_left = [t for t in doc[subject.left_edge.i : name_start] if t.dep_ not in ("det", "punct")]
+        left = [t for t in said_left if t.lower_.rstrip(".") not in _HONORIFICS]
+        role_tokens = left if left else _appositive(subject)
+        role = _join(role_tokens) if role_tokens else None
+        head = _head_lemma(role_tokens) if role_tokens else ""
+        start, end = doc[name_start].idx, doc[name_end - 1].idx + len(doc[name_end - 1])
+        text = _join([*said_left, *doc[name_start:name_end]]) if said_left else doc.text[start:end]
+        return SpeakerWords(
+            "name", text, offset + start, offset + end, tuple(words), label or "PROPN", head, role, True
+        )
+    if subject.pos_ in ("VERB", "AUX", "PUNCT", "SYM", "SCONJ", "CCONJ", "ADP"):
+        return None
+    phrase = _phrase(subject)
+    if not phrase:
+        return None
+    definite = any(t.lower_ in ("the", "this", "that") or t.dep_ == "poss" for t in phrase if t.i < subject.i)
+    text = _join(phrase)
+    if phrase[0].dep_ == "det" and len(phrase) > 1 and subject.pos_ != "PROPN":
+        text = phrase[0].lower_ + text[len(phrase[0].text) :]  # "A Moscow-based analyst" mid-sentence
+    return SpeakerWords(
+        "nominal",
+        text,
+        offset + phrase[0].idx,
+        offset + phrase[-1].idx + len(phrase[-1]),
+        (),
+        "",
+        subject.lemma_.lower(),
+        None,
+        definite,
+        plural=subject.tag_ in ("NNS", "NNPS"),
+    )
+
+
+def _named_in(subject: Token) -> Token | None:
+    """A name attached to a description: "the spokesman, Dmitry Peskov," or "a freshman named Hailey"."""
+    for child in subject.children:
+        if child.dep_ == "appos" and child.pos_ == "PROPN":
+            return child
+        if child.dep_ == "acl" and child.lemma_.lower() in ("name", "call"):
+            for grandchild in child.children:
+                if grandchild.pos_ == "PROPN" and grandchild.dep_ in ("oprd", "dobj", "attr", "xcomp"):
+                    return grandchild
+    return None
+
+
+def _name_words(name: Token, offset: int, role_tokens: list[Token]) -> SpeakerWords | None:
+    described = describe(name, offset)
+    if described is None or described.kind != "name":
+        return described
+    role = _join(role_tokens) if role_tokens else described.role
+    head = _head_lemma(role_tokens) if role_tokens else described.head
+    return SpeakerWords(
+        "name",
+        described.text,
+        described.start,
+        described.end,
+        described.words,
+        described.label,
+        head,
+        role,
+        True,
+    )
+
+
+def _phrase(head: Token) -> list[Token]:
+    """The noun phrase of `head` up to (not including) a relative clause, apposition or comma."""
+    left = head.left_edge.i
+    right = head.i
+    for child in head.rights:
+        if child.dep_ in _CUT_DEPS:
+            break
+        right = child.right_edge.i
+    tokens = list(head.doc[left : right + 1])
+    while tokens and tokens[-1].is_punct:
+        tokens.pop()
+    while tokens and tokens[0].is_punct:
+        tokens.pop(0)
+    return tokens
+
+
+def _appositive(head: Token) -> list[Token]:
+    for child in head.rights:
+        if child.dep_ == "appos":
+            tokens = list(head.doc[child.left_edge.i : child.right_edge.i + 1])
+            while tokens and tokens[-1].is_punct:
+                tokens.pop()
+            return tokens
+    return []
+
+
+def _head_lemma(tokens: Sequence[Token]) -> str:
+    nouns = [t for t in tokens if t.pos_ in ("NOUN", "PROPN")]
+    if not nouns:
+        return ""
+    # The role's head is the noun no other role noun depends on ("defense analyst" -> "analyst").
+    inside = {t.i for t in tokens}
+    heads = [t for t in nouns if t.head.i not in inside or t.head.i == t.i]
+    chosen = heads[0] if heads else nouns[-1]
+    return chosen.lemma_.lower()
+
+
+def _join(tokens: Sequence[Token]) -> str:
+    if not tokens:
+        return ""
+    doc = tokens[0].doc
+    return doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1])]
+
+
+def cue_text(verb: Token) -> str:
+    """The cue as shown to a reader: "said", "told AFP", "according to"."""
+    if verb.lower_ == "according":
+        return "according to"
+    for child in verb.rights:
+        if child.dep_ in ("dobj", "dative") and child.i == verb.i + 1 and child.lemma_.lower() != "that":
+            tokens = list(verb.doc[child.left_edge.i : child.right_edge.i + 1])
+            if len(tokens) <= 3:
+                return _join([verb, *tokens])
+    return verb.text
+
+
+def content_of(verb: Token, in_quote: Sequence[int]) -> tuple[int, int] | None:
+    """The reported clause of a cue (doc character offsets), or None when it has none."""
+    doc = verb.doc
+    if verb.lower_ == "according":
+        return _according_clause(verb)
+    lemma = verb.lemma_.lower()
+    if lemma in lexicon.CHARACTERISING_VERBS:
+        return None
+    for child in verb.children:
+        if child.dep_ == "ccomp" and child.i > verb.i:
+            return _clause_span(doc, child.left_edge.i, child.right_edge.i)
+    that_clause = _that_clause_in_adjunct(verb)
+    if that_clause is not None:
+        return _clause_span(doc, that_clause.left_edge.i, that_clause.right_edge.i)
+    if lemma in lexicon.CONTENT_OBJECT_VERBS:
+        for child in verb.rights:
+            if child.dep_ == "dobj" and child.pos_ in ("NOUN", "PROPN"):
+                return _clause_span(doc, child.left_edge.i, child.right_edge.i)
+    return None
+
+
+def _that_clause_in_adjunct(verb: Token) -> Token | None:
+    """'said in a statement that ...': the parser hangs the that-clause on "statement"."""
+    for prep in verb.rights:
+        if prep.dep_ != "prep":
+            continue
+        for obj in prep.children:
+            for clause in obj.rights:
+                if clause.dep_ in ("acl", "relcl", "ccomp") and any(
+                    c.dep_ == "mark" and c.lower_ == "that" for c in clause.children
+                ):
+                    return clause
+    return None
+
+
+def _according_clause(according: Token) -> tuple[int, int] | None:
+    head = according.head
+    doc = according.doc
+    if head.i == according.i:
+        return None
+    tokens = [t for t in head.subtree]
+    skip = {t.i for t in according.subtree}
+    if according.i < head.i:
+        start = max(skip) + 1
+        return _clause_span(doc, start, tokens[-1].i)
+    return _clause_span(doc, tokens[0].i, min(skip) - 1)
+
+
+def _clause_span(doc: Doc, first: int, last: int) -> tuple[int, int] | None:
+    while first <= last and (doc[first].is_punct or doc[first].dep_ == "mark" or doc[first].is_space):
+        first += 1
+    while last >= first and (doc[last].is_punct or doc[last].is_space):
+        last -= 1
+    if last <= first:
+        return None  # a reported clause has at least two words
+    return doc[first].idx, doc[last].idx + len(doc[last])
+
+
+def colon_cues(
+    doc: Doc, in_quote: Sequence[int], taken: set[int]
+) -> list[tuple[Token, Token | None, str | None]]:
+    """Colons (and commas) that introduce a quote with no reporting verb before them.
+
+    'Trump swiped at Ryan in a series of tweets: "..."', 'Meghan McCain, Twitter: "..."' and
+    'Abedin's succinct reply: "..."' attribute the quote to the clause's subject, to the first name, or to
+    the possessor. The colon must be followed by a quote (or end the paragraph, when the quote is the next
+    paragraph); a clause holding a reporting verb is left to that verb.
+    """
+    found: list[tuple[Token, Token | None, str | None]] = []
+    for token in doc:
+        if token.text not in (":", ",") or in_quote[token.i] >= 0:
+            continue
+        following = next((t for t in doc[token.i + 1 :] if not t.is_space), None)
+        if following is None and token.text == ",":
+            continue
+        if following is not None and in_quote[following.i] < 0:
+            continue
+        clause = _clause_before(doc, in_quote, token.i)
+        if not clause or any(t.i in taken for t in clause):
+            continue
+        subject, verb = _clause_subject(clause)
+        # After a comma only a clause with its own subject and verb hands over ('He paused, "..."').
+        if subject is not None and (token.text == ":" or verb is not None):
+            found.append((token, subject, None if verb is None else verb.text))
+    return found
+
+
+def _clause_before(doc: Doc, in_quote: Sequence[int], end: int) -> list[Token]:
+    tokens: list[Token] = []
+    for token in reversed(doc[:end]):
+        if in_quote[token.i] >= 0 or is_sentence_end(token):
+            break
+        tokens.append(token)
+    return tokens[::-1]
+
+
+def _clause_subject(clause: Sequence[Token]) -> tuple[Token | None, Token | None]:
+    inside = {t.i for t in clause}
+    verbs = [t for t in clause if t.pos_ in ("VERB", "AUX") and (t.head.i not in inside or t.head.i == t.i)]
+    for verb in verbs:
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and child.i in inside:
+                return child, verb
+    if verbs:
+        return None, None
+    for token in clause:
+        if token.ent_type_ in ("PERSON", "ORG") and token.ent_iob_ == "B":
+            entity = next(e for e in token.doc.ents if e.start == token.i)
+            return entity.root, None
+    for token in clause:
+        if token.dep_ == "poss" and token.pos_ in ("PROPN", "NOUN"):
+            return token, None
+    return None, None
+
+
+def is_sentence_end(token: Token) -> bool:
+    return token.text in _SENTENCE_END

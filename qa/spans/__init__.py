@@ -1,0 +1,119 @@
+"""Answer-type fit and answer spans inside a sentence, from spaCy's entities, noun chunks and parse.
+
+No reader model is available offline (../shared/MODELS.md), so the answer words are chosen among
+candidate phrases of the sentence (entities, noun chunks, numbers, causal or purpose clauses), each
+scored by features in the manner of the pre-neural SQuAD baselines (Rajpurkar et al. 2016, section 5):
+
+See `qa.spans.features` for the features:
+
+- type: the candidate carries an entity label the question type expects (a date for "when");
+- novelty: the candidate does not repeat the question's words (answers rarely do);
+- proximity: it stands near the words it shares with the question;
+- syntax: it hangs on a word of the question (the verb the wh-phrase depends on), in the same role as the
+  wh-phrase (subject, object, object of the same preposition), or is the other side of a copula or an
+  appositive whose one side the question names ("X is Y", "X, Y,").
+
+Parsing a sentence costs a few milliseconds, and the same sentences come back for many questions, so
+docs are cached by text; `analyze_sentences` parses a batch with `nlp.pipe`, and `find_span` accepts a
+doc parsed beforehand (for instance at index time).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from index.embedding import Encoder
+from qa.question import Question
+from qa.spans.candidates import (
+    Candidate,
+    causal_candidates,
+    generate_candidates,
+    is_question_word,
+    trim_candidate,
+)
+from qa.spans.features import WEIGHTS, build_context, candidate_features
+from qa.spans.parsing import analyze_sentences, doc_for, parse_sentence
+from qa.spans.semantic import SEMANTIC_WEIGHTS, semantic_features
+
+__all__ = ["analyze_sentences", "find_span", "parse_sentence", "type_fit"]
+
+
+def type_fit(question: Question, sentence_text: str, doc: Any | None = None) -> float:
+    """How well the sentence can answer the question's type, in [0, 1].
+
+    1.0 when it holds an entity (or number) of an expected label that the question does not already
+    name; for "why", 1.0 when it has a causal clause; 0.5 when the type expects nothing in particular
+    (so the score does not move the ranking); low values when the expected kind of answer is missing.
+    """
+    doc = doc_for(sentence_text, doc)
+    if question.type == "why":
+        return 1.0 if causal_candidates(doc) else 0.2
+    if not question.expected_labels:
+        return 0.5
+    asked = {_norm(text) for text, _ in question.entities}
+    terms = frozenset(question.terms)
+    best = 0.0
+    for ent in doc.ents:
+        if ent.label_ not in question.expected_labels or _norm(ent.text) in asked:
+            continue
+        fresh = [t for t in ent if not is_question_word(t, terms)]
+        best = max(best, 1.0 if fresh else 0.3)
+    if best < 1.0 and question.type == "how_many" and any(t.like_num for t in doc if t.ent_type_ == ""):
+        best = max(best, 0.7)
+    return best
+
+
+def find_span(
+    question: Question, sentence_text: str, doc: Any | None = None, *, encoder: Encoder | None = None
+) -> tuple[int, int] | None:
+    """The answer words inside the sentence.
+
+    Args:
+        question: the analysed question.
+        sentence_text: the sentence.
+        doc: the sentence's spaCy doc if it was parsed beforehand (its text must equal `sentence_text`).
+        encoder: when given, candidates are also scored with the sentence encoder (`qa.spans.semantic`):
+            more accurate, at the cost of one `embed_batch` call over the sentence's candidates.
+
+    Returns:
+        (start, end) character offsets into `sentence_text`, or None when no phrase of the sentence fits
+        the question's type (a "when" question and a sentence without a date).
+
+    Raises:
+        ValueError: when `doc` was parsed from another text.
+    """
+    doc = doc_for(sentence_text, doc)
+    best = _best_candidate(question, doc, encoder)
+    if best is None:
+        return None
+    first, last = doc[best.start], doc[best.end - 1]
+    return first.idx, last.idx + len(last.text)
+
+
+def _best_candidate(question: Question, doc: Any, encoder: Encoder | None) -> Candidate | None:
+    if question.type == "yes_no":
+        return None
+    ctx = build_context(question, doc)
+    kept: list[tuple[Candidate, dict[str, float]]] = []
+    for raw in generate_candidates(question, doc):
+        cand = trim_candidate(raw, doc, ctx.terms)
+        if cand is None:
+            continue
+        features = candidate_features(ctx, cand)
+        if features is not None:
+            kept.append((cand, features))
+    if not kept:
+        return None
+    scores = [sum(WEIGHTS[name] * value for name, value in features.items()) for _, features in kept]
+    if encoder is not None and len(kept) > 1:
+        extra = semantic_features(question, doc, [cand for cand, _ in kept], encoder)
+        scores = [
+            score + sum(SEMANTIC_WEIGHTS[name] * value for name, value in more.items())
+            for score, more in zip(scores, extra)
+        ]
+    # Ties go to the earlier candidate.
+    return max(zip(scores, kept), key=lambda pair: (pair[0], -pair[1][0].start))[1][0]
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split())

@@ -1,0 +1,266 @@
+"""Quote and speaker extraction on short articles written for these tests, and on the seed article."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.models import Article, Quote
+from index.sentences import split_sentences
+from qa.attribution.marks import find_quoted_spans
+from qa.quotes import extract_quotes
+
+pytestmark = pytest.mark.model  # loads the spaCy pipeline
+
+SEED = Path(__file__).resolve().parents[2] / "seeds" / "soledar.txt"
+
+
+def _quotes(text: str) -> list[Quote]:
+    article = Article(id="a", title="", text=text)
+    quotes = extract_quotes(article, split_sentences(article.id, text))
+    for quote in quotes:
+        assert text[quote.start : quote.end] == quote.text
+    return quotes
+
+
+def _by_text(quotes: list[Quote], words: str) -> Quote:
+    found = [q for q in quotes if q.text == words]
+    assert len(found) == 1, [q.text for q in quotes]
+    return found[0]
+
+
+# -- quote marks ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('He said "yes" and left.', ["yes"]),
+        ("She said \u201cno\u201d twice.", ["no"]),
+        ('"Outer \u201cinner\u201d end," she said.', ["Outer \u201cinner\u201d end,"]),
+        ('"Runs to the end of the paragraph', ["Runs to the end of the paragraph"]),
+        ('"Closed by a stray opening mark. \u201c', ["Closed by a stray opening mark."]),
+    ],
+)
+def test_quote_marks_pair_into_outermost_spans(text: str, expected: list[str]) -> None:
+    spans = find_quoted_spans(text, [(0, len(text))])
+    assert [text[s.start : s.end] for s in spans] == expected
+
+
+# -- direct quotes and their speakers ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "speaker", "mention", "cue"),
+    [
+        ('"We will rebuild the bridge by spring," said Maria Lopez.', "We will rebuild the bridge by spring,",
+         "Maria Lopez", "Maria Lopez", "said"),
+        ("\u201cIt was a long night,\u201d said Omar Haddad.", "It was a long night,", "Omar Haddad",
+         "Omar Haddad", "said"),
+        ('Mayor John Carter said: "The budget is balanced."', "The budget is balanced.", "John Carter",
+         "Mayor John Carter", "said"),
+        ('"Prices doubled in a week," trader Ali Demir told AFP.', "Prices doubled in a week,", "Ali Demir",
+         "trader Ali Demir", "told AFP"),
+        ('"I don\'t think so," Lisa Grant said, before Tom Berg answered: "We will see."', "We will see.",
+         "Tom Berg", "Tom Berg", "answered"),
+    ],
+)  # fmt: skip
+def test_cue_next_to_the_quote_names_the_speaker(
+    text: str, quote: str, speaker: str, mention: str, cue: str
+) -> None:
+    found = _by_text(_quotes(text), quote)
+    assert (found.kind, found.speaker, found.speaker_mention, found.cue) == ("direct", speaker, mention, cue)
+
+
+def test_surname_resolves_to_the_full_name_introduced_earlier() -> None:
+    text = (
+        "Maria Lopez, the county engineer, visited the site on Monday.\n\n"
+        '"The steel arrived late," Lopez said.'
+    )
+    quote = _by_text(_quotes(text), "The steel arrived late,")
+    assert (quote.speaker, quote.speaker_mention, quote.role) == (
+        "Maria Lopez",
+        "Lopez",
+        "the county engineer",
+    )
+
+
+def test_title_and_surname_resolve_to_the_full_name() -> None:
+    text = (
+        "Peter Hale, the bank's chief economist, expects rates to stay high.\n\n"
+        '"Inflation is not beaten yet," Mr. Hale said.'
+    )
+    quote = _by_text(_quotes(text), "Inflation is not beaten yet,")
+    assert (quote.speaker, quote.speaker_mention) == ("Peter Hale", "Mr. Hale")
+
+
+def test_she_added_takes_previous_speaker() -> None:
+    text = (
+        '"Crews reached the village at dawn," Fire Chief Anna Novak told reporters.\n\n'
+        '"Nobody was hurt," she added.'
+    )
+    quote = _by_text(_quotes(text), "Nobody was hurt,")
+    assert (quote.speaker, quote.speaker_mention, quote.cue, quote.role) == (
+        "Anna Novak",
+        "she",
+        "added",
+        "Fire Chief",
+    )
+
+
+def test_pronoun_skips_a_person_of_the_other_gender() -> None:
+    text = 'Tom Berg met Lisa Grant on Monday to discuss the merger.\n\n"We agreed on nothing," she said.'
+    assert _by_text(_quotes(text), "We agreed on nothing,").speaker == "Lisa Grant"
+
+
+def test_split_quote_gives_both_parts_the_same_speaker() -> None:
+    text = (
+        "Health Minister Sarah Kline toured the flooded district.\n\n"
+        '"The river is rising," she said. "We are moving people out tonight."'
+    )
+    quotes = [q for q in _quotes(text) if q.kind == "direct"]
+    assert [(q.text, q.speaker) for q in quotes] == [
+        ("The river is rising,", "Sarah Kline"),
+        ("We are moving people out tonight.", "Sarah Kline"),
+    ]
+
+
+def test_quote_over_two_paragraphs_keeps_its_speaker() -> None:
+    text = (
+        '"We have cleared the main roads," Carter said. "The side streets will take longer.\n\n'
+        '"Crews will work through the night."'
+    )
+    quotes = _quotes(text)
+    unclosed = _by_text(quotes, "The side streets will take longer.")
+    continued = _by_text(quotes, "Crews will work through the night.")
+    assert (unclosed.start, unclosed.end) == (48, 82)
+    assert (unclosed.speaker, continued.speaker) == ("Carter", "Carter")
+    assert (continued.first_sentence, continued.last_sentence) == (2, 2)
+
+
+def test_bare_role_resolves_to_the_person_introduced_with_it() -> None:
+    text = (
+        "Company spokesman Ivan Petrov declined to comment on the deal on Monday.\n\n"
+        '"We do not discuss pending deals," the spokesman said later.'
+    )
+    quote = _by_text(_quotes(text), "We do not discuss pending deals,")
+    assert (quote.speaker, quote.speaker_mention, quote.role) == (
+        "Ivan Petrov",
+        "the spokesman",
+        "Company spokesman",
+    )
+
+
+def test_anonymous_source_is_a_speaker_and_its_next_quote_paragraph_continues_it() -> None:
+    text = (
+        "A senior European diplomat, who asked not to be named, told reporters the talks had stalled.\n\n"
+        '"Nobody expects a deal this year."'
+    )
+    quotes = _quotes(text)
+    reported = _by_text(quotes, "the talks had stalled")
+    continued = _by_text(quotes, "Nobody expects a deal this year.")
+    assert (reported.kind, reported.speaker, reported.cue) == (
+        "indirect",
+        "a senior European diplomat",
+        "told reporters",
+    )
+    assert (continued.kind, continued.speaker, continued.cue) == (
+        "direct",
+        "a senior European diplomat",
+        None,
+    )
+
+
+def test_quote_with_no_cue_and_no_context_has_no_speaker() -> None:
+    quote = _by_text(_quotes('"This cannot go on."'), "This cannot go on.")
+    assert (quote.kind, quote.speaker, quote.speaker_mention) == ("direct", None, None)
+
+
+# -- partial quotes, scare quotes, reported speech -----------------------------------------------------
+
+
+def test_quoted_fragment_in_a_sentence_is_mixed_and_keeps_its_speaker() -> None:
+    quote = _by_text(
+        _quotes('Senator Amy Holt called the plan "a reckless gamble" on Tuesday.'), "a reckless gamble"
+    )
+    assert (quote.kind, quote.speaker, quote.cue, quote.role) == ("mixed", "Amy Holt", "called", "Senator")
+
+
+def test_scare_quote_without_speech_cue_is_not_a_quote() -> None:
+    assert _quotes('The so-called "miracle" diet has spread quickly online.') == []
+
+
+@pytest.mark.parametrize(
+    ("text", "clause", "speaker", "cue"),
+    [
+        ("The health ministry said in a statement that 40 people had been treated for smoke inhalation.",
+         "40 people had been treated for smoke inhalation", "the health ministry", "said"),
+        ("According to the mayor's office, the road will reopen on Friday.", "the road will reopen on Friday",
+         "the mayor's office", "according to"),
+        ("The city's water authority warned that supplies could run short by August.",
+         "supplies could run short by August", "the city's water authority", "warned"),
+        ("The company denied any wrongdoing.", "any wrongdoing", "the company", "denied"),
+        ("Tom Berg said the vote was close.", "the vote was close", "Tom Berg", "said"),
+    ],
+)  # fmt: skip
+def test_reported_speech_is_an_indirect_quote(text: str, clause: str, speaker: str, cue: str) -> None:
+    quote = _by_text(_quotes(text), clause)
+    assert (quote.kind, quote.speaker, quote.cue) == ("indirect", speaker, cue)
+
+
+def test_adding_shares_the_subject_of_said() -> None:
+    text = (
+        "Jane Doe, a nurse at the clinic, said she would stay. "
+        '"They need us here," she said, adding that supplies were low.'
+    )
+    quotes = _quotes(text)
+    assert _by_text(quotes, "They need us here,").speaker == "Jane Doe"
+    added = _by_text(quotes, "supplies were low")
+    assert (added.kind, added.speaker, added.cue, added.role) == (
+        "indirect",
+        "Jane Doe",
+        "adding",
+        "a nurse at the clinic",
+    )
+
+
+# -- the seed article --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed_quotes() -> list[Quote]:
+    return _quotes(SEED.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("opening", "kind", "speaker"),
+    [
+        ("The fiercest and heaviest fighting", "direct", "Ganna Malyar"),
+        ("Despite the difficult situation", "direct", "Ganna Malyar"),
+        ("Huge work has been done in Soledar", "direct", "Dmitry Peskov"),
+        ("There is still a lot of work ahead", "direct", "Dmitry Peskov"),
+        ("unprecedented decision", "mixed", "a Moscow-based defense analyst"),
+        ("very serious problems", "mixed", "a Moscow-based defense analyst"),
+        ("This has not happened since 1941", "direct", "a Moscow-based defense analyst"),
+        ("for Ukraine, Bakhmut", "indirect", "Mykhaylo Podolyak"),
+        ("There's a lot of blood", "direct", "Mykhaylo Podolyak"),
+        ("Washington could not confirm", "indirect", "Lloyd Austin"),
+        ("gone back and forth", "mixed", "Lloyd Austin"),
+        ("Any victory is important", "direct", "Anatoly Khramchikhin"),
+        ("When I enrolled in medical school", "direct", "Elena Molchanova"),
+        ("As long as they are here", "direct", "Elena Molchanova"),
+    ],
+)
+def test_seed_article_quotes_are_attributed(
+    seed_quotes: list[Quote], opening: str, kind: str, speaker: str
+) -> None:
+    found = [q for q in seed_quotes if q.text.startswith(opening)]
+    assert [(q.kind, q.speaker) for q in found] == [(kind, speaker)]
+
+
+def test_seed_article_keeps_roles_and_pronoun_mentions(seed_quotes: list[Quote]) -> None:
+    added = next(q for q in seed_quotes if q.text.startswith("There is still a lot of work ahead"))
+    assert (added.speaker_mention, added.cue, added.role) == ("he", "added", "Kremlin spokesman")
+    malyar = next(q for q in seed_quotes if q.text.startswith("Despite the difficult situation"))
+    assert (malyar.speaker_mention, malyar.role) == ("she", "Deputy Defence Minister")

@@ -19,6 +19,7 @@ import numpy.typing as npt
 Vectors = npt.NDArray[np.float32]
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
+SMALL_BATCH = 8
 _TOKEN = re.compile(r"\w+")
 
 
@@ -72,6 +73,7 @@ class SentenceTransformerEncoder:
         self._model_name = model
         self._batch_size = batch_size
         self._model: Any = None
+        self._threads = max(1, os.cpu_count() or 1)
 
     @property
     def name(self) -> str:
@@ -84,6 +86,11 @@ class SentenceTransformerEncoder:
 
     def embed_batch(self, texts: Sequence[str]) -> Vectors:
         model = self._load()
+        import torch
+
+        # One thread for a query: torch's worker threads spin while they wait, and on a busy 2-core
+        # machine a single query went from 8 ms to 490 ms with two (bench/README.md). Batches use all.
+        torch.set_num_threads(1 if len(texts) <= SMALL_BATCH else self._threads)
         # Sorting by length keeps padding small inside each batch.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         encoded = model.encode(

@@ -47,7 +47,15 @@ def check_consistent(path: Path) -> list[str]:
 
 def test_sigkill_while_indexing_leaves_the_last_commit(tmp_path: Path) -> None:
     feed, store = tmp_path / "feed.jsonl", tmp_path / "store"
-    ids = write_feed(feed, 320)
+    ids = write_feed(feed, 640)
+    started = time.monotonic()
+    subprocess.run(
+        [*QA, "index", str(feed), "--store", str(tmp_path / "timing")],
+        env=ENV,
+        check=True,
+        capture_output=True,
+    )
+    full_run = time.monotonic() - started
     rng = random.Random(7)
     seen_counts = []
     for _ in range(4):
@@ -57,7 +65,7 @@ def test_sigkill_while_indexing_leaves_the_last_commit(tmp_path: Path) -> None:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        time.sleep(rng.uniform(2.5, 6.0))
+        time.sleep(rng.uniform(0.3, 0.6) * full_run)  # mid-run: after start-up, before the end
         process.send_signal(signal.SIGKILL)
         process.wait()
         if not (store / "store.sqlite").exists():
@@ -66,6 +74,7 @@ def test_sigkill_while_indexing_leaves_the_last_commit(tmp_path: Path) -> None:
         assert indexed == ids[: len(indexed)]  # whole batches, in order: exactly what was committed
         assert len(indexed) % 64 == 0 or len(indexed) == len(ids)
         seen_counts.append(len(indexed))
+    assert any(n < len(ids) for n in seen_counts), f"no kill landed mid-run: {seen_counts}"
     result = subprocess.run(
         [*QA, "index", str(feed), "--store", str(store)], env=ENV, capture_output=True, text=True
     )

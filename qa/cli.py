@@ -99,11 +99,13 @@ def build_parser(config: Config) -> argparse.ArgumentParser:
         "eval",
         "measure answer quality",
         "Index ARTICLES into a temporary store and report hit@1, hit@3, MRR, span EM/F1, abstention "
-        "and seconds per question on QUESTIONS (../shared/eval format).",
+        "and seconds per question on QUESTIONS (../shared/eval format). `qa eval quotes QUOTES.jsonl "
+        "[--whosaid WHOSAID.jsonl]` scores quote detection, speakers and who-said answers instead.",
     )
-    evaluate.add_argument("questions", metavar="QUESTIONS.jsonl")
-    evaluate.add_argument("--articles", required=True, metavar="ARTICLES.jsonl")
-    evaluate.add_argument("--distractors", metavar="MORE.jsonl")
+    evaluate.add_argument("inputs", nargs="+", metavar="QUESTIONS.jsonl | quotes QUOTES.jsonl")
+    evaluate.add_argument("--articles", metavar="ARTICLES.jsonl", help="the articles the questions are about")
+    evaluate.add_argument("--distractors", metavar="MORE.jsonl", help="more articles, indexed as distractors")
+    evaluate.add_argument("--whosaid", metavar="WHOSAID.jsonl", help="with `quotes`: who-said questions too")
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
     return parser
 
@@ -246,14 +248,22 @@ def cmd_serve(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, config: Config) -> int:
-    from qa.evaluate import evaluate_qa, format_report
+    from index.errors import InputError
+    from qa.evaluate import evaluate_attribution, evaluate_qa, format_report
 
-    report = evaluate_qa(
-        Path(args.questions),
-        Path(args.articles),
-        args.distractors and Path(args.distractors),
-        model=config.model,
-    )
+    if args.inputs[0] == "quotes":
+        if len(args.inputs) != 2:
+            raise InputError("Usage: qa eval quotes QUOTES.jsonl [--whosaid WHOSAID.jsonl]")
+        whosaid = Path(args.whosaid) if args.whosaid else None
+        report = evaluate_attribution(Path(args.inputs[1]), whosaid, model=config.model)
+        print(json.dumps(report) if args.json else "\n".join(f"{k:<24}{v}" for k, v in report.items()))
+        return 0
+    if len(args.inputs) != 1 or not args.articles:
+        raise InputError(
+            "Usage: qa eval QUESTIONS.jsonl --articles ARTICLES.jsonl [--distractors MORE.jsonl]"
+        )
+    distractors = Path(args.distractors) if args.distractors else None
+    report = evaluate_qa(Path(args.inputs[0]), Path(args.articles), distractors, model=config.model)
     print(json.dumps(report) if args.json else format_report(report))
     return 0
 

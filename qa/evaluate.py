@@ -124,6 +124,42 @@ def evaluate_qa(
     return report
 
 
+def evaluate_attribution(
+    quotes_path: Path,
+    whosaid_path: Path | None = None,
+    model: str = "all-MiniLM-L6-v2",
+    engine: QAEngine | None = None,
+) -> dict[str, Any]:
+    """Quote detection and speaker accuracy from the store's quote table, and who-said accuracy of
+    `QAEngine.ask`, with the rules of ../shared/tools/score.py (`quotes` and `whosaid`)."""
+    from qa.evaluate_quotes import score_quotes, speaker_ok
+
+    records = read_jsonl(quotes_path)
+    articles = [
+        article_from_record({"id": r["article_id"], "title": r.get("title", ""), "text": r["text"]})
+        for r in records
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        if engine is None:
+            engine = QAEngine(Path(tmp) / "store", make_encoder(model))
+        engine.add_articles(articles)
+        predictions: dict[str, list[Any]] = {}
+        for quote in engine.quotes():
+            predictions.setdefault(quote.article_id, []).append(quote)
+        report: dict[str, Any] = dict(score_quotes(records, predictions))
+        if whosaid_path is not None:
+            questions = read_jsonl(whosaid_path)
+            right = 0
+            for q in questions:
+                answer = engine.ask(q["question"])
+                first = answer.citations[0] if answer.citations else None
+                right += first is not None and (
+                    speaker_ok(first.speaker, q["answers"]) or speaker_ok(first.span_text, q["answers"])
+                )
+            report.update(whosaid_n=len(questions), whosaid_acc=round(right / max(len(questions), 1), 4))
+    return report
+
+
 def format_report(report: dict[str, Any]) -> str:
     rows = [
         ("questions", report["n"]),

@@ -144,7 +144,14 @@ def render_answer_markdown(answer: Answer) -> str:
     """
     if answer.abstained:
         return f"**{CANNOT_ANSWER}** {escape_markdown(answer.reason)}"
-    return " ".join(_cited_sentence(c) for c in answer.citations)
+    if len({c.speaker for c in answer.citations if c.speaker}) < 2:
+        return " ".join(_cited_sentence(c) for c in answer.citations)
+    # Statements by different speakers (a claim and a denial): say who says what. The name is UI
+    # decoration in italics; the answer text itself stays the cited sentences.
+    return "\n\n".join(
+        (f"*{escape_markdown(c.speaker)}:* " if c.speaker else "") + _cited_sentence(c)
+        for c in answer.citations
+    )
 
 
 def _cited_sentence(citation: Citation) -> str:

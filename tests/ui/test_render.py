@@ -226,3 +226,20 @@ def test_render_and_ui_import_without_gradio() -> None:
 
     code = "import sys, ui, ui.render; assert 'gradio' not in sys.modules, 'ui.render imported gradio'"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_statements_by_different_speakers_say_who_says_what() -> None:
+    moscow = Quote(
+        "a1", "Moscow announced a reshuffle.", 0, 29, "indirect", "Moscow", "Moscow", "announced", 0, 0
+    )
+    claim = Citation(1, SENTENCES[0], ARTICLE.title, 0.7, quote=moscow)
+    denial = Citation(2, SENTENCES[2], ARTICLE.title, 0.6, quote=PESKOV)
+    shown = render_answer_markdown(_answer(claim, denial))
+    first, second = shown.split("\n\n")
+    assert first.startswith("*Moscow:* Moscow announced a reshuffle")
+    assert second.startswith("*Dmitry Peskov:* ")
+
+
+def test_one_speaker_is_not_repeated_before_each_sentence() -> None:
+    shown = render_answer_markdown(_answer(Citation(1, SENTENCES[2], ARTICLE.title, 0.6, quote=PESKOV)))
+    assert not shown.startswith("*Dmitry Peskov:*")

@@ -7,10 +7,7 @@ its questions are asked again, where the right answer is an abstention.
 
 from __future__ import annotations
 
-import json
-import re
 import statistics
-import string
 import tempfile
 import time
 from collections import Counter
@@ -19,44 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from index.embedding import make_encoder
-from index.errors import InputError
 from index.ingest import article_from_record
 from qa.engine import QAEngine
 from qa.models import Answer
+from qa.scoring import normalize, read_jsonl, token_f1
 
 HELD_OUT_EVERY = 5
-_PUNCT = set(string.punctuation)
-
-
-def normalize(text: str) -> str:
-    """Lower-cased, without punctuation and articles (the SQuAD convention)."""
-    text = (
-        text.lower()
-        .replace("\u2019", "'")
-        .replace("\u2018", "'")
-        .replace("\u201c", '"')
-        .replace("\u201d", '"')
-    )
-    text = "".join(ch for ch in text if ch not in _PUNCT)
-    text = re.sub(r"\b(a|an|the)\b", " ", text)
-    return " ".join(text.split())
-
-
-def token_f1(prediction: str, gold: str) -> float:
-    p, g = normalize(prediction).split(), normalize(gold).split()
-    same = sum((Counter(p) & Counter(g)).values())
-    if not p or not g or same == 0:
-        return 0.0
-    precision, recall = same / len(p), same / len(g)
-    return 2 * precision * recall / (precision + recall)
-
-
-def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            return [json.loads(line) for line in fh if line.strip()]
-    except (OSError, json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise InputError(f"Cannot read '{path}': {error}") from None
 
 
 def score_answer(answer: Answer, golds: Sequence[str]) -> dict[str, float]:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import string
 import sys
 import time
@@ -28,6 +27,7 @@ from typing import Any
 from index.models import Article, Quote
 from index.sentences import split_sentences
 from qa.quotes import ExtractOptions, extract_quotes
+from qa.scoring import normalize, read_jsonl
 from qa.whosaid import find_quotes_by_text, parse_quote_question
 
 __all__ = ["evaluate_quotes", "evaluate_whosaid", "predict_quotes", "score_quotes", "score_whosaid"]
@@ -156,23 +156,16 @@ def score_whosaid(
 
 def speaker_ok(pred: str | None, aliases: Sequence[str]) -> bool:
     """The reference rule: equal, contained or containing words, or the same last word; no pronouns."""
-    p = _norm(pred or "").split()
+    p = normalize(pred or "").split()
     if not p or set(p) <= _PRONOUNS:
         return False
     for alias in aliases:
-        g = _norm(alias).split()
+        g = normalize(alias).split()
         if not g or set(g) <= _PRONOUNS:
             continue
         if set(p) <= set(g) or set(g) <= set(p) or p[-1] == g[-1]:
             return True
     return False
-
-
-def _norm(s: str) -> str:
-    s = s.lower().replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
-    s = "".join(ch for ch in s if ch not in _PUNCTUATION)
-    s = re.sub(r"\b(a|an|the)\b", " ", s)
-    return " ".join(s.split())
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
@@ -198,11 +191,6 @@ def _error(
     }
 
 
-def _read_jsonl(path: Path) -> list[dict[str, Any]]:
-    with path.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Print quote and who-said figures for the given evaluation files (and, with --errors, mistakes)."""
     parser = argparse.ArgumentParser(prog="python -m qa.evaluate_quotes", description=__doc__.splitlines()[0])
@@ -210,7 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("whosaid", type=Path, nargs="?", help="who-said questions JSONL")
     parser.add_argument("--errors", action="store_true", help="print each mistake as a JSON line")
     args = parser.parse_args(argv)
-    records = _read_jsonl(args.quotes)
+    records = read_jsonl(args.quotes)
     started = time.perf_counter()
     predictions = predict_quotes(records)
     seconds = time.perf_counter() - started
@@ -219,7 +207,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     result["kinds"] = dict(Counter(q.kind for quotes in predictions.values() for q in quotes))
     result["extract_s"] = round(seconds, 2)
     if args.whosaid is not None:
-        result.update(score_whosaid(_read_jsonl(args.whosaid), predictions, errors))
+        result.update(score_whosaid(read_jsonl(args.whosaid), predictions, errors))
     for error in errors or []:
         print(json.dumps(error, ensure_ascii=False))
     print(json.dumps(result))

@@ -14,11 +14,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
-import string
 import sys
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,29 +26,11 @@ from index.embedding import Encoder, SentenceTransformerEncoder
 from index.models import Sentence
 from index.sentences import split_sentences
 from qa.question import Question, analyze_question
+from qa.scoring import normalize, read_jsonl, token_f1
 from qa.spans import analyze_sentences, find_span, type_fit
 
 _EVAL_DIR = Path(__file__).resolve().parents[2] / "shared" / "eval"
 _NEIGHBOURS = 5
-
-
-def norm(s: str) -> str:
-    """The reference scorer's normalisation, verbatim: lowercase, no punctuation, no articles."""
-    s = s.lower().replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
-    s = "".join(ch for ch in s if ch not in set(string.punctuation))
-    s = re.sub(r"\b(a|an|the)\b", " ", s)
-    return " ".join(s.split())
-
-
-def f1(pred: str, gold: str) -> float:
-    """The reference scorer's token F1, verbatim."""
-    p, g = norm(pred).split(), norm(gold).split()
-    common = Counter(p) & Counter(g)
-    same = sum(common.values())
-    if not p or not g or same == 0:
-        return 0.0
-    prec, rec = same / len(p), same / len(g)
-    return 2 * prec * rec / (prec + rec)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,11 +46,6 @@ class Outcome:
     fit_rank_share: float  # 1 when type_fit ranks the gold sentence first alone, 1/k when tied with k-1
 
 
-def _read_jsonl(path: Path) -> list[dict[str, Any]]:
-    with path.open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
-
-
 def _gold_position(sentences: Sequence[Sentence], char: int) -> int | None:
     for sentence in sentences:
         if sentence.start <= char < sentence.end:
@@ -82,12 +57,12 @@ def evaluate(
     questions_path: Path, articles_path: Path, encoder: Encoder | None = None
 ) -> tuple[list[Outcome], float]:
     """Run every question on its gold sentence; returns the outcomes and the mean ms per `find_span`."""
-    articles = {a["article_id"]: a["text"] for a in _read_jsonl(articles_path)}
+    articles = {a["article_id"]: a["text"] for a in read_jsonl(articles_path)}
     sentences = {aid: split_sentences(aid, text) for aid, text in articles.items()}
     analyze_sentences(s.text for ss in sentences.values() for s in ss)  # parse once, in batches
     outcomes: list[Outcome] = []
     elapsed = 0.0
-    for item in _read_jsonl(questions_path):
+    for item in read_jsonl(questions_path):
         article = sentences.get(item["article_id"], [])
         position = _gold_position(article, item["answer_char_spans"][0][0])
         if position is None:
@@ -110,8 +85,8 @@ def evaluate(
                 sentence=gold.text,
                 answers=answers,
                 span=None if span is None else predicted,
-                exact=any(norm(predicted) == norm(a) for a in answers),
-                f1=max(f1(predicted, a) for a in answers),
+                exact=any(normalize(predicted) == normalize(a) for a in answers),
+                f1=max(token_f1(predicted, a) for a in answers),
                 fit_rank_share=share,
             )
         )

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from index import vector_index
 from index.embedding import Vectors
 from index.errors import StoreError, StoreMismatch
 from index.models import Article, Chunk, Quote, Sentence
@@ -104,6 +105,7 @@ class Store:
         self.path = path
         self._db = db
         self._vectors: dict[str, Any] = {}
+        self.approximate_above = vector_index.APPROXIMATE_ABOVE
         self._generation = -1
 
     # -- opening --------------------------------------------------------------------------------
@@ -165,7 +167,7 @@ class Store:
         os.replace(tmp, path / _DB)
         store = cls(path, _connect(path / _DB))
         for kind in _KINDS:
-            store._save_vectors(kind, _new_index(dimension), 0)
+            store._save_vectors(kind, vector_index.new_index(dimension), 0)
         return store
 
     def close(self) -> None:
@@ -291,22 +293,12 @@ class Store:
     ) -> list[tuple[int, float]]:
         """Row ids of the `k` nearest chunks or sentences to a unit query vector, with cosine scores;
         `scope` limits them to some article ids (searched exactly inside that subset)."""
-        index = self._index(kind)
-        if index.ntotal == 0:
-            return []
-        params = selector = None
+        allowed = None
         if scope is not None:
-            import faiss
-
-            rows = self._rows_in_scope(kind, scope)
-            if not rows:
+            allowed = self._rows_in_scope(kind, scope)
+            if not allowed:
                 return []
-            selector = faiss.IDSelectorBatch(np.asarray(rows, dtype=np.int64))  # kept alive for the search
-            params = faiss.SearchParameters()
-            params.sel = selector
-        vector = np.asarray(query, dtype=np.float32).reshape(1, -1)
-        scores, ids = index.search(vector, min(k, index.ntotal), params=params)
-        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+        return vector_index.search(self._index(kind), query, k, allowed)
 
     def search_lexical(
         self, kind: str, match: str, k: int, scope: Collection[str] | None = None
@@ -338,12 +330,14 @@ class Store:
             ]
         return rows
 
+    def vector_count(self, kind: str) -> int:
+        return int(self._index(kind).ntotal)
+
+    def is_approximate(self, kind: str) -> bool:
+        return vector_index.is_approximate(self._index(kind))
+
     def vectors(self, kind: str, ids: Sequence[int]) -> Vectors:
-        index = self._index(kind)
-        out = np.zeros((len(ids), self.dimension), dtype=np.float32)
-        for row, i in enumerate(ids):
-            out[row] = index.reconstruct(int(i))
-        return out
+        return vector_index.reconstruct(self._index(kind), ids)
 
     # -- writing --------------------------------------------------------------------------------
 
@@ -386,6 +380,8 @@ class Store:
             for item in add:
                 self._insert(cur, item, indexes)
             for kind in _KINDS:
+                indexes[kind] = vector_index.fit_to_size(indexes[kind], self.approximate_above)
+                self._vectors[kind] = indexes[kind]
                 self._save_vectors(kind, indexes[kind], generation)
             cur.execute("UPDATE meta SET value = ? WHERE key = 'generation'", (str(generation),))
             cur.execute("UPDATE meta SET value = ? WHERE key = 'built_at'", (str(time.time()),))
@@ -517,12 +513,6 @@ class Store:
                     file.unlink(missing_ok=True)
             except ValueError:
                 continue
-
-
-def _new_index(dimension: int) -> Any:
-    import faiss
-
-    return faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
 
 
 def _connect(file: Path) -> sqlite3.Connection:

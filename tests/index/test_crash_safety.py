@@ -38,6 +38,7 @@ def check_consistent(path: Path) -> list[str]:
     ids = [a.id for a in store.articles()]
     sentences = sum(a.sentences for a in store.articles())
     query = encode_query(HashingEncoder(64), "council budget")
+    assert store.vector_count("sentences") == sentences
     assert len(store.search_dense("sentences", query, 100_000)) == sentences
     if ids:
         assert store.search_lexical("chunks", '"council"', 5)

@@ -48,10 +48,19 @@ def encode_documents(encoder: Encoder, texts: Sequence[str]) -> Vectors:
     return encoder.embed_batch(texts)
 
 
+ONNX_MODEL = "all-MiniLM-L6-v2-onnx-int8"
+
+
 def make_encoder(model: str) -> Encoder:
-    """The encoder for a model name: `hashing-N` is the test fake, anything else sentence-transformers."""
+    """The encoder for a model name: `hashing-N` is the test fake, `all-MiniLM-L6-v2-onnx-int8` the
+    default model exported to int8 ONNX (about 4x faster indexing, hit@1 within half a point; see
+    bench/README.md), anything else a sentence-transformers model name or folder."""
     if model.startswith("hashing-") and model[8:].isdigit():
         return HashingEncoder(int(model[8:]))
+    if model == ONNX_MODEL:
+        from index.onnx_embedding import OnnxEncoder
+
+        return OnnxEncoder()
     return SentenceTransformerEncoder(model)
 
 

@@ -113,10 +113,9 @@ def subject_of(verb: Token, in_quote: Sequence[int], depth: int = 0) -> Token | 
         return verb.head  # "footage of Trump saying ..."
     if verb.dep_ == "compound" and verb.head.pos_ == "PROPN":
         return verb.head  # "Said Ellis: ..." parsed as a name compound
-    if verb.dep_ == "conj" and verb.head.dep_ == "ccomp" and _is_reporting(verb.head.head):
-        # "Austin told reporters that Washington could not confirm it and said ...": the second reporting
-        # verb coordinates with the first, though the parser hangs it inside the reported clause.
-        return subject_of(verb.head.head, in_quote, depth + 1) if depth < 2 else None
+    reporter = _coordinated_reporter(verb) if depth < 2 else None
+    if reporter is not None:
+        return subject_of(reporter, in_quote, depth + 1)
     if depth < 2 and verb.dep_ in ("conj", "advcl", "xcomp", "pcomp") and verb.head.i != verb.i:
         head = verb.head if verb.head.dep_ != "prep" else verb.head.head
         if head.pos_ in ("VERB", "AUX") and in_quote[head.i] < 0:
@@ -139,6 +138,48 @@ def subject_of(verb: Token, in_quote: Sequence[int], depth: int = 0) -> Token | 
 
 def _is_reporting(token: Token) -> bool:
     return token.pos_ == "VERB" and token.lemma_.lower() in lexicon.REPORTING_VERBS
+
+
+# Clause links climbed from a conjoined verb to the reporting verb whose reported clause holds it.
+_CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "conj", "advcl"})
+_SHARED_SUBJECT_CC = frozenset({"and", "but"})
+
+
+def _coordinated_reporter(verb: Token) -> Token | None:
+    """The earlier reporting verb a subjectless conjoined verb shares its speaker with, or None.
+
+    News-attribution practice: reporting verbs coordinated under one subject report one speaker
+    ("X said ... and added ..."; a cue with no source of its own takes its coordinate's, as in the
+    attribution relations of Pareti et al. 2013). In "Austin told reporters that Washington could not
+    confirm it and said ..." or "Ukraine said its forces were fighting to retain control but cautioned ...",
+    the second reporting verb coordinates with the first, though the parser hangs it as a conjunct of a
+    verb inside the first one's reported clause, at any depth. Called only once the verb is known to
+    have no subject of its own. The outermost reporting verb whose reported clause (a ccomp) holds the
+    verb is taken: a reporting verb nested inside that clause ("could not confirm") is reported, not
+    the coordinate. The parser may instead make the second verb the first one's reported clause ("Silva
+    said doctors hoped they would recover and added that ..." with "added" a ccomp of "said").
+    """
+    if verb.dep_ == "conj":
+        first = verb.head
+        joined = any(
+            t.dep_ == "cc" and t.lower_ in _SHARED_SUBJECT_CC and first.i < t.i < verb.i
+            for t in (*first.children, *verb.children)
+        )
+        node = first
+    elif verb.dep_ == "ccomp" and verb.i > 0 and verb.head.i < verb.i and _is_reporting(verb.head):
+        before = verb.doc[verb.i - 1]
+        joined = before.dep_ == "cc" and before.lower_ in _SHARED_SUBJECT_CC
+        node = verb
+    else:
+        return None
+    if not joined:
+        return None
+    reporter: Token | None = None
+    while node.dep_ in _CLAUSE_DEPS and node.head.i != node.i:
+        if node.dep_ == "ccomp" and _is_reporting(node.head):
+            reporter = node.head
+        node = node.head
+    return reporter
 
 
 def _subject_on_the_left(verb: Token, in_quote: Sequence[int]) -> Token | None:
@@ -384,8 +425,8 @@ def _according_clause(according: Token) -> tuple[int, int] | None:
 def _clause_span(doc: Doc, first: int, last: int) -> tuple[int, int] | None:
     while first <= last and (doc[first].is_punct or doc[first].dep_ == "mark" or doc[first].is_space):
         first += 1
-    while last >= first and (doc[last].is_punct or doc[last].is_space):
-        last -= 1
+    while last >= first and (doc[last].is_punct or doc[last].is_space or doc[last].dep_ == "cc"):
+        last -= 1  # "said doctors hoped they would recover and | added that ...": the "and" is not reported
     if last <= first:
         return None  # a reported clause has at least two words
     return doc[first].idx, doc[last].idx + len(doc[last])

@@ -225,6 +225,42 @@ def test_adding_shares_the_subject_of_said() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "quote", "kind", "speaker", "cue"),
+    [
+        # The parser hangs the second reporting verb inside the first one's reported clause, two deep.
+        ("The mayor said engineers thought the bridge would collapse and added that repairs were urgent.",
+         "repairs were urgent", "indirect", "the mayor", "added"),
+        ('Ukraine said its forces were fighting to retain control of the town in the east but cautioned it '
+         'was facing "difficult" resistance.', "difficult", "mixed", "Ukraine", "cautioned"),
+        ('Ukraine said its forces were fighting to retain control of the town in the east but cautioned it '
+         'was facing "difficult" resistance.', 'it was facing "difficult" resistance', "indirect", "Ukraine",
+         "cautioned"),
+        ('Tom Berg told reporters that crews feared the storm would return and said the roads were "a mess".',
+         "a mess", "mixed", "Tom Berg", "said"),
+        # A reporting verb nested in the reported clause ("could not confirm") is not the coordinate.
+        ('Maria Lopez told reporters that the council could not confirm the bridge had closed and said '
+         'traffic was "moving slowly".', "moving slowly", "mixed", "Maria Lopez", "said"),
+        ('The army said its soldiers believed the enemy would attack at dawn but admitted that "nobody '
+         'knows" the date.', "nobody knows", "mixed", "the army", "admitted"),
+        # ... or makes it the reported clause of the first, after "and".
+        ('Ana Silva said doctors hoped the patients would recover and added that the clinic was "coping".',
+         "coping", "mixed", "Ana Silva", "added"),
+        ("The governor said officials thought the fire would spread overnight and added that crews were "
+         '"exhausted".', "officials thought the fire would spread overnight", "indirect", "the governor",
+         "said"),
+        # A conjoined verb with a subject of its own keeps it.
+        ("Tom Berg said the plan was sound, but Ana Silva warned that costs would rise.",
+         "costs would rise", "indirect", "Ana Silva", "warned"),
+    ],
+)  # fmt: skip
+def test_conjoined_reporting_verb_shares_the_earlier_speaker(
+    text: str, quote: str, kind: str, speaker: str, cue: str
+) -> None:
+    found = _by_text(_quotes(text), quote)
+    assert (found.kind, found.speaker, found.cue) == (kind, speaker, cue)
+
+
 # -- the seed article --------------------------------------------------------------------------------------
 
 
@@ -245,6 +281,8 @@ def seed_quotes() -> list[Quote]:
         ("This has not happened since 1941", "direct", "a Moscow-based defense analyst"),
         ("for Ukraine, Bakhmut", "indirect", "Mykhaylo Podolyak"),
         ("There's a lot of blood", "direct", "Mykhaylo Podolyak"),
+        ("it was coming up against", "indirect", "Ukraine"),
+        ("difficult", "mixed", "Ukraine"),
         ("Washington could not confirm", "indirect", "Lloyd Austin"),
         ("gone back and forth", "mixed", "Lloyd Austin"),
         ("Any victory is important", "direct", "Anatoly Khramchikhin"),

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
+
 from index.chunking import make_chunks
-from index.embedding import Encoder, encode_documents
+from index.embedding import Encoder, Vectors, encode_documents
 from index.errors import InputError
 from index.ingest import Failure, text_digest
 from index.models import Article, Quote, Sentence
@@ -73,7 +75,8 @@ def index_articles(
                     prepared.append(prepare_article(article, digest, encoder, extract_quotes))
                 except InputError as error:
                     report.failed.append(Failure(article.id, str(error)))
-            embedded = _embed(encoder, prepared)
+            updated = [item.article.id for item, _ in prepared if item.article.id in known]
+            embedded = _embed(encoder, prepared, store.stored_vectors(updated))
             store.write(embedded)
             for item in embedded:
                 (report.updated if item.article.id in known else report.added).append(item.article.id)
@@ -110,17 +113,21 @@ def prepare_article(
     return item, [s.text for s in sentences] + [c.text for c in chunks]
 
 
-def _embed(encoder: Encoder, prepared: list[tuple[IndexedArticle, list[str]]]) -> list[IndexedArticle]:
+def _embed(
+    encoder: Encoder, prepared: list[tuple[IndexedArticle, list[str]]], stored: Mapping[str, Vectors]
+) -> list[IndexedArticle]:
     """Encode all texts of a batch in one call, never the same text twice (a one-sentence chunk is
-    its sentence)."""
+    its sentence), and not at all when the store already holds its vector (an updated article's
+    unchanged sentences)."""
     texts = list(dict.fromkeys(text for _, item_texts in prepared for text in item_texts))
-    vectors = encode_documents(encoder, texts)
-    row = {text: i for i, text in enumerate(texts)}
+    fresh = [text for text in texts if text not in stored]
+    encoded = encode_documents(encoder, fresh)
+    vector_of = {**stored, **dict(zip(fresh, encoded))}
     embedded = []
     for item, item_texts in prepared:
-        rows = [row[t] for t in item_texts]
         n = len(item.sentences)
-        embedded.append(replace(item, sentence_vectors=vectors[rows[:n]], chunk_vectors=vectors[rows[n:]]))
+        vectors = np.stack([vector_of[t] for t in item_texts]).astype(np.float32)
+        embedded.append(replace(item, sentence_vectors=vectors[:n], chunk_vectors=vectors[n:]))
     return embedded
 
 

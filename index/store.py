@@ -330,6 +330,18 @@ class Store:
             ]
         return rows
 
+    def stored_vectors(self, article_ids: Sequence[str]) -> dict[str, Vectors]:
+        """Text → stored vector of the sentences and chunks of these articles (to reuse on update)."""
+        found: dict[str, Vectors] = {}
+        for kind in _KINDS:
+            rows = self._db.execute(
+                f"SELECT id, text FROM {kind} WHERE article_id IN ({_marks(article_ids)})", list(article_ids)
+            ).fetchall()
+            if rows:
+                vectors = self.vectors(kind, [row[0] for row in rows])
+                found.update((text, vector) for (_, text), vector in zip(rows, vectors))
+        return found
+
     def vector_count(self, kind: str) -> int:
         return int(self._index(kind).ntotal)
 

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
-from index.embedding import HashingEncoder, encode_query
+from index.embedding import HashingEncoder, Vectors, encode_query
 from index.errors import StoreError, StoreMismatch
 from index.models import Article, Quote
 from index.pipeline import index_articles, open_or_create, rebuild_store, remove_articles
@@ -156,3 +157,27 @@ def test_scope_limits_dense_and_lexical_search(store: Store, fake_encoder: Hashi
     assert [store.sentence_rows([r])[r].article_id for r, _ in rows] == ["vote"]
     assert store.search_lexical("sentences", '"river"', 10, scope={"vote"}) == []
     assert store.search_dense("sentences", query, 10, scope=set()) == []
+
+
+class CountingEncoder(HashingEncoder):
+    """The fake encoder, remembering every text it was asked to embed."""
+
+    def __init__(self) -> None:
+        super().__init__(64)
+        self.seen: list[str] = []
+
+    def embed_batch(self, texts: Sequence[str]) -> Vectors:
+        self.seen.extend(texts)
+        return super().embed_batch(texts)
+
+
+def test_an_updated_article_embeds_only_its_new_texts(tmp_path: Path) -> None:
+    encoder = CountingEncoder()
+    store = open_or_create(tmp_path / "store", encoder)
+    index_articles(store, encoder, [story("flood", "The river flooded the valley. Farmers lost crops.")])
+    encoder.seen.clear()
+    index_articles(store, encoder, [story("flood", "The river flooded the valley. Farmers saved crops.")])
+    assert "The river flooded the valley." not in encoder.seen
+    assert "Farmers saved crops." in encoder.seen
+    [(row, _)] = store.search_dense("sentences", encode_query(encoder, "river flooded the valley"), 1)
+    assert store.sentence_rows([row])[row].text == "The river flooded the valley."

@@ -1,15 +1,22 @@
 """The store: one directory holding SQLite (articles, sentences, chunks, quotes, FTS5, meta) and FAISS
 vector files. The one owner of sqlite3 and faiss.
 
-Writes are atomic. Vector files carry a generation number in their name; a write saves new files
-beside the old ones, then commits SQLite (whose `meta` names the new generation) in one transaction,
-then deletes generations older than the previous one. A crash at any point leaves the last committed
-generation complete and named by `meta`. One writer at a time holds `write.lock`; readers never block.
+Vectors of each kind (chunks, sentences) live in segments: one base index and a few small delta
+indexes, each an immutable file named by the generation that wrote it (`sentences.12.faiss`). A write
+adds one delta file with only its new vectors, so indexing does not rewrite what is already stored;
+deleted rows become tombstones (a table), filtered out of every search. When deltas and tombstones
+pass a tenth of the base, they are merged into a new base file (so each vector is rewritten a
+logarithmic number of times, not once per commit). A write saves its new file first, then commits
+SQLite, whose `meta` names the live segments, in one transaction; files no longer named by the current
+or previous `meta` are deleted after. A crash at any point leaves the last commit complete. Row ids are
+never reused (AUTOINCREMENT), so a tombstoned id can never come back to life. One writer at a time
+holds `write.lock`; readers never block.
 """
 
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import sqlite3
 import time
@@ -26,7 +33,11 @@ from index.embedding import Vectors
 from index.errors import StoreError, StoreMismatch
 from index.models import Article, Chunk, Quote, Sentence
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# Deltas and tombstones are merged into the base past this share of it (or this many vectors).
+MERGE_SHARE = 0.1
+MERGE_MIN = 20_000
+MAX_DELTAS = 16  # and when there are this many deltas: each search visits every segment
 _DB = "store.sqlite"
 _LOCK = "write.lock"
 _KINDS = ("chunks", "sentences")
@@ -38,12 +49,14 @@ CREATE TABLE articles (
     source TEXT NOT NULL, url TEXT NOT NULL, published TEXT NOT NULL, digest TEXT NOT NULL,
     added_at REAL NOT NULL);
 CREATE TABLE sentences (
-    id INTEGER PRIMARY KEY, article_id TEXT NOT NULL, position INTEGER NOT NULL, start INTEGER NOT NULL,
-    "end" INTEGER NOT NULL, text TEXT NOT NULL, paragraph INTEGER NOT NULL, UNIQUE (article_id, position));
+    id INTEGER PRIMARY KEY AUTOINCREMENT, article_id TEXT NOT NULL, position INTEGER NOT NULL,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL, paragraph INTEGER NOT NULL,
+    UNIQUE (article_id, position));
 CREATE TABLE chunks (
-    id INTEGER PRIMARY KEY, article_id TEXT NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL,
-    text TEXT NOT NULL);
+    id INTEGER PRIMARY KEY AUTOINCREMENT, article_id TEXT NOT NULL, first INTEGER NOT NULL,
+    last INTEGER NOT NULL, text TEXT NOT NULL);
 CREATE INDEX chunks_article ON chunks (article_id);
+CREATE TABLE tombstones (kind TEXT NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (kind, id));
 CREATE TABLE speakers (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
 CREATE TABLE quotes (
     id INTEGER PRIMARY KEY, article_id TEXT NOT NULL, text TEXT NOT NULL, start INTEGER NOT NULL,
@@ -104,7 +117,8 @@ class Store:
     def __init__(self, path: Path, db: sqlite3.Connection) -> None:
         self.path = path
         self._db = db
-        self._vectors: dict[str, Any] = {}
+        self._files: dict[str, Any] = {}  # file name → loaded FAISS index (files never change)
+        self._sets: dict[str, vector_index.Segments] = {}
         self.approximate_above = vector_index.APPROXIMATE_ABOVE
         self._generation = -1
 
@@ -159,6 +173,7 @@ class Store:
             "dimension": str(dimension),
             "normaliser": "unit",
             "generation": "0",
+            "segments": json.dumps({kind: {"base": 0, "deltas": []} for kind in _KINDS}),
             "built_at": str(time.time()),
         }
         db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
@@ -298,7 +313,7 @@ class Store:
             allowed = self._rows_in_scope(kind, scope)
             if not allowed:
                 return []
-        return vector_index.search(self._index(kind), query, k, allowed)
+        return self._segments(kind).search(query, k, allowed)
 
     def search_lexical(
         self, kind: str, match: str, k: int, scope: Collection[str] | None = None
@@ -343,13 +358,17 @@ class Store:
         return found
 
     def vector_count(self, kind: str) -> int:
-        return int(self._index(kind).ntotal)
+        """Live vectors (tombstones left out)."""
+        return self._segments(kind).count()
+
+    def segment_count(self, kind: str) -> int:
+        return len(self._segments(kind).indexes)
 
     def is_approximate(self, kind: str) -> bool:
-        return vector_index.is_approximate(self._index(kind))
+        return vector_index.is_approximate(self._segments(kind).indexes[0])
 
     def vectors(self, kind: str, ids: Sequence[int]) -> Vectors:
-        return vector_index.reconstruct(self._index(kind), ids)
+        return self._segments(kind).reconstruct(ids)
 
     # -- writing --------------------------------------------------------------------------------
 
@@ -370,7 +389,6 @@ class Store:
                         ) from None
                     time.sleep(0.2)
             try:
-                self._vectors.clear()  # another writer may have committed since we loaded
                 yield
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
@@ -381,31 +399,57 @@ class Store:
         Call inside `writing()`."""
         replaced = [item.article.id for item in add]
         doomed = list(dict.fromkeys([*remove, *replaced]))
-        generation = int(self.meta()["generation"]) + 1
-        indexes = {kind: self._index(kind) for kind in _KINDS}
+        meta = self.meta()
+        generation = int(meta["generation"]) + 1
+        layout = json.loads(meta["segments"])
         try:
             cur = self._db.cursor()
             cur.execute("BEGIN IMMEDIATE")
             for kind, rows in self._delete(cur, doomed).items():
-                if rows:
-                    indexes[kind].remove_ids(np.asarray(rows, dtype=np.int64))
+                cur.executemany("INSERT INTO tombstones VALUES (?, ?)", [(kind, row) for row in rows])
+            fresh: dict[str, list[tuple[Vectors, list[int]]]] = {kind: [] for kind in _KINDS}
             for item in add:
-                self._insert(cur, item, indexes)
+                for kind, pair in self._insert(cur, item).items():
+                    fresh[kind].append(pair)
             for kind in _KINDS:
-                indexes[kind] = vector_index.fit_to_size(indexes[kind], self.approximate_above)
-                self._vectors[kind] = indexes[kind]
-                self._save_vectors(kind, indexes[kind], generation)
+                layout[kind] = self._write_segment(cur, kind, layout[kind], fresh[kind], generation)
+            cur.execute("UPDATE meta SET value = ? WHERE key = 'segments'", (json.dumps(layout),))
             cur.execute("UPDATE meta SET value = ? WHERE key = 'generation'", (str(generation),))
             cur.execute("UPDATE meta SET value = ? WHERE key = 'built_at'", (str(time.time()),))
             self._db.commit()
         except BaseException:
             self._db.rollback()
-            self._vectors.clear()
             for kind in _KINDS:
                 self._file(kind, generation).unlink(missing_ok=True)
             raise
-        self._generation = generation
-        self._drop_old_generations(generation)
+        self._drop_unreferenced(json.loads(meta["segments"]), layout)
+
+    def _write_segment(
+        self,
+        cur: sqlite3.Cursor,
+        kind: str,
+        layout: dict[str, Any],
+        fresh: Sequence[tuple[Vectors, list[int]]],
+        generation: int,
+    ) -> dict[str, Any]:
+        """Save this write's vectors of one kind as a new delta, or merge everything into a new base."""
+        current = self._segments(kind)
+        new = vector_index.new_index(self.dimension)
+        for vectors, ids in fresh:
+            new.add_with_ids(vectors, np.asarray(ids, dtype=np.int64))
+        dead = [row[0] for row in cur.execute("SELECT id FROM tombstones WHERE kind = ?", (kind,))]
+        base, deltas = current.indexes[0], current.indexes[1:]
+        pending = sum(d.ntotal for d in deltas) + new.ntotal + len(dead)
+        if pending > max(MERGE_MIN, MERGE_SHARE * base.ntotal) or len(deltas) >= MAX_DELTAS:
+            merged = vector_index.merge([base, *deltas, new], dead)
+            merged = vector_index.fit_to_size(merged, self.approximate_above)
+            self._save_vectors(kind, merged, generation)
+            cur.execute("DELETE FROM tombstones WHERE kind = ?", (kind,))
+            return {"base": generation, "deltas": []}
+        if new.ntotal == 0:
+            return layout
+        self._save_vectors(kind, new, generation)
+        return {"base": layout["base"], "deltas": [*layout["deltas"], generation]}
 
     def _delete(self, cur: sqlite3.Cursor, article_ids: Sequence[str]) -> dict[str, list[int]]:
         removed: dict[str, list[int]] = {kind: [] for kind in _KINDS}
@@ -427,29 +471,30 @@ class Store:
         )
         return removed
 
-    def _insert(self, cur: sqlite3.Cursor, item: IndexedArticle, indexes: dict[str, Any]) -> None:
+    def _insert(self, cur: sqlite3.Cursor, item: IndexedArticle) -> dict[str, tuple[Vectors, list[int]]]:
+        """Insert one article's rows; returns the vectors to store with their new row ids, by kind."""
         a = item.article
         cur.execute(
             "INSERT INTO articles (article_id, title, text, source, url, published, digest, added_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (a.id, a.title, a.text, a.source, a.url, a.published, item.digest, time.time()),
         )
-        sentence_ids = []
+        sentence_ids: list[int] = []
         for s in item.sentences:
             cur.execute(
                 'INSERT INTO sentences (article_id, position, start, "end", text, paragraph) '
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 (s.article_id, s.position, s.start, s.end, s.text, s.paragraph),
             )
-            sentence_ids.append(cur.lastrowid)
+            sentence_ids.append(int(cur.lastrowid or 0))
             cur.execute("INSERT INTO sentences_fts (rowid, text) VALUES (?, ?)", (cur.lastrowid, s.text))
-        chunk_ids = []
+        chunk_ids: list[int] = []
         for c in item.chunks:
             cur.execute(
                 "INSERT INTO chunks (article_id, first, last, text) VALUES (?, ?, ?, ?)",
                 (c.article_id, c.first, c.last, c.text),
             )
-            chunk_ids.append(cur.lastrowid)
+            chunk_ids.append(int(cur.lastrowid or 0))
             cur.execute("INSERT INTO chunks_fts (rowid, text) VALUES (?, ?)", (cur.lastrowid, c.text))
         for q in item.quotes:
             speaker_id = None
@@ -473,25 +518,31 @@ class Store:
                     q.role,
                 ),
             )
-        if sentence_ids:
-            indexes["sentences"].add_with_ids(item.sentence_vectors, np.asarray(sentence_ids, dtype=np.int64))
-        if chunk_ids:
-            indexes["chunks"].add_with_ids(item.chunk_vectors, np.asarray(chunk_ids, dtype=np.int64))
+        return {"sentences": (item.sentence_vectors, sentence_ids), "chunks": (item.chunk_vectors, chunk_ids)}
 
     # -- vector files ---------------------------------------------------------------------------
 
     def _file(self, kind: str, generation: int) -> Path:
         return self.path / f"{kind}.{generation}.faiss"
 
-    def _index(self, kind: str) -> Any:
-        generation = int(self.meta()["generation"])
+    def _segments(self, kind: str) -> vector_index.Segments:
+        """The live segments of one kind, as of the last commit."""
+        meta = self.meta()
+        generation = int(meta["generation"])
         if generation != self._generation:
-            self._vectors.clear()
+            self._sets.clear()
             self._generation = generation
-        if kind not in self._vectors:
+        if kind not in self._sets:
+            layout = json.loads(meta["segments"])[kind]
+            indexes = [self._load(self._file(kind, g)) for g in [layout["base"], *layout["deltas"]]]
+            dead = [row[0] for row in self._db.execute("SELECT id FROM tombstones WHERE kind = ?", (kind,))]
+            self._sets[kind] = vector_index.Segments(indexes, dead)
+        return self._sets[kind]
+
+    def _load(self, file: Path) -> Any:
+        if file.name not in self._files:
             import faiss
 
-            file = self._file(kind, generation)
             try:
                 index = faiss.read_index(str(file))
             except RuntimeError as error:
@@ -504,8 +555,8 @@ class Store:
                     f"Vector file '{file}' has dimension {index.d}, the store says {self.dimension}. "
                     f"Rebuild with `qa index --rebuild --store {self.path}`."
                 )
-            self._vectors[kind] = index
-        return self._vectors[kind]
+            self._files[file.name] = index
+        return self._files[file.name]
 
     def _save_vectors(self, kind: str, index: Any, generation: int) -> None:
         import faiss
@@ -517,14 +568,19 @@ class Store:
             os.fsync(fh.fileno())
         os.replace(tmp, file)
 
-    def _drop_old_generations(self, generation: int) -> None:
-        # Keep the previous generation: a reader may have read `meta` just before this commit.
+    def _drop_unreferenced(self, *layouts: dict[str, Any]) -> None:
+        """Delete vector files named by none of `layouts` (the previous layout is kept: a reader may have
+        read `meta` just before this commit)."""
+        keep = {
+            self._file(kind, g).name
+            for layout in layouts
+            for kind in _KINDS
+            for g in [layout[kind]["base"], *layout[kind]["deltas"]]
+        }
         for file in self.path.glob("*.faiss"):
-            try:
-                if int(file.name.split(".")[1]) < generation - 1:
-                    file.unlink(missing_ok=True)
-            except ValueError:
-                continue
+            if file.name not in keep:
+                file.unlink(missing_ok=True)
+                self._files.pop(file.name, None)
 
 
 def _connect(file: Path) -> sqlite3.Connection:

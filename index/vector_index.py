@@ -59,31 +59,66 @@ def fit_to_size(index: Any, threshold: int = APPROXIMATE_ABOVE) -> Any:
     return approximate
 
 
-def search(
-    index: Any, query: Vectors, k: int, allowed: Sequence[int] | None = None
-) -> list[tuple[int, float]]:
-    """Row ids and scores of the `k` best vectors, only among `allowed` row ids when given."""
+def merge(indexes: Sequence[Any], dead: Sequence[int]) -> Any:
+    """One index holding the vectors of `indexes` except the `dead` row ids. The first index (the base)
+    is copied, not changed: readers in this process may still be searching it."""
     import faiss
 
-    if index.ntotal == 0:
-        return []
-    faiss.omp_set_num_threads(1)
-    selector = None if allowed is None else faiss.IDSelectorBatch(np.asarray(allowed, dtype=np.int64))
-    params: Any
-    if is_approximate(index):
-        params = faiss.SearchParametersIVF()
-        params.nprobe = NPROBE
-    else:
-        params = faiss.SearchParameters()
-    if selector is not None:
-        params.sel = selector  # `selector` stays referenced until the search returns
-    vector = np.asarray(query, dtype=np.float32).reshape(1, -1)
-    scores, ids = index.search(vector, min(k, index.ntotal), params=params)
-    return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+    merged = faiss.clone_index(indexes[0])
+    for index in indexes[1:]:
+        if index.ntotal:
+            ids = faiss.vector_to_array(index.id_map).astype(np.int64)
+            merged.add_with_ids(index.index.reconstruct_n(0, index.ntotal), ids)
+    if dead:
+        merged.remove_ids(np.asarray(dead, dtype=np.int64))  # type: ignore[arg-type]  # faiss accepts ids
+    return merged
 
 
-def reconstruct(index: Any, ids: Sequence[int]) -> Vectors:
-    out = np.zeros((len(ids), index.d), dtype=np.float32)
-    for row, i in enumerate(ids):
-        out[row] = index.reconstruct(int(i))
-    return out
+class Segments:
+    """The live vectors of one kind: a base index and deltas, minus tombstoned row ids."""
+
+    def __init__(self, indexes: Sequence[Any], dead: Sequence[int]) -> None:
+        self.indexes = list(indexes)
+        self.dead = np.asarray(sorted(dead), dtype=np.int64)
+
+    def count(self) -> int:
+        return sum(int(index.ntotal) for index in self.indexes) - len(self.dead)
+
+    def search(self, query: Vectors, k: int, allowed: Sequence[int] | None = None) -> list[tuple[int, float]]:
+        """Row ids and scores of the `k` best live vectors, only among `allowed` row ids when given."""
+        import faiss
+
+        faiss.omp_set_num_threads(1)
+        selector: Any = None
+        if allowed is not None:
+            selector = faiss.IDSelectorBatch(np.asarray(allowed, dtype=np.int64))
+        elif len(self.dead):
+            selector = faiss.IDSelectorNot(faiss.IDSelectorBatch(self.dead))
+        vector = np.asarray(query, dtype=np.float32).reshape(1, -1)
+        found: list[tuple[int, float]] = []
+        for index in self.indexes:
+            if index.ntotal == 0:
+                continue
+            params: Any = faiss.SearchParametersIVF() if is_approximate(index) else faiss.SearchParameters()
+            if is_approximate(index):
+                params.nprobe = NPROBE
+            if selector is not None:
+                params.sel = selector  # `selector` stays referenced until the searches return
+            scores, ids = index.search(vector, min(k, index.ntotal), params=params)
+            found += [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+        found.sort(key=lambda pair: -pair[1])
+        return found[:k]
+
+    def reconstruct(self, ids: Sequence[int]) -> Vectors:
+        """The stored vectors of live row ids (newest segment first: a row id lives in one segment)."""
+        out = np.zeros((len(ids), self.indexes[0].d), dtype=np.float32)
+        for row, i in enumerate(ids):
+            for index in reversed(self.indexes):
+                try:
+                    out[row] = index.reconstruct(int(i))
+                    break
+                except RuntimeError:
+                    continue
+            else:
+                raise KeyError(f"no vector for row {i}")
+        return out

@@ -3,7 +3,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from pytest import MonkeyPatch
 
+from index import store as store_module
 from index import vector_index
 from index.embedding import HashingEncoder, encode_query
 from index.models import Article
@@ -34,17 +36,21 @@ def test_the_approximate_index_finds_what_exact_search_finds() -> None:
     assert vector_index.is_approximate(approximate)
     queries = clustered(50, seed=2)
     found = total = 0
+    exact_set, approximate_set = vector_index.Segments([exact], []), vector_index.Segments([approximate], [])
     for query in queries:
-        truth = {i for i, _ in vector_index.search(exact, query, 10)}
-        found += len(truth & {i for i, _ in vector_index.search(approximate, query, 10)})
+        truth = {i for i, _ in exact_set.search(query, 10)}
+        found += len(truth & {i for i, _ in approximate_set.search(query, 10)})
         total += len(truth)
     assert found / total >= 0.95
-    assert np.allclose(vector_index.reconstruct(approximate, [10]), vectors[:1], atol=0.02)
+    assert np.allclose(approximate_set.reconstruct([10]), vectors[:1], atol=0.02)
     allowed = [int(i) for i in ids[:300]]
-    assert {i for i, _ in vector_index.search(approximate, queries[0], 10, allowed)} <= set(allowed)
+    assert {i for i, _ in approximate_set.search(queries[0], 10, allowed)} <= set(allowed)
 
 
-def test_a_store_past_the_threshold_switches_and_still_updates(tmp_path: Path) -> None:
+def test_a_store_past_the_threshold_switches_and_still_updates(
+    tmp_path: Path, monkeypatch: MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_module, "MERGE_MIN", 100)
     encoder = HashingEncoder(32)
     store = open_or_create(tmp_path / "store", encoder)
     store.approximate_above = 150
@@ -65,3 +71,33 @@ def test_a_store_past_the_threshold_switches_and_still_updates(tmp_path: Path) -
     rows = reopened.search_dense("sentences", encode_query(encoder, "harbour story"), 1000)
     assert rows
     assert all(s.article_id != "a0" for s in reopened.sentence_rows([r for r, _ in rows]).values())
+
+
+def test_writes_add_deltas_then_merge_and_tombstones_never_come_back(
+    tmp_path: Path, monkeypatch: MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_module, "MERGE_MIN", 12)
+    encoder = HashingEncoder(32)
+    store = open_or_create(tmp_path / "store", encoder)
+    texts = ["Ferry one sailed.", "Bridge two opened.", "Market three closed."]
+    for i, text in enumerate(texts):
+        index_articles(store, encoder, [Article(f"a{i}", "T", text)])
+    assert store.segment_count("sentences") == 4  # the empty base and one delta per write
+    index_articles(store, encoder, [Article("a0", "T", "Ferry one sank.")])  # a tombstone and a delta
+    assert store.vector_count("sentences") == 3
+    found = store.search_dense("sentences", encode_query(encoder, "ferry one sailed"), 10)
+    assert sorted(store.sentence_rows([r for r, _ in found])[r].text for r, _ in found) == sorted(
+        ["Ferry one sank.", "Bridge two opened.", "Market three closed."]
+    )
+    counts = []
+    for i in range(4, 14):
+        index_articles(store, encoder, [Article(f"a{i}", "T", f"Story {i} ended.")])
+        counts.append(store.segment_count("sentences"))
+    assert 1 in counts  # merged into a new base on the way
+    reopened = Store.open(store.path, encoder.name)
+    assert reopened.vector_count("sentences") == 13
+    assert counts == [6, 7, 8, 9, 10, 11, 12, 1, 2, 3]  # the 13th vector pending triggers the merge
+    # The files of layouts older than the previous one are deleted: only base + 2 deltas remain.
+    assert len(list(store.path.glob("sentences.*.faiss"))) == 3
+    rows = reopened.search_dense("sentences", encode_query(encoder, "ferry"), 20)
+    assert "Ferry one sailed." not in {s.text for s in reopened.sentence_rows([r for r, _ in rows]).values()}

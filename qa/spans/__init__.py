@@ -2,16 +2,8 @@
 
 No reader model is available offline (../shared/MODELS.md), so the answer words are chosen among
 candidate phrases of the sentence (entities, noun chunks, numbers, causal or purpose clauses), each
-scored by features in the manner of the pre-neural SQuAD baselines (Rajpurkar et al. 2016, section 5):
-
-See `qa.spans.features` for the features:
-
-- type: the candidate carries an entity label the question type expects (a date for "when");
-- novelty: the candidate does not repeat the question's words (answers rarely do);
-- proximity: it stands near the words it shares with the question;
-- syntax: it hangs on a word of the question (the verb the wh-phrase depends on), in the same role as the
-  wh-phrase (subject, object, object of the same preposition), or is the other side of a copula or an
-  appositive whose one side the question names ("X is Y", "X, Y,").
+scored by features in the manner of the pre-neural SQuAD baselines (Rajpurkar et al. 2016, section 5);
+`qa.spans.features` lists them (type, novelty, proximity, syntax) with their weights.
 
 Parsing a sentence costs a few milliseconds, and the same sentences come back for many questions, so
 docs are cached by text; `analyze_sentences` parses a batch with `nlp.pipe`, and `find_span` accepts a

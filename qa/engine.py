@@ -64,8 +64,9 @@ class QAEngine:
 
     def warm_up(self) -> None:
         """Load the model and the vectors now rather than on the first question."""
-        encode_query(self.encoder, "warm up")
-        self.store.search_dense("chunks", encode_query(self.encoder, "warm up"), 1)
+        query = encode_query(self.encoder, "warm up")
+        for kind in ("chunks", "sentences"):
+            self.store.search_dense(kind, query, 1)
 
     # -- asking ---------------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from index.errors import InputError
 from index.ingest import Failure, text_digest
 from index.models import Article, Quote, Sentence
 from index.sentences import split_sentences
-from index.store import IndexedArticle, Store, is_store, recover_interrupted_rebuild
+from index.store import IndexedArticle, Store, is_store, read_stored_articles, recover_interrupted_rebuild
 
 QuoteExtractor = Callable[[Article, Sequence[Sentence]], list[Quote]]
 Progress = Callable[[int, int], None]
@@ -149,18 +149,8 @@ def rebuild_store(
     """Rebuild the store at `path` from its stored articles (repairs lost or damaged vector files, or
     moves it to another encoder or schema). The new store is built beside the old one and swapped in."""
     import shutil
-    import sqlite3
 
-    if not is_store(path):
-        raise InputError(f"No store at '{path}' to rebuild; index articles into it first.")
-    db = sqlite3.connect(f"file:{path / 'store.sqlite'}?mode=ro", uri=True)
-    try:
-        rows = db.execute("SELECT article_id, title, text, source, url, published FROM articles").fetchall()
-    except sqlite3.DatabaseError as error:
-        raise InputError(f"Cannot read the articles of '{path}' ({error}); index them again.") from None
-    finally:
-        db.close()
-    articles = [Article(*row) for row in rows]
+    articles = read_stored_articles(path)
     fresh = path.with_name(path.name + ".rebuild")
     shutil.rmtree(fresh, ignore_errors=True)
     store = Store.create(fresh, encoder.name, encoder.dimension)

@@ -101,6 +101,25 @@ def is_store(path: Path) -> bool:
     return (path / _DB).is_file()
 
 
+def read_stored_articles(path: Path) -> list[Article]:
+    """The articles of the store at `path`, read-only and whatever its encoder or schema version (the
+    articles table is the same in every version), so a rebuild can start from them.
+
+    Raises:
+        StoreError: there is no store, or its articles cannot be read.
+    """
+    if not is_store(path):
+        raise StoreError(f"No store at '{path}' to rebuild; index articles into it first.")
+    db = sqlite3.connect(f"file:{path / _DB}?mode=ro", uri=True)
+    try:
+        rows = db.execute("SELECT article_id, title, text, source, url, published FROM articles").fetchall()
+    except sqlite3.DatabaseError as error:
+        raise StoreError(f"Cannot read the articles of '{path}' ({error}); index them again.") from None
+    finally:
+        db.close()
+    return [Article(*row) for row in rows]
+
+
 def recover_interrupted_rebuild(path: Path) -> None:
     """Put back the old store when a rebuild was killed between moving it aside and moving the new
     one in (see `index.pipeline.rebuild_store`)."""
@@ -232,10 +251,6 @@ class Store:
                FROM articles a ORDER BY a.added_at, a.id"""
         ).fetchall()
         return [ArticleInfo(*row) for row in rows]
-
-    def all_articles(self) -> Iterator[Article]:
-        for row in self._db.execute("SELECT article_id, title, text, source, url, published FROM articles"):
-            yield Article(*row)
 
     def titles(self, article_ids: Sequence[str]) -> dict[str, str]:
         return dict(

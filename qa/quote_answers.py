@@ -42,6 +42,7 @@ def answer_quote_question(
         return None
     citations: list[Citation] = []
     seen: set[tuple[str, int]] = set(exclude)
+    titles = store.titles(list({q.article_id for q in found}))
     for quote in found:
         sentence = _sentence_of(store, quote)
         key = (sentence.article_id, sentence.position)
@@ -49,7 +50,7 @@ def answer_quote_question(
             continue
         seen.add(key)
         span = _speaker_span(sentence, quote) if query.kind == "who_said" else _quote_span(sentence, quote)
-        title = store.titles([quote.article_id]).get(quote.article_id, "")
+        title = titles.get(quote.article_id, "")
         citations.append(Citation(len(citations) + 1, sentence, title, 1.0, span, quote))
         if len(citations) == k:
             break

@@ -75,8 +75,8 @@ def index_articles(
                     prepared.append(prepare_article(article, digest, encoder, extract_quotes))
                 except InputError as error:
                     report.failed.append(Failure(article.id, str(error)))
-            updated = [item.article.id for item, _ in prepared if item.article.id in known]
-            embedded = _embed(encoder, prepared, store.stored_vectors(updated))
+            texts = [text for _, item_texts in prepared for text in item_texts]
+            embedded = _embed(encoder, prepared, store.stored_vectors(texts))
             store.write(embedded)
             for item in embedded:
                 (report.updated if item.article.id in known else report.added).append(item.article.id)
@@ -117,8 +117,8 @@ def _embed(
     encoder: Encoder, prepared: list[tuple[IndexedArticle, list[str]]], stored: Mapping[str, Vectors]
 ) -> list[IndexedArticle]:
     """Encode all texts of a batch in one call, never the same text twice (a one-sentence chunk is
-    its sentence), and not at all when the store already holds its vector (an updated article's
-    unchanged sentences)."""
+    its sentence), and not at all when the store already holds a vector for it (an updated article's
+    unchanged sentences, a story republished under another id)."""
     texts = list(dict.fromkeys(text for _, item_texts in prepared for text in item_texts))
     fresh = [text for text in texts if text not in stored]
     encoded = encode_documents(encoder, fresh)

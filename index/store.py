@@ -16,6 +16,7 @@ holds `write.lock`; readers never block.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import sqlite3
@@ -33,7 +34,7 @@ from index.embedding import Vectors
 from index.errors import StoreError, StoreMismatch
 from index.models import Article, Chunk, Quote, Sentence
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: text_key on sentences and chunks, to find a stored vector by its text
 # Deltas and tombstones are merged into the base past this share of it (or this many vectors).
 MERGE_SHARE = 0.1
 MERGE_MIN = 20_000
@@ -51,11 +52,13 @@ CREATE TABLE articles (
 CREATE TABLE sentences (
     id INTEGER PRIMARY KEY AUTOINCREMENT, article_id TEXT NOT NULL, position INTEGER NOT NULL,
     start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL, paragraph INTEGER NOT NULL,
-    UNIQUE (article_id, position));
+    text_key INTEGER NOT NULL, UNIQUE (article_id, position));
+CREATE INDEX sentences_text_key ON sentences (text_key);
 CREATE TABLE chunks (
     id INTEGER PRIMARY KEY AUTOINCREMENT, article_id TEXT NOT NULL, first INTEGER NOT NULL,
-    last INTEGER NOT NULL, text TEXT NOT NULL);
+    last INTEGER NOT NULL, text TEXT NOT NULL, text_key INTEGER NOT NULL);
 CREATE INDEX chunks_article ON chunks (article_id);
+CREATE INDEX chunks_text_key ON chunks (text_key);
 CREATE TABLE tombstones (kind TEXT NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (kind, id));
 CREATE TABLE speakers (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
 CREATE TABLE quotes (
@@ -360,16 +363,23 @@ class Store:
             ]
         return rows
 
-    def stored_vectors(self, article_ids: Sequence[str]) -> dict[str, Vectors]:
-        """Text → stored vector of the sentences and chunks of these articles (to reuse on update)."""
+    def stored_vectors(self, texts: Sequence[str]) -> dict[str, Vectors]:
+        """Text → the stored vector of a sentence or chunk with exactly that text, for the texts the
+        store holds (an updated article's unchanged sentences, a story republished under another id),
+        so that no text is embedded twice."""
+        wanted = set(texts)
+        keys = list({text_key(t) for t in wanted})
         found: dict[str, Vectors] = {}
         for kind in _KINDS:
-            rows = self._db.execute(
-                f"SELECT id, text FROM {kind} WHERE article_id IN ({_marks(article_ids)})", list(article_ids)
-            ).fetchall()
+            rows: dict[str, int] = {}
+            for start in range(0, len(keys), 500):
+                part = keys[start : start + 500]
+                query = f"SELECT id, text FROM {kind} WHERE text_key IN ({_marks(part)})"
+                for row, text in self._db.execute(query, part):
+                    if text in wanted and text not in found:
+                        rows.setdefault(text, row)
             if rows:
-                vectors = self.vectors(kind, [row[0] for row in rows])
-                found.update((text, vector) for (_, text), vector in zip(rows, vectors))
+                found.update(zip(rows, self.vectors(kind, list(rows.values()))))
         return found
 
     def vector_count(self, kind: str) -> int:
@@ -497,17 +507,17 @@ class Store:
         sentence_ids: list[int] = []
         for s in item.sentences:
             cur.execute(
-                'INSERT INTO sentences (article_id, position, start, "end", text, paragraph) '
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (s.article_id, s.position, s.start, s.end, s.text, s.paragraph),
+                'INSERT INTO sentences (article_id, position, start, "end", text, paragraph, text_key) '
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (s.article_id, s.position, s.start, s.end, s.text, s.paragraph, text_key(s.text)),
             )
             sentence_ids.append(int(cur.lastrowid or 0))
             cur.execute("INSERT INTO sentences_fts (rowid, text) VALUES (?, ?)", (cur.lastrowid, s.text))
         chunk_ids: list[int] = []
         for c in item.chunks:
             cur.execute(
-                "INSERT INTO chunks (article_id, first, last, text) VALUES (?, ?, ?, ?)",
-                (c.article_id, c.first, c.last, c.text),
+                "INSERT INTO chunks (article_id, first, last, text, text_key) VALUES (?, ?, ?, ?, ?)",
+                (c.article_id, c.first, c.last, c.text, text_key(c.text)),
             )
             chunk_ids.append(int(cur.lastrowid or 0))
             cur.execute("INSERT INTO chunks_fts (rowid, text) VALUES (?, ?)", (cur.lastrowid, c.text))
@@ -609,6 +619,11 @@ def _connect(file: Path) -> sqlite3.Connection:
             f"'{file}' is not a readable SQLite store ({error}). Choose another --store."
         ) from error
     return db
+
+
+def text_key(text: str) -> int:
+    """A 64-bit key of a text, to look stored texts up by (equal keys are then compared as text)."""
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
 
 
 def _marks(values: Sequence[object]) -> str:

@@ -110,15 +110,26 @@ class Segments:
         return found[:k]
 
     def reconstruct(self, ids: Sequence[int]) -> Vectors:
-        """The stored vectors of live row ids (newest segment first: a row id lives in one segment)."""
+        """The stored vectors of live row ids. A row id lives in one segment: an exact segment is asked
+        only for the ids it holds, the approximate base (which cannot list its ids cheaply) for the rest."""
+        import faiss
+
         out = np.zeros((len(ids), self.indexes[0].d), dtype=np.float32)
-        for row, i in enumerate(ids):
-            for index in reversed(self.indexes):
-                try:
-                    out[row] = index.reconstruct(int(i))
-                    break
-                except RuntimeError:
-                    continue
+        wanted = np.asarray(ids, dtype=np.int64)
+        pending = np.ones(len(wanted), dtype=bool)
+        for index in reversed(self.indexes):
+            if not pending.any():
+                break
+            if is_approximate(index):
+                here = pending.copy()
             else:
-                raise KeyError(f"no vector for row {i}")
+                here = pending & np.isin(wanted, faiss.vector_to_array(index.id_map))
+            for row in np.flatnonzero(here):
+                try:
+                    out[row] = index.reconstruct(int(wanted[row]))
+                except RuntimeError:
+                    here[row] = False
+            pending &= ~here
+        if pending.any():
+            raise KeyError(f"no vector for row {int(wanted[np.flatnonzero(pending)[0]])}")
         return out

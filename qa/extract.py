@@ -11,7 +11,7 @@ from index.embedding import Vectors
 from index.models import Sentence
 from index.store import Store
 from qa.models import Hit
-from qa.retrieve import content_words, fts_query
+from qa.retrieve import content_words
 
 SENTENCE_DEPTH = 30
 NEIGHBOURS = 1
@@ -41,7 +41,7 @@ class ScoredSentence:
 
 
 def candidate_sentences(
-    store: Store, question: str, query: Vectors, hits: Sequence[Hit], scope: Collection[str] | None
+    store: Store, query: Vectors, hits: Sequence[Hit], scope: Collection[str] | None
 ) -> dict[int, tuple[Sentence, float]]:
     """Sentence row id → (sentence, best chunk score) for sentences of the hits, their neighbours, and
     the best sentences by direct dense search. (A sentence-level BM25 search added nothing on the dev
@@ -57,10 +57,7 @@ def candidate_sentences(
             if row not in found or found[row][1] < chunk_score:
                 found[row] = (sentence, chunk_score)
     direct = [row for row, _ in store.search_dense("sentences", query, SENTENCE_DEPTH, scope)]
-    direct += [
-        row for row, _ in store.search_lexical("sentences", fts_query(question), SENTENCE_DEPTH, scope)
-    ]
-    missing = [row for row in dict.fromkeys(direct) if row not in found]
+    missing = [row for row in direct if row not in found]
     for row, sentence in store.sentence_rows(missing).items():
         found[row] = (sentence, 0.0)
     return found
@@ -75,7 +72,7 @@ def score_sentences(
     weights: Weights = Weights(),
 ) -> list[ScoredSentence]:
     """Candidates ranked best first by a weighted sum of similarity, term overlap and chunk rank."""
-    found = candidate_sentences(store, question, query, hits, scope)
+    found = candidate_sentences(store, query, hits, scope)
     if not found:
         return []
     rows = list(found)

@@ -181,3 +181,18 @@ def test_an_updated_article_embeds_only_its_new_texts(tmp_path: Path) -> None:
     assert "Farmers saved crops." in encoder.seen
     [(row, _)] = store.search_dense("sentences", encode_query(encoder, "river flooded the valley"), 1)
     assert store.sentence_rows([row])[row].text == "The river flooded the valley."
+
+
+def test_a_text_the_store_holds_is_not_embedded_again(tmp_path: Path) -> None:
+    encoder = CountingEncoder()
+    store = open_or_create(tmp_path / "store", encoder)
+    index_articles(store, encoder, [story("wire", "The river flooded the valley. Farmers lost crops.")])
+    encoder.seen.clear()
+    republished = "The river flooded the valley. Farmers lost crops. The mayor asked for help."
+    index_articles(store, encoder, [story("daily", republished)])
+    assert "The river flooded the valley." not in encoder.seen
+    assert "Farmers lost crops." not in encoder.seen
+    assert "The mayor asked for help." in encoder.seen
+    copies = store.search_dense("sentences", encode_query(encoder, "river flooded the valley"), 2)
+    assert sorted(store.sentence_rows([r])[r].article_id for r, _ in copies) == ["daily", "wire"]
+    assert copies[0][1] == pytest.approx(copies[1][1])

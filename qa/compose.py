@@ -22,15 +22,19 @@ def compose_answer(
     k: int = 3,
     threshold: float = 0.0,
     find_span: SpanFinder | None = None,
+    support_threshold: float | None = None,
 ) -> Answer:
-    """An answer of up to `k` cited sentences, or an abstention when the best is below `threshold`."""
+    """An answer of up to `k` cited sentences, or an abstention when the best is below `threshold`.
+    The sentences after the first need only reach `support_threshold` (default: `threshold`): once
+    the best sentence is good enough to answer, weaker ones may still hold the answer it lacks."""
     if not ranked or ranked[0].score < threshold:
         return abstain(question, "No sentence in the articles matches the question well enough.")
+    floor = threshold if support_threshold is None else support_threshold
     chosen: list[ScoredSentence] = []
     for candidate in ranked:
         if len(chosen) == k:
             break
-        if candidate.score < threshold:
+        if chosen and candidate.score < floor:
             break
         if any(_similar(candidate.sentence.text, c.sentence.text) for c in chosen):
             continue

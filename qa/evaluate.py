@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from index.embedding import make_encoder
+from index.embedding import DEFAULT_MODEL, make_encoder
 from index.ingest import article_from_record
 from qa.engine import QAEngine
 from qa.models import Answer
@@ -43,7 +43,7 @@ def evaluate_qa(
     questions_path: Path,
     articles_path: Path,
     distractors_path: Path | None = None,
-    model: str = "all-MiniLM-L6-v2",
+    model: str = DEFAULT_MODEL,
     engine: QAEngine | None = None,
 ) -> dict[str, Any]:
     """Index into a temporary store and measure; returns a flat report of figures."""
@@ -92,7 +92,7 @@ def evaluate_qa(
 def evaluate_attribution(
     quotes_path: Path,
     whosaid_path: Path | None = None,
-    model: str = "all-MiniLM-L6-v2",
+    model: str = DEFAULT_MODEL,
     engine: QAEngine | None = None,
 ) -> dict[str, Any]:
     """Quote detection and speaker accuracy from the store's quote table, and who-said accuracy of

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from index.embedding import Encoder, SentenceTransformerEncoder
+from index.embedding import DEFAULT_MODEL, Encoder, make_encoder
 from index.models import Sentence
 from index.sentences import split_sentences
 from qa.question import Question, analyze_question
@@ -141,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not path.is_file():
             print(f"Cannot read '{path}': no such file.", file=sys.stderr)
             return 2
-    encoder = SentenceTransformerEncoder() if args.encoder else None
+    encoder = make_encoder(DEFAULT_MODEL) if args.encoder else None
     if encoder is not None:
         encoder.embed_batch(["warm up"])  # load the model before timing
     outcomes, ms = evaluate(args.questions, args.articles, encoder)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from index.embedding import HashingEncoder, SentenceTransformerEncoder
+from index.embedding import DEFAULT_MODEL, Encoder, HashingEncoder, SentenceTransformerEncoder, make_encoder
 from index.models import Article
 from qa.engine import QAEngine
 
@@ -20,17 +20,24 @@ def fake_encoder() -> HashingEncoder:
 
 
 @pytest.fixture(scope="session")
-def real_encoder() -> SentenceTransformerEncoder:
-    """all-MiniLM-L6-v2 from its offline package, loaded once for the whole session."""
+def real_encoder() -> Encoder:
+    """The default encoder (all-MiniLM-L6-v2 as int8 ONNX, exported on first use into the user's cache
+    like `qa` does), loaded once for the whole session."""
+    encoder = make_encoder(DEFAULT_MODEL)
+    encoder.embed_batch(["warm up"])
+    return encoder
+
+
+@pytest.fixture(scope="session")
+def torch_encoder() -> SentenceTransformerEncoder:
+    """all-MiniLM-L6-v2 from its offline package with torch, loaded once for the whole session."""
     encoder = SentenceTransformerEncoder()
     encoder.embed_batch(["warm up"])
     return encoder
 
 
 @pytest.fixture(scope="session")
-def seed_engine(
-    real_encoder: SentenceTransformerEncoder, tmp_path_factory: pytest.TempPathFactory
-) -> QAEngine:
+def seed_engine(real_encoder: Encoder, tmp_path_factory: pytest.TempPathFactory) -> QAEngine:
     """An engine over the seed articles with the real model (read-only: tests must not change it)."""
     engine = QAEngine(tmp_path_factory.mktemp("seed-store") / "store", real_encoder)
     report = engine.add_paths([str(SEEDS)])

@@ -55,6 +55,11 @@ def type_fit(question: Question, sentence_text: str, doc: Any | None = None) -> 
     return best
 
 
+# The encoder scores only the best few candidates by the rules: the top 6 keep all of its gain on
+# dev (span F1 0.443 vs 0.446 for all) at about a third of the texts to embed.
+SEMANTIC_TOP = 6
+
+
 def find_span(
     question: Question, sentence_text: str, doc: Any | None = None, *, encoder: Encoder | None = None
 ) -> tuple[int, int] | None:
@@ -98,6 +103,9 @@ def _best_candidate(question: Question, doc: Any, encoder: Encoder | None) -> Ca
         return None
     scores = [sum(WEIGHTS[name] * value for name, value in features.items()) for _, features in kept]
     if encoder is not None and len(kept) > 1:
+        order = sorted(range(len(kept)), key=lambda i: -scores[i])[:SEMANTIC_TOP]
+        kept = [kept[i] for i in order]
+        scores = [scores[i] for i in order]
         extra = semantic_features(question, doc, [cand for cand, _ in kept], encoder)
         scores = [
             score + sum(SEMANTIC_WEIGHTS[name] * value for name, value in more.items())

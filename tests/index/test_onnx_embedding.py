@@ -30,9 +30,9 @@ def onnx_encoder(tmp_path_factory: pytest.TempPathFactory) -> OnnxEncoder:
 
 
 def test_vectors_are_close_to_the_torch_model(
-    onnx_encoder: OnnxEncoder, real_encoder: SentenceTransformerEncoder
+    onnx_encoder: OnnxEncoder, torch_encoder: SentenceTransformerEncoder
 ) -> None:
-    cosines = (onnx_encoder.embed_batch(NEWS) * real_encoder.embed_batch(NEWS)).sum(axis=1)
+    cosines = (onnx_encoder.embed_batch(NEWS) * torch_encoder.embed_batch(NEWS)).sum(axis=1)
     assert cosines.min() >= 0.98, cosines
 
 
@@ -57,10 +57,10 @@ def test_batch_order_and_company_do_not_change_a_vector(onnx_encoder: OnnxEncode
 
 
 def test_text_longer_than_the_model_limit_is_truncated_like_torch(
-    onnx_encoder: OnnxEncoder, real_encoder: SentenceTransformerEncoder
+    onnx_encoder: OnnxEncoder, torch_encoder: SentenceTransformerEncoder
 ) -> None:
     long_text = " ".join(NEWS * 20)
-    cosine = float(onnx_encoder.embed_batch([long_text])[0] @ real_encoder.embed_batch([long_text])[0])
+    cosine = float(onnx_encoder.embed_batch([long_text])[0] @ torch_encoder.embed_batch([long_text])[0])
     assert cosine >= 0.98
 
 
@@ -68,8 +68,8 @@ def test_no_texts_give_an_empty_matrix(onnx_encoder: OnnxEncoder) -> None:
     assert onnx_encoder.embed_batch([]).shape == (0, 384)
 
 
-def test_name_differs_from_the_torch_encoder(real_encoder: SentenceTransformerEncoder) -> None:
-    assert ONNX_INT8_NAME == OnnxEncoder().name != real_encoder.name
+def test_name_differs_from_the_torch_encoder(torch_encoder: SentenceTransformerEncoder) -> None:
+    assert ONNX_INT8_NAME == OnnxEncoder().name != torch_encoder.name
 
 
 def test_export_is_reused_from_the_cache(onnx_encoder: OnnxEncoder) -> None:

@@ -149,7 +149,7 @@ def _count_rows(store_path: Path, table: str) -> int:
 def measure_queries(store_path: Path, path: QueryPath, questions: list[str], cache: Path) -> Latency:
     """Ask every question through `QAEngine.ask` after a warm-up (run in a child process)."""
     from qa.engine import QAEngine
-    from qa.retrieve import fts_query
+    from qa.retrieve import lexical_query
 
     onnx = OnnxEncoder(cache)
     encoder: Encoder = onnx if path == "ours" else NamedEncoder(NaiveEncoder(), onnx.name)
@@ -173,7 +173,7 @@ def measure_queries(store_path: Path, path: QueryPath, questions: list[str], cac
             store.search_dense(kind, query, depth)
             timings.append((f"dense {kind}", time.perf_counter() - started))
             started = time.perf_counter()
-            store.search_lexical(kind, fts_query(question), depth)
+            store.search_lexical(kind, lexical_query(store, question, kind), depth)
             timings.append((f"lexical {kind}", time.perf_counter() - started))
         for stage, value in timings:
             stages.setdefault(stage, []).append(value)

@@ -16,6 +16,7 @@ holds `write.lock`; readers never block.
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -143,6 +144,7 @@ class Store:
         self._sets: dict[str, vector_index.Segments] = {}
         self.approximate_above = vector_index.APPROXIMATE_ABOVE
         self._generation = -1
+        self._vocabularies: set[str] = set()
 
     # -- opening --------------------------------------------------------------------------------
 
@@ -351,6 +353,26 @@ class Store:
             [*args, k],
         ).fetchall()
         return [(int(r), float(s)) for r, s in rows]
+
+    def document_frequencies(self, kind: str, words: Sequence[str]) -> dict[str, int]:
+        """How many chunks or sentences hold each word, as the full-text index counts it (Porter stems,
+        like its `porter` tokenizer); 0 for words it does not hold."""
+        vocab = self._vocabulary(kind)
+        counts = {}
+        for word in words:
+            row = self._db.execute(f"SELECT doc FROM {vocab} WHERE term = ?", [_stem(word)]).fetchone()
+            counts[word] = int(row[0]) if row else 0
+        return counts
+
+    def _vocabulary(self, kind: str) -> str:
+        """The fts5vocab table over `{kind}_fts`, made once per connection in the temp schema."""
+        name = f"temp.{kind}_vocabulary"
+        if name not in self._vocabularies:
+            self._db.execute(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS {name} USING fts5vocab(main, {kind}_fts, row)"
+            )
+            self._vocabularies.add(name)
+        return name
 
     def _rows_in_scope(self, kind: str, scope: Collection[str]) -> list[int]:
         ids = list(scope)
@@ -619,6 +641,18 @@ def _connect(file: Path) -> sqlite3.Connection:
             f"'{file}' is not a readable SQLite store ({error}). Choose another --store."
         ) from error
     return db
+
+
+def _stem(word: str) -> str:
+    """`word` as the `porter` tokenizer of the FTS tables indexes it (its Porter stem, lower case)."""
+    return str(_porter().stemWord(word.lower()))
+
+
+@functools.cache
+def _porter() -> Any:
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("porter")
 
 
 def text_key(text: str) -> int:

@@ -12,7 +12,7 @@ from index.models import Quote, Sentence
 from index.store import Store
 from qa.compose import render_text
 from qa.models import Answer, Citation
-from qa.retrieve import fts_query
+from qa.retrieve import lexical_query
 from qa.whosaid import QuoteQuery, find_quotes_by_speaker, find_quotes_by_text
 
 CANDIDATE_SENTENCES = 30
@@ -60,7 +60,7 @@ def answer_quote_question(
 
 
 def _quotes_matching(store: Store, phrase: str, scope: Collection[str] | None) -> list[tuple[Quote, float]]:
-    rows = store.search_lexical("sentences", fts_query(phrase), CANDIDATE_SENTENCES)
+    rows = store.search_lexical("sentences", lexical_query(store, phrase, "sentences"), CANDIDATE_SENTENCES)
     sentences = store.sentence_rows([row for row, _ in rows])
     articles = list(dict.fromkeys(s.article_id for s in sentences.values()))
     articles = [a for a in articles if scope is None or a in scope]

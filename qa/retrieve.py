@@ -11,6 +11,13 @@ from index.store import Store
 from qa.models import Hit
 
 RRF_K = 60
+# Words in more than this share of the chunks (and at least COMMON_ROWS of them) are left out of the
+# lexical query: BM25 gives them little weight, yet FTS5 scores every row holding any query word, so at
+# 100k articles one such word ("said", "year") made a search take hundreds of milliseconds. The
+# KEEP_RAREST rarest words are always kept. Small stores (the dev set) are not affected.
+COMMON_SHARE = 0.05
+COMMON_ROWS = 5_000
+KEEP_RAREST = 2
 _WORD = re.compile(r"[\w'-]+")
 STOP_WORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before being below
@@ -29,9 +36,21 @@ def content_words(text: str) -> list[str]:
     return list(dict.fromkeys(w for w in words if w and w not in STOP_WORDS))
 
 
-def fts_query(text: str) -> str:
-    """An FTS5 MATCH expression: any of the content words, each quoted so none is an operator."""
-    return " OR ".join(f'"{w}"' for w in content_words(text))
+def fts_query(text: str, words: Collection[str] | None = None) -> str:
+    """An FTS5 MATCH expression: any of the content words (of `words` only, when given), each quoted
+    so none is an operator."""
+    return " OR ".join(f'"{w}"' for w in content_words(text) if words is None or w in words)
+
+
+def lexical_query(store: Store, question: str, kind: str = "chunks") -> str:
+    """`fts_query` of the question without the words too common in the store to be worth searching."""
+    words = content_words(question)
+    rows = store.vector_count(kind)
+    limit = max(COMMON_ROWS, COMMON_SHARE * rows)
+    counts = store.document_frequencies(kind, words) if rows > COMMON_ROWS else {}
+    kept = {w for w in words if counts.get(w, 0) <= limit}
+    kept |= set(sorted(words, key=lambda w: counts.get(w, 0))[:KEEP_RAREST])
+    return fts_query(question, kept)
 
 
 def retrieve(
@@ -44,7 +63,7 @@ def retrieve(
     """The `k` best chunks by fused rank; `scope` limits them to some article ids."""
     depth = k * 2
     dense = store.search_dense("chunks", query, depth, scope)
-    lexical = store.search_lexical("chunks", fts_query(question), depth, scope)
+    lexical = store.search_lexical("chunks", lexical_query(store, question), depth, scope)
     fused: dict[int, float] = {}
     for ranked in (dense, lexical):
         for rank, (row, _) in enumerate(ranked):

@@ -8,6 +8,7 @@ trailing punctuation (Rajpurkar et al. 2016), so the edges are trimmed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,7 @@ STRICT_TYPES = frozenset({"when", "how_many", "how_much"})
 _EDGE_PUNCTUATION = frozenset(",.;:!?\"'()[]{}-\u2013\u2014\u201c\u201d\u2018\u2019")
 _REPORTING_VERBS = frozenset("say tell state claim argue add announce insist warn explain write".split())
 _MANNER_PREPOSITIONS = frozenset({"by", "through", "via", "with"})
+_YEAR = re.compile(r"1[0-9]{3}|20[0-9]{2}")
 _APPROXIMATORS = frozenset(
     "only about roughly approximately nearly almost around some over under just estimated".split()
 )
@@ -57,6 +59,9 @@ def generate_candidates(question: Question, doc: Any) -> Iterator[Candidate]:
             for token in doc:
                 if is_number(token) and not token.ent_type_:
                     yield Candidate(token.i, token.i + 1, "CARDINAL", "number")
+        yield from _number_candidates(question, doc)
+        if question.type == "when" and not any(ent.label_ in ("DATE", "TIME") for ent in doc.ents):
+            yield from _when_clauses(doc)
         return
     for chunk in doc.noun_chunks:
         yield Candidate(chunk.start, chunk.end, "", "chunk")
@@ -68,6 +73,46 @@ def generate_candidates(question: Question, doc: Any) -> Iterator[Candidate]:
             yield Candidate(chunk.start, of_end, "", "chunk")
     if question.type == "how":
         yield from _manner_candidates(doc)
+
+
+def _number_candidates(question: Question, doc: Any) -> Iterator[Candidate]:
+    """Numbers the small NER model misses or cuts short: years ("as early as 1519"), percentages
+    ("27-30%"), and for "how much / long / old" a number with what it measures ("17 seconds", "515
+    million years", "30 °C"; "how many" answers are the bare number: "four" forced fumbles)."""
+    labels = question.expected_labels
+    for token in doc:
+        if not is_number(token):
+            continue
+        start = token.i
+        while start >= 2 and doc[start - 1].text in "-–" and is_number(doc[start - 2]):
+            start -= 2  # a range: "27-30", "100–150"
+        if "DATE" in labels and _YEAR.fullmatch(token.text) and not token.ent_type_:
+            yield Candidate(token.i, token.i + 1, "DATE", "number")
+        following = doc[token.i + 1] if token.i + 1 < len(doc) else None
+        if "PERCENT" in labels and following is not None and following.lower_ in ("%", "percent"):
+            yield Candidate(start, token.i + 2, "PERCENT", "number")
+        measure = next((label for label in ("QUANTITY", "CARDINAL") if label in labels), None)
+        if question.type != "how_much":
+            measure = None
+        head = token.head
+        if (
+            measure is not None
+            and 0 < head.i - token.i <= 3
+            and head.pos_ in ("NOUN", "PROPN", "SYM")
+            and all(is_number(t) or t.pos_ in ("NOUN", "SYM", "ADJ") for t in doc[token.i + 1 : head.i])
+        ):
+            yield Candidate(start, head.i + 1, measure, "number")
+
+
+def _when_clauses(doc: Any) -> Iterator[Candidate]:
+    """For "when" and a sentence without a date: its "when ..." clause ("Immunodeficiency occurs when
+    the immune system is less active than normal"), labelled as a time."""
+    for token in doc:
+        if token.lower_ == "when" and token.head.dep_ == "advcl":
+            clause = token.head
+            end = max(t.i for t in clause.subtree if t.dep_ != "punct") + 1
+            if token.i < end:
+                yield Candidate(token.i, end, "TIME", "clause")
 
 
 def _coordination_end(chunk: Any) -> int:

@@ -76,6 +76,36 @@ def test_when_question_without_a_date_has_no_span() -> None:
     assert _span_text("When did the bridge open?", "The bridge is made of steel.") is None
 
 
+@pytest.mark.parametrize(
+    ("question", "sentence", "answer"),
+    [
+        (
+            "When did the bridge open to traffic?",
+            "The bridge carried its first cars as early as 1887, long before the road was paved.",
+            "1887",
+        ),
+        ("What percentage of voters backed the plan?", "Some 27-30% of voters backed the plan.", "27-30%"),
+        (
+            "How long did the meeting last?",
+            "The meeting lasted 45 minutes and ended without a deal.",
+            "45 minutes",
+        ),
+        (
+            "How many boats did the fishermen lose?",
+            "The fishermen lost four fishing boats in the storm.",
+            "four",
+        ),
+        (
+            "When does the flood alarm sound?",
+            "The flood alarm sounds when the water rises above the red mark on the gauge.",
+            "when the water rises above the red mark on the gauge",
+        ),
+    ],
+)
+def test_numbers_and_times_the_entity_model_misses(question: str, sentence: str, answer: str) -> None:
+    assert _span_text(question, sentence) == answer
+
+
 def test_yes_no_question_has_no_span() -> None:
     assert _span_text("Did the mayor resign?", "The mayor resigned on Monday.") is None
 

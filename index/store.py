@@ -468,6 +468,7 @@ class Store:
             self._db.rollback()
             for kind in _KINDS:
                 self._file(kind, generation).unlink(missing_ok=True)
+                self._files.pop(self._file(kind, generation).name, None)
             raise
         self._drop_unreferenced(json.loads(meta["segments"]), layout)
 
@@ -579,6 +580,14 @@ class Store:
         if generation != self._generation:
             self._sets.clear()
             self._generation = generation
+            # Forget the files of older layouts: a long-running reader (the app) would otherwise keep
+            # every base it ever loaded in memory while another process indexes.
+            current = {
+                self._file(k, g).name
+                for k, layout in json.loads(meta["segments"]).items()
+                for g in [layout["base"], *layout["deltas"]]
+            }
+            self._files = {name: index for name, index in self._files.items() if name in current}
         if kind not in self._sets:
             layout = json.loads(meta["segments"])[kind]
             indexes = [self._load(self._file(kind, g)) for g in [layout["base"], *layout["deltas"]]]
@@ -614,6 +623,7 @@ class Store:
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, file)
+        self._files[file.name] = index  # the next search uses it rather than a second copy from disk
 
     def _drop_unreferenced(self, *layouts: dict[str, Any]) -> None:
         """Delete vector files named by none of `layouts` (the previous layout is kept: a reader may have

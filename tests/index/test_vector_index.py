@@ -101,3 +101,17 @@ def test_writes_add_deltas_then_merge_and_tombstones_never_come_back(
     assert len(list(store.path.glob("sentences.*.faiss"))) == 3
     rows = reopened.search_dense("sentences", encode_query(encoder, "ferry"), 20)
     assert "Ferry one sailed." not in {s.text for s in reopened.sentence_rows([r for r, _ in rows]).values()}
+
+
+def test_a_reader_keeps_only_the_current_layout_in_memory(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
+    monkeypatch.setattr(store_module, "MERGE_MIN", 4)
+    encoder = HashingEncoder(32)
+    writer = open_or_create(tmp_path / "store", encoder)
+    reader = Store.open(writer.path, encoder.name)
+    query = encode_query(encoder, "story")
+    for i in range(12):  # several merges into new bases on the way
+        index_articles(writer, encoder, [Article(f"a{i}", "T", f"Story {i} ended.")])
+        assert len(reader.search_dense("sentences", query, 20)) == i + 1
+        current = {p.name for p in writer.path.glob("*.faiss")}
+        assert set(reader._files) <= current  # no base or delta of an older layout stays loaded
+        assert len(reader._files) == writer.segment_count("sentences")  # it searched sentences only

@@ -115,7 +115,6 @@ def build_store(store_path: Path, n: int, seed: int, cache: Path, quotes: bool) 
     """Index `n` generated articles into a new store with the ONNX encoder (run in a child process)."""
     from index.pipeline import index_articles, open_or_create
 
-    articles = list(generate_articles(n, seed))
     encoder = OnnxEncoder(cache)
     encoder.embed_batch(["warm up"])
     extract = None
@@ -126,7 +125,7 @@ def build_store(store_path: Path, n: int, seed: int, cache: Path, quotes: bool) 
     store = open_or_create(store_path, encoder)
     started = time.perf_counter()
     try:
-        index_articles(store, encoder, articles, extract)
+        index_articles(store, encoder, generate_articles(n, seed), extract)  # streamed, batch by batch
         seconds = time.perf_counter() - started
         sentences = sum(info.sentences for info in store.articles())
     finally:

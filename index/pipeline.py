@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -50,40 +50,54 @@ def open_or_create(path: Path, encoder: Encoder) -> Store:
 def index_articles(
     store: Store,
     encoder: Encoder,
-    articles: Sequence[Article],
+    articles: Iterable[Article],
     extract_quotes: QuoteExtractor | None = None,
     progress: Progress | None = None,
     report: IndexReport | None = None,
 ) -> IndexReport:
-    """Add new articles and replace changed ones; unchanged ones are skipped. Each batch is one commit."""
+    """Add new articles and replace changed ones; unchanged ones are skipped. Each batch is one commit.
+
+    `articles` is read batch by batch, so a generator of 100k articles is never held in memory at
+    once; an id given twice ends with its last version. `progress` gets (done, total) when `articles`
+    has a length, (done, 0) otherwise."""
     report = report or IndexReport()
+    total = len(articles) if isinstance(articles, Sized) else 0
     with store.writing():
         known = store.digests()
-        todo: list[tuple[Article, str]] = []
-        for article in _unique(articles):
-            digest = _digest(article)
-            if known.get(article.id) == digest:
-                report.unchanged.append(article.id)
-            else:
-                todo.append((article, digest))
         done = 0
-        for start in range(0, len(todo), BATCH_ARTICLES):
-            batch = todo[start : start + BATCH_ARTICLES]
+        for batch in _batches(articles, BATCH_ARTICLES):
             prepared = []
-            for article, digest in batch:
+            for article in _unique(batch):
+                digest = _digest(article)
+                if known.get(article.id) == digest:
+                    report.unchanged.append(article.id)
+                    continue
                 try:
                     prepared.append(prepare_article(article, digest, encoder, extract_quotes))
                 except InputError as error:
                     report.failed.append(Failure(article.id, str(error)))
             texts = [text for _, item_texts in prepared for text in item_texts]
             embedded = _embed(encoder, prepared, store.stored_vectors(texts))
-            store.write(embedded)
+            if embedded:
+                store.write(embedded)
             for item in embedded:
                 (report.updated if item.article.id in known else report.added).append(item.article.id)
+                known[item.article.id] = item.digest
             done += len(batch)
             if progress:
-                progress(done, len(todo))
+                progress(done, total)
     return report
+
+
+def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    for article in articles:
+        batch.append(article)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def remove_articles(store: Store, article_ids: Sequence[str]) -> IndexReport:

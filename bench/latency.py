@@ -2,9 +2,10 @@
 
 For each size a store is built with the ONNX int8 encoder (`index_articles`), then questions from
 the dev sets are asked through `QAEngine.ask` with a warm model, twice:
-- ours: the ONNX int8 query encoder, the store as built (FAISS flat, as `index/store.py` makes it);
-- naive: `SentenceTransformer.encode` with default settings as the query encoder, on the same store
-  (FAISS flat). The store holds ONNX vectors (cosine ~0.99 to torch ones), which changes no timing;
+- ours: the ONNX int8 query encoder, the store as built (`index/store.py`: FAISS flat segments, the
+  base an IVF of half-precision vectors above 200k vectors);
+- naive: `SentenceTransformer.encode` with default settings as the query encoder, on the same store.
+  The store holds ONNX vectors (cosine ~0.99 to torch ones), which changes no timing;
   it is opened under the ONNX encoder's name so the naive store need not be built a second time.
 Each phase runs in a fresh process so its peak resident memory (`ru_maxrss`) is its own. A stage table
 splits a question's time (encoding, dense and lexical search per kind), and an ANN table measures what
@@ -17,6 +18,7 @@ recall@10 against exact search, ties counted as found (the issue asks for >= 0.9
 from __future__ import annotations
 
 import argparse
+import math
 import random
 import resource
 import tempfile
@@ -133,6 +135,14 @@ def build_store(store_path: Path, n: int, seed: int, cache: Path, quotes: bool) 
     chunks = _count_rows(store_path, "chunks")
     size = sum(f.stat().st_size for f in store_path.iterdir() if f.is_file())
     return Build(n, sentences, chunks, seconds, size, peak_rss_mb())
+
+
+def describe_store(store_path: Path) -> Build:
+    """An existing store's counts and size (for `--existing`: its build was measured elsewhere)."""
+    articles = _count_rows(store_path, "articles")
+    sentences = _count_rows(store_path, "sentences")
+    size = sum(f.stat().st_size for f in store_path.iterdir() if f.is_file())
+    return Build(articles, sentences, _count_rows(store_path, "chunks"), math.nan, size, math.nan)
 
 
 def _count_rows(store_path: Path, table: str) -> int:
@@ -267,15 +277,19 @@ def format_tables(results: list[tuple[Build, list[Latency], list[AnnRow]]]) -> s
     for build, latencies, _ in results:
         for latency in latencies:
             label = (
-                "ours: onnx int8 query, FAISS flat"
+                "ours: onnx int8 query"
                 if latency.path == "ours"
-                else "naive: sentence-transformers query, FAISS flat"
+                else "naive: sentence-transformers query, same store"
             )
             lines.append(
                 f"| {build.articles:,} | {build.sentences:,} | {build.chunks:,} | {label} | "
                 f"{_ms(latency.seconds, 50):.0f} | {_ms(latency.seconds, 95):.0f} | "
                 f"{latency.peak_rss_mb:,.0f} | {build.store_bytes / 2**20:,.0f} | "
-                f"{build.seconds:,.0f} ({build.peak_rss_mb:,.0f}) |"
+                + (
+                    "– |"
+                    if math.isnan(build.seconds)
+                    else f"{build.seconds:,.0f} ({build.peak_rss_mb:,.0f}) |"
+                )
             )
     stage_names = list(results[0][1][0].stages) if results and results[0][1] else []
     lines += ["", "| articles | query path | " + " | ".join(f"{s} p50/p95 ms" for s in stage_names) + " |"]
@@ -317,6 +331,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quotes", action="store_true", help="extract quotes while indexing (spaCy; slow)")
     parser.add_argument("--skip-ann", action="store_true", help="do not measure approximate indexes")
     parser.add_argument("--keep", type=Path, help="build the stores under this folder and keep them")
+    parser.add_argument(
+        "--existing", type=Path, help="measure queries on this store (built with the ONNX encoder) instead"
+    )
     args = parser.parse_args(argv)
     try:
         sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -327,6 +344,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     questions = read_questions(args.queries, args.seed)
     cache = args.cache.expanduser()
     results = []
+    if args.existing:
+        if not (args.existing / "store.sqlite").is_file():
+            parser.error(f"--existing: no store at '{args.existing}'")
+        build = describe_store(args.existing)
+        print(f"measuring {build.articles:,} articles in {args.existing} ...", flush=True)
+        latencies = [
+            run_in_child(measure_queries, args.existing, p, questions, cache) for p in ("ours", "naive")
+        ]
+        ann = [] if args.skip_ann else run_in_child(measure_ann, args.existing, questions, cache)
+        print()
+        print(format_tables([(build, latencies, ann)]))
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         root = args.keep or Path(tmp)
         for n in sizes:

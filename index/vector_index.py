@@ -64,6 +64,8 @@ def merge(indexes: Sequence[Any], dead: Sequence[int]) -> Any:
     is copied, not changed: readers in this process may still be searching it."""
     import faiss
 
+    if is_approximate(indexes[0]):
+        return _merge_approximate(indexes[0], indexes[1:], dead)
     merged = faiss.clone_index(indexes[0])
     for index in indexes[1:]:
         if index.ntotal:
@@ -72,6 +74,61 @@ def merge(indexes: Sequence[Any], dead: Sequence[int]) -> Any:
     if dead:
         merged.remove_ids(np.asarray(dead, dtype=np.int64))  # type: ignore[arg-type]  # faiss accepts ids
     return merged
+
+
+def _merge_approximate(base: Any, deltas: Sequence[Any], dead: Sequence[int]) -> Any:
+    """`merge` for an IVF base: a new IVF on the same centroids, each inverted list written once at its
+    final size. (Cloning the base and adding to it held the base twice, and each list that grew
+    doubled its buffer: at 40k articles the indexing process peaked at 4.5 times the base's size.)"""
+    import faiss
+
+    extra = _empty_like(base)  # the deltas' vectors, encoded as the base encodes them
+    for delta in deltas:
+        if delta.ntotal:
+            ids = faiss.vector_to_array(delta.id_map).astype(np.int64)
+            extra.add_with_ids(delta.index.reconstruct_n(0, delta.ntotal), ids)
+    merged = _empty_like(base)
+    dead_ids = np.asarray(dead, dtype=np.int64)
+    total = 0
+    for number in range(base.nlist):
+        ids, codes = _list_entries([base, extra], number)
+        if len(dead_ids):
+            keep = ~np.isin(ids, dead_ids)
+            ids, codes = ids[keep], codes[keep]
+        if len(ids):
+            merged.invlists.add_entries(number, len(ids), faiss.swig_ptr(ids), faiss.swig_ptr(codes))
+            total += len(ids)
+    merged.ntotal = total
+    merged.set_direct_map_type(faiss.DirectMap.Hashtable)  # type: ignore[attr-defined]  # by row id
+    merged.nprobe = NPROBE
+    return merged
+
+
+def _empty_like(ivf: Any) -> Any:
+    """An empty IVF of half-precision vectors on the centroids of `ivf` (trained: fp16 needs nothing)."""
+    import faiss
+
+    quantizer = faiss.IndexFlatIP(ivf.d)
+    quantizer.add(ivf.quantizer.reconstruct_n(0, ivf.nlist))
+    empty = faiss.IndexIVFScalarQuantizer(
+        quantizer, ivf.d, ivf.nlist, faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT
+    )
+    empty.is_trained = True
+    return empty
+
+
+def _list_entries(indexes: Sequence[Any], number: int) -> tuple[Any, Any]:
+    """Row ids and codes of inverted list `number` of each index, concatenated."""
+    import faiss
+
+    ids, codes = [np.zeros(0, dtype=np.int64)], [np.zeros((0, indexes[0].code_size), dtype=np.uint8)]
+    for index in indexes:
+        size = index.invlists.list_size(number)
+        if size:
+            ids.append(faiss.rev_swig_ptr(index.invlists.get_ids(number), size).copy())
+            raw = faiss.rev_swig_ptr(index.invlists.get_codes(number), size * index.code_size)
+            codes.append(raw.copy().reshape(size, index.code_size))
+    return np.ascontiguousarray(np.concatenate(ids)), np.ascontiguousarray(np.concatenate(codes))
 
 
 class Segments:

@@ -115,3 +115,22 @@ def test_a_reader_keeps_only_the_current_layout_in_memory(tmp_path: Path, monkey
         current = {p.name for p in writer.path.glob("*.faiss")}
         assert set(reader._files) <= current  # no base or delta of an older layout stays loaded
         assert len(reader._files) == writer.segment_count("sentences")  # it searched sentences only
+
+
+def test_merging_into_an_approximate_base_keeps_every_live_vector_findable() -> None:
+    vectors = clustered(3000)
+    exact = vector_index.new_index(32)
+    exact.add_with_ids(vectors[:2000], np.arange(2000, dtype=np.int64))
+    base = vector_index.fit_to_size(exact, threshold=1000)
+    delta = vector_index.new_index(32)
+    delta.add_with_ids(vectors[2000:], np.arange(2000, 3000, dtype=np.int64))
+    dead = list(range(0, 3000, 7))
+    merged = vector_index.merge([base, delta], dead)
+    assert vector_index.is_approximate(merged) and merged.ntotal == 3000 - len(dead)
+    assert base.ntotal == 2000  # the base itself is untouched
+    segments = vector_index.Segments([merged], [])
+    for row in (1, 1999, 2001, 2999):
+        [(found, score)] = segments.search(vectors[row], 1)
+        assert found == row and score > 0.99
+    assert not {i for i, _ in segments.search(vectors[7], 50)} & set(dead)
+    np.testing.assert_allclose(segments.reconstruct([2001]), vectors[2001:2002], atol=0.01)

@@ -1,15 +1,15 @@
-"""The store: one directory holding SQLite (articles, sentences, chunks, quotes, FTS5, meta) and FAISS
-vector files. The one owner of sqlite3 and faiss.
+"""The store: one directory holding SQLite (articles, sentences, chunks, quotes, FTS5, meta) and FAISS vector
+files. The one owner of sqlite3 and faiss.
 
-Vectors of each kind (chunks, sentences) live in segments: one base index and a few small delta
-indexes, each an immutable file named by the generation that wrote it (`sentences.12.faiss`). A write
-adds one delta file with only its new vectors, so indexing does not rewrite what is already stored;
-deleted rows become tombstones (a table), filtered out of every search. When deltas and tombstones
-pass a tenth of the base, they are merged into a new base file (so each vector is rewritten a
-logarithmic number of times, not once per commit). A write saves its new file first, then commits
-SQLite, whose `meta` names the live segments, in one transaction; files no longer named by the current
-or previous `meta` are deleted after. A crash at any point leaves the last commit complete. Row ids are
-never reused (AUTOINCREMENT), so a tombstoned id can never come back to life. One writer at a time
+Vectors of each kind (chunks, sentences) live in segments: one base index and a few small delta indexes,
+each an immutable file named by the generation that wrote it (`sentences.12.faiss`). A write adds one
+delta file with only its new vectors, so indexing does not rewrite what is already stored; deleted rows
+become tombstones (a table), filtered out of every search. When deltas and tombstones pass a tenth of the
+base, they are merged into a new base file (so each vector is rewritten a logarithmic number of times, not
+once per commit); before that, 16 deltas are merged into one. A write saves its new file first, then
+commits SQLite, whose `meta` names the live segments, in one transaction; files no longer named by the
+current or previous `meta` are deleted after. A crash at any point leaves the last commit complete. Row
+ids are never reused (AUTOINCREMENT), so a tombstoned id can never come back to life. One writer at a time
 holds `write.lock`; readers never block.
 """
 
@@ -39,7 +39,7 @@ SCHEMA_VERSION = 3  # 3: text_key on sentences and chunks, to find a stored vect
 # Deltas and tombstones are merged into the base past this share of it (or this many vectors).
 MERGE_SHARE = 0.1
 MERGE_MIN = 20_000
-MAX_DELTAS = 16  # and when there are this many deltas: each search visits every segment
+MAX_DELTAS = 16  # deltas are merged into one at this many: each search visits every segment
 _DB = "store.sqlite"
 _LOCK = "write.lock"
 _KINDS = ("chunks", "sentences")
@@ -488,12 +488,17 @@ class Store:
         dead = [row[0] for row in cur.execute("SELECT id FROM tombstones WHERE kind = ?", (kind,))]
         base, deltas = current.indexes[0], current.indexes[1:]
         pending = sum(d.ntotal for d in deltas) + new.ntotal + len(dead)
-        if pending > max(MERGE_MIN, MERGE_SHARE * base.ntotal) or len(deltas) >= MAX_DELTAS:
+        if pending > max(MERGE_MIN, MERGE_SHARE * base.ntotal):
             merged = vector_index.merge([base, *deltas, new], dead)
             merged = vector_index.fit_to_size(merged, self.approximate_above)
             self._save_vectors(kind, merged, generation)
             cur.execute("DELETE FROM tombstones WHERE kind = ?", (kind,))
             return {"base": generation, "deltas": []}
+        if len(deltas) >= MAX_DELTAS:
+            # Too many small files to search: they become one delta, and the base is left alone (it
+            # would be rewritten every MAX_DELTAS commits otherwise). Tombstones stay until the base merge.
+            self._save_vectors(kind, vector_index.merge([*deltas, new], []), generation)
+            return {"base": layout["base"], "deltas": [generation]}
         if new.ntotal == 0:
             return layout
         self._save_vectors(kind, new, generation)

@@ -134,3 +134,22 @@ def test_merging_into_an_approximate_base_keeps_every_live_vector_findable() -> 
         assert found == row and score > 0.99
     assert not {i for i, _ in segments.search(vectors[7], 50)} & set(dead)
     np.testing.assert_allclose(segments.reconstruct([2001]), vectors[2001:2002], atol=0.01)
+
+
+def test_many_small_deltas_become_one_without_rewriting_the_base(
+    tmp_path: Path, monkeypatch: MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_module, "MAX_DELTAS", 3)
+    encoder = HashingEncoder(32)
+    store = open_or_create(tmp_path / "store", encoder)
+    index_articles(store, encoder, [Article("a0", "T", "Ferry one sailed.")])
+    index_articles(store, encoder, [Article("a0", "T", "Ferry one sank.")])  # a tombstone
+    counts = []
+    for i in range(1, 6):
+        index_articles(store, encoder, [Article(f"a{i}", "T", f"Story {i} ended.")])
+        counts.append(store.segment_count("sentences"))
+    assert counts == [4, 2, 3, 4, 2]  # base + deltas; the 4th delta folds them into one
+    assert store.path.joinpath("sentences.0.faiss").exists()  # the (empty) base was never rewritten
+    found = store.search_dense("sentences", encode_query(encoder, "ferry one sailed"), 10)
+    texts = {s.text for s in store.sentence_rows([r for r, _ in found]).values()}
+    assert "Ferry one sailed." not in texts and "Ferry one sank." in texts and len(found) == 6

@@ -295,6 +295,9 @@ class Store:
         ).fetchall()
         return {row[0]: Chunk(row[1], row[2], row[3], row[4], row[0]) for row in rows}
 
+    def has_quotes(self) -> bool:
+        return self._db.execute("SELECT 1 FROM quotes LIMIT 1").fetchone() is not None
+
     def quotes(self, article_id: str | None = None) -> list[Quote]:
         sql = (
             'SELECT q.article_id, q.text, q.start, q."end", q.kind, s.name, q.speaker_mention, q.cue, '

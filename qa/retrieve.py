@@ -14,8 +14,9 @@ RRF_K = 60
 # Words in more than this share of the chunks (and at least COMMON_ROWS of them) are left out of the
 # lexical query: BM25 gives them little weight, yet FTS5 scores every row holding any query word, so at
 # 100k articles one such word ("said", "year") made a search take hundreds of milliseconds. The
-# KEEP_RAREST rarest words are always kept. Small stores (the dev set) are not affected.
-COMMON_SHARE = 0.05
+# KEEP_RAREST rarest words are always kept. Small stores (the dev set) are not affected. At 100k
+# articles 2% halved the chunk search against 5% (p95 82 -> 40 ms; 1%: 39 ms).
+COMMON_SHARE = 0.02
 COMMON_ROWS = 5_000
 KEEP_RAREST = 2
 _WORD = re.compile(r"[\w'-]+")

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
 from index.chunking import make_chunks
-from index.embedding import Encoder, Vectors, encode_documents
+from index.embedding import Encoder, encode_documents
 from index.errors import InputError
 from index.ingest import Failure, text_digest
 from index.models import Article, Quote, Sentence
@@ -76,8 +76,7 @@ def index_articles(
                     prepared.append(prepare_article(article, digest, encoder, extract_quotes))
                 except InputError as error:
                     report.failed.append(Failure(article.id, str(error)))
-            texts = [text for _, item_texts in prepared for text in item_texts]
-            embedded = _embed(encoder, prepared, store.stored_vectors(texts))
+            embedded = _embed(encoder, prepared, store)
             if embedded:
                 store.write(embedded)
             for item in embedded:
@@ -128,12 +127,13 @@ def prepare_article(
 
 
 def _embed(
-    encoder: Encoder, prepared: list[tuple[IndexedArticle, list[str]]], stored: Mapping[str, Vectors]
+    encoder: Encoder, prepared: list[tuple[IndexedArticle, list[str]]], store: Store
 ) -> list[IndexedArticle]:
     """Encode all texts of a batch in one call, never the same text twice (a one-sentence chunk is
     its sentence), and not at all when the store already holds a vector for it (an updated article's
     unchanged sentences, a story republished under another id)."""
     texts = list(dict.fromkeys(text for _, item_texts in prepared for text in item_texts))
+    stored = store.stored_vectors(texts)
     fresh = [text for text in texts if text not in stored]
     encoded = encode_documents(encoder, fresh)
     vector_of = {**stored, **dict(zip(fresh, encoded))}

@@ -21,6 +21,14 @@ def clustered(n: int, dimension: int = 32, seed: int = 1) -> np.ndarray:
     return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
 
 
+def small_store(tmp_path: Path, monkeypatch: MonkeyPatch, **limits: int) -> tuple[Store, HashingEncoder]:
+    """A store on the 32-d hashing encoder, with some of `index.store`'s merge limits lowered."""
+    for name, value in limits.items():
+        monkeypatch.setattr(store_module, name, value)
+    encoder = HashingEncoder(32)
+    return open_or_create(tmp_path / "store", encoder), encoder
+
+
 def test_an_exact_index_stays_exact_below_the_threshold() -> None:
     index = vector_index.new_index(32)
     index.add_with_ids(clustered(100), np.arange(100, dtype=np.int64))
@@ -50,9 +58,7 @@ def test_the_approximate_index_finds_what_exact_search_finds() -> None:
 def test_a_store_past_the_threshold_switches_and_still_updates(
     tmp_path: Path, monkeypatch: MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store_module, "MERGE_MIN", 100)
-    encoder = HashingEncoder(32)
-    store = open_or_create(tmp_path / "store", encoder)
+    store, encoder = small_store(tmp_path, monkeypatch, MERGE_MIN=100)
     store.approximate_above = 150
     words = ["harbour", "ferry", "storm", "council", "budget", "school", "bridge", "river", "market"]
     articles = [
@@ -76,9 +82,7 @@ def test_a_store_past_the_threshold_switches_and_still_updates(
 def test_writes_add_deltas_then_merge_and_tombstones_never_come_back(
     tmp_path: Path, monkeypatch: MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store_module, "MERGE_MIN", 12)
-    encoder = HashingEncoder(32)
-    store = open_or_create(tmp_path / "store", encoder)
+    store, encoder = small_store(tmp_path, monkeypatch, MERGE_MIN=12)
     texts = ["Ferry one sailed.", "Bridge two opened.", "Market three closed."]
     for i, text in enumerate(texts):
         index_articles(store, encoder, [Article(f"a{i}", "T", text)])
@@ -104,9 +108,7 @@ def test_writes_add_deltas_then_merge_and_tombstones_never_come_back(
 
 
 def test_a_reader_keeps_only_the_current_layout_in_memory(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
-    monkeypatch.setattr(store_module, "MERGE_MIN", 4)
-    encoder = HashingEncoder(32)
-    writer = open_or_create(tmp_path / "store", encoder)
+    writer, encoder = small_store(tmp_path, monkeypatch, MERGE_MIN=4)
     reader = Store.open(writer.path, encoder.name)
     query = encode_query(encoder, "story")
     for i in range(12):  # several merges into new bases on the way
@@ -139,9 +141,7 @@ def test_merging_into_an_approximate_base_keeps_every_live_vector_findable() -> 
 def test_many_small_deltas_become_one_without_rewriting_the_base(
     tmp_path: Path, monkeypatch: MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store_module, "MAX_DELTAS", 3)
-    encoder = HashingEncoder(32)
-    store = open_or_create(tmp_path / "store", encoder)
+    store, encoder = small_store(tmp_path, monkeypatch, MAX_DELTAS=3)
     index_articles(store, encoder, [Article("a0", "T", "Ferry one sailed.")])
     index_articles(store, encoder, [Article("a0", "T", "Ferry one sank.")])  # a tombstone
     counts = []

@@ -107,13 +107,15 @@ def _stems(text: str) -> set[str]:
 
 
 def _local_weights(terms: Sequence[str], stems: Sequence[set[str]]) -> dict[str, float]:
-    """Each question word weighted by how few candidates hold it: a word in every candidate (the
-    article's subject, "Jacksonville") tells them apart less than one in a few ("county")."""
+    """Each question word's share of the question, weighted by how few candidates hold it: a word in
+    every candidate (the article's subject, "Jacksonville") tells them apart less than one in a few
+    ("county"). The shares sum to 1 (or there are none)."""
     n = len(stems)
-    return {t[:5]: math.log(1 + n / (1 + sum(t[:5] in held for held in stems))) for t in terms}
+    weights = {t[:5]: math.log(1 + n / (1 + sum(t[:5] in held for held in stems))) for t in terms}
+    total = sum(weights.values())
+    return {t: w / total for t, w in weights.items()} if total else {}
 
 
 def weighted_overlap(weights: dict[str, float], stems: set[str]) -> float:
-    """Weighted share of the question's words found in a sentence's stems."""
-    total = sum(weights.values())
-    return sum(w for t, w in weights.items() if t in stems) / total if total else 0.0
+    """The question's share (`_local_weights`) found in a sentence's stems."""
+    return sum(w for t, w in weights.items() if t in stems)

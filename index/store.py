@@ -40,6 +40,10 @@ SCHEMA_VERSION = 3  # 3: text_key on sentences and chunks, to find a stored vect
 MERGE_SHARE = 0.1
 MERGE_MIN = 20_000
 MAX_DELTAS = 16  # deltas are merged into one at this many: each search visits every segment
+# A base this large is sealed: it is never merged again, and new vectors start a new base. A merge then
+# copies at most this many vectors (fp16: 384 MB) however large the store grows; at 100k articles the
+# single sentence base was 1.5 GB and each merge held it twice.
+SEAL_AT = 500_000
 _DB = "store.sqlite"
 _LOCK = "write.lock"
 _KINDS = ("chunks", "sentences")
@@ -483,29 +487,40 @@ class Store:
         fresh: Sequence[tuple[Vectors, list[int]]],
         generation: int,
     ) -> dict[str, Any]:
-        """Save this write's vectors of one kind as a new delta, or merge everything into a new base."""
+        """Save this write's vectors of one kind as a new delta, or merge the base and the deltas into a new
+        base (sealed once it holds `SEAL_AT` vectors). Sealed bases hold the lowest row ids, so the
+        tombstones above `sealed_through` are the ones a merge can clear."""
         current = self._segments(kind)
         new = vector_index.new_index(self.dimension)
         for vectors, ids in fresh:
             new.add_with_ids(vectors, np.asarray(ids, dtype=np.int64))
-        dead = [row[0] for row in cur.execute("SELECT id FROM tombstones WHERE kind = ?", (kind,))]
-        base, deltas = current.indexes[0], current.indexes[1:]
+        sealed, through = layout.get("sealed", []), layout.get("sealed_through", 0)
+        active = current.indexes[len(sealed) :]  # the base (when there is one) and the deltas
+        base_size = active[0].ntotal if layout["base"] is not None else 0
+        deltas = active[1:] if layout["base"] is not None else active
+        dead = [
+            row[0]
+            for row in cur.execute("SELECT id FROM tombstones WHERE kind = ? AND id > ?", (kind, through))
+        ]
         pending = sum(d.ntotal for d in deltas) + new.ntotal + len(dead)
-        if pending > max(MERGE_MIN, MERGE_SHARE * base.ntotal):
-            merged = vector_index.merge([base, *deltas, new], dead)
+        if pending > max(MERGE_MIN, MERGE_SHARE * base_size):
+            merged = vector_index.merge([*active, new], dead)
             merged = vector_index.fit_to_size(merged, self.approximate_above)
             self._save_vectors(kind, merged, generation)
-            cur.execute("DELETE FROM tombstones WHERE kind = ?", (kind,))
-            return {"base": generation, "deltas": []}
+            cur.execute("DELETE FROM tombstones WHERE kind = ? AND id > ?", (kind, through))
+            if merged.ntotal >= SEAL_AT:
+                last = cur.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (kind,)).fetchone()[0]
+                return {"sealed": [*sealed, generation], "sealed_through": last, "base": None, "deltas": []}
+            return {"sealed": sealed, "sealed_through": through, "base": generation, "deltas": []}
         if len(deltas) >= MAX_DELTAS:
             # Too many small files to search: they become one delta, and the base is left alone (it
             # would be rewritten every MAX_DELTAS commits otherwise). Tombstones stay until the base merge.
             self._save_vectors(kind, vector_index.merge([*deltas, new], []), generation)
-            return {"base": layout["base"], "deltas": [generation]}
+            return {**layout, "deltas": [generation]}
         if new.ntotal == 0:
             return layout
         self._save_vectors(kind, new, generation)
-        return {"base": layout["base"], "deltas": [*layout["deltas"], generation]}
+        return {**layout, "deltas": [*layout["deltas"], generation]}
 
     def _delete(self, cur: sqlite3.Cursor, article_ids: Sequence[str]) -> dict[str, list[int]]:
         removed: dict[str, list[int]] = {kind: [] for kind in _KINDS}
@@ -593,12 +608,12 @@ class Store:
             current = {
                 self._file(k, g).name
                 for k, layout in json.loads(meta["segments"]).items()
-                for g in [layout["base"], *layout["deltas"]]
+                for g in _generations(layout)
             }
             self._files = {name: index for name, index in self._files.items() if name in current}
         if kind not in self._sets:
             layout = json.loads(meta["segments"])[kind]
-            indexes = [self._load(self._file(kind, g)) for g in [layout["base"], *layout["deltas"]]]
+            indexes = [self._load(self._file(kind, g)) for g in _generations(layout)]
             dead = [row[0] for row in self._db.execute("SELECT id FROM tombstones WHERE kind = ?", (kind,))]
             self._sets[kind] = vector_index.Segments(indexes, dead)
         return self._sets[kind]
@@ -608,7 +623,9 @@ class Store:
             import faiss
 
             try:
-                index = faiss.read_index(str(file))
+                # An approximate base is mapped, not read: its inverted lists stay in the page cache,
+                # shared between processes, and a writer touches only the few vectors it looks up.
+                index = faiss.read_index(str(file), faiss.IO_FLAG_MMAP)
             except RuntimeError as error:
                 raise StoreError(
                     f"Vector file '{file}' is missing or damaged. Repair the store with "
@@ -631,7 +648,11 @@ class Store:
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, file)
-        self._files[file.name] = index  # the next search uses it rather than a second copy from disk
+        if vector_index.is_approximate(index):
+            self._files.pop(file.name, None)
+            self._load(file)  # mapped: the memory of the merged lists goes back now
+        else:
+            self._files[file.name] = index  # the next search uses it rather than a second copy from disk
 
     def _drop_unreferenced(self, *layouts: dict[str, Any]) -> None:
         """Delete vector files named by none of `layouts` (the previous layout is kept: a reader may have
@@ -640,12 +661,18 @@ class Store:
             self._file(kind, g).name
             for layout in layouts
             for kind in _KINDS
-            for g in [layout[kind]["base"], *layout[kind]["deltas"]]
+            for g in _generations(layout[kind])
         }
         for file in self.path.glob("*.faiss"):
             if file.name not in keep:
                 file.unlink(missing_ok=True)
                 self._files.pop(file.name, None)
+
+
+def _generations(layout: dict[str, Any]) -> list[int]:
+    """The generations naming one kind's vector files: sealed bases, the base, the deltas."""
+    base = [] if layout["base"] is None else [layout["base"]]
+    return [*layout.get("sealed", []), *base, *layout["deltas"]]
 
 
 def _connect(file: Path) -> sqlite3.Connection:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -153,3 +154,27 @@ def test_many_small_deltas_become_one_without_rewriting_the_base(
     found = store.search_dense("sentences", encode_query(encoder, "ferry one sailed"), 10)
     texts = {s.text for s in store.sentence_rows([r for r, _ in found]).values()}
     assert "Ferry one sailed." not in texts and "Ferry one sank." in texts and len(found) == 6
+
+
+def test_a_full_base_is_sealed_and_its_tombstones_outlive_later_merges(
+    tmp_path: Path, monkeypatch: MonkeyPatch
+) -> None:
+    store, encoder = small_store(tmp_path, monkeypatch, MERGE_MIN=5, SEAL_AT=20)
+    store.approximate_above = 16  # sealed bases are approximate, as they are at scale
+    for i in range(60):
+        index_articles(store, encoder, [Article(f"a{i}", "T", f"Story {i} ended quietly.")])
+    layout = json.loads(store.meta()["segments"])["sentences"]
+    assert len(layout["sealed"]) >= 2
+    index_articles(store, encoder, [Article("a1", "T", "Story one was retold.")])  # a1 lives in a sealed base
+    remove_articles(store, ["a2"])
+    for i in range(60, 80):  # more merges of the newer base
+        index_articles(store, encoder, [Article(f"a{i}", "T", f"Story {i} ended quietly.")])
+    reopened = Store.open(store.path, encoder.name)
+    assert reopened.vector_count("sentences") == 79
+    found = reopened.search_dense("sentences", encode_query(encoder, "story ended"), 100)
+    texts = {s.text for s in reopened.sentence_rows([r for r, _ in found]).values()}
+    assert len(found) == 79 and "Story one was retold." in texts
+    assert not {"Story 1 ended quietly.", "Story 2 ended quietly."} & texts
+    rows = [r for r, _ in found]
+    before, after = store.vectors("sentences", rows), reopened.vectors("sentences", rows)
+    np.testing.assert_allclose(after, before, atol=0.01)

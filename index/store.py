@@ -35,7 +35,7 @@ from index.embedding import Vectors
 from index.errors import StoreError, StoreMismatch
 from index.models import Article, Chunk, Quote, Sentence
 
-SCHEMA_VERSION = 3  # 3: text_key on sentences and chunks, to find a stored vector by its text
+SCHEMA_VERSION = 4  # 3: text_key on sentences and chunks, to find a stored vector by its text; 4: quotes_fts
 # Deltas and tombstones are merged into the base past this share of it (or this many vectors).
 MERGE_SHARE = 0.1
 MERGE_MIN = 20_000
@@ -48,7 +48,14 @@ _DB = "store.sqlite"
 _LOCK = "write.lock"
 _KINDS = ("chunks", "sentences")
 
-_SCHEMA = """
+# Quote texts with the sentence each starts in (so an indirect quote's paraphrase is found too); the rowid
+# is the quote's id. "Who said ..." searches here rather than over every sentence of the store.
+_QUOTES_FTS = """
+CREATE VIRTUAL TABLE quotes_fts USING fts5 (text, tokenize='porter unicode61');
+"""
+
+_SCHEMA = (
+    """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE articles (
     id INTEGER PRIMARY KEY, article_id TEXT NOT NULL UNIQUE, title TEXT NOT NULL, text TEXT NOT NULL,
@@ -77,6 +84,8 @@ CREATE VIRTUAL TABLE chunks_fts USING fts5 (text, content='chunks', content_rowi
 CREATE VIRTUAL TABLE sentences_fts USING fts5 (text, content='sentences', content_rowid='id',
     tokenize='porter unicode61');
 """
+    + _QUOTES_FTS
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +176,9 @@ class Store:
             raise StoreError(f"'{path}' is not a store (no {_DB} in it). Choose another --store folder.")
         store = cls(path, _connect(path / _DB))
         meta = store.meta()
+        if meta.get("schema_version") == "3":
+            store._upgrade_from_3()
+            meta = store.meta()
         if meta.get("schema_version") != str(SCHEMA_VERSION):
             store.close()
             raise StoreMismatch(
@@ -215,6 +227,25 @@ class Store:
 
     def close(self) -> None:
         self._db.close()
+
+    def _upgrade_from_3(self) -> None:
+        """Schema 3 → 4: add the quote search table, filled from the stored quotes (no re-embedding)."""
+        with self.writing():
+            if self.meta().get("schema_version") != "3":
+                return  # another process upgraded it while this one waited
+            cur = self._db.cursor()
+            cur.execute("BEGIN IMMEDIATE")
+            try:
+                cur.execute(_QUOTES_FTS)
+                cur.execute(
+                    "INSERT INTO quotes_fts (rowid, text) SELECT q.id, q.text || ' ' || s.text FROM quotes q "
+                    "JOIN sentences s ON s.article_id = q.article_id AND s.position = q.first_sentence"
+                )
+                cur.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+                self._db.commit()
+            except BaseException:
+                self._db.rollback()
+                raise
 
     # -- reading --------------------------------------------------------------------------------
 
@@ -316,6 +347,18 @@ class Store:
             ).fetchall()
         return [Quote(*row) for row in rows]
 
+    def search_quotes(self, match: str, k: int) -> list[Quote]:
+        """The best `k` quotes for an FTS5 MATCH expression over quote texts and their sentences."""
+        if not match:
+            return []
+        rows = self._db.execute(
+            'SELECT q.article_id, q.text, q.start, q."end", q.kind, s.name, q.speaker_mention, q.cue, '
+            "q.first_sentence, q.last_sentence, q.role FROM quotes_fts f JOIN quotes q ON q.id = f.rowid "
+            "LEFT JOIN speakers s ON s.id = q.speaker_id WHERE quotes_fts MATCH ? ORDER BY f.rank LIMIT ?",
+            [match, k],
+        ).fetchall()
+        return [Quote(*row) for row in rows]
+
     def quotes_of_speaker(self, name: str) -> list[Quote]:
         """Quotes whose speaker's name or role shares a word with `name` (the caller matches exactly)."""
         words = [w for w in name.replace("'s", "").split() if len(w) > 1]
@@ -410,6 +453,13 @@ class Store:
             if rows:
                 found.update(zip(rows, self.vectors(kind, list(rows.values()))))
         return found
+
+    def row_count(self, kind: str) -> int:
+        """About how many rows a full-text table holds (chunks, sentences or quotes), cheaply: live
+        vectors for chunks and sentences, the largest id for quotes."""
+        if kind in _KINDS:
+            return self.vector_count(kind)
+        return int(self._db.execute(f"SELECT coalesce(max(id), 0) FROM {kind}").fetchone()[0])
 
     def vector_count(self, kind: str) -> int:
         """Live vectors (tombstones left out)."""
@@ -534,6 +584,10 @@ class Store:
                 )
                 cur.execute(f"DELETE FROM {kind} WHERE article_id = ?", (article_id,))
                 removed[kind].extend(row[0] for row in rows)
+            cur.execute(
+                "DELETE FROM quotes_fts WHERE rowid IN (SELECT id FROM quotes WHERE article_id = ?)",
+                (article_id,),
+            )
             cur.execute("DELETE FROM quotes WHERE article_id = ?", (article_id,))
             cur.execute("DELETE FROM articles WHERE article_id = ?", (article_id,))
         cur.execute(
@@ -567,6 +621,7 @@ class Store:
             )
             chunk_ids.append(int(cur.lastrowid or 0))
             cur.execute("INSERT INTO chunks_fts (rowid, text) VALUES (?, ?)", (cur.lastrowid, c.text))
+        by_position = {s.position: s.text for s in item.sentences}
         for q in item.quotes:
             speaker_id = None
             if q.speaker is not None:
@@ -588,6 +643,10 @@ class Store:
                     q.last_sentence,
                     q.role,
                 ),
+            )
+            sentence = by_position.get(q.first_sentence, "")
+            cur.execute(
+                "INSERT INTO quotes_fts (rowid, text) VALUES (?, ?)", (cur.lastrowid, f"{q.text} {sentence}")
             )
         return {"sentences": (item.sentence_vectors, sentence_ids), "chunks": (item.chunk_vectors, chunk_ids)}
 

@@ -15,7 +15,7 @@ from qa.models import Answer, Citation
 from qa.retrieve import lexical_query
 from qa.whosaid import QuoteQuery, find_quotes_by_speaker, find_quotes_by_text
 
-CANDIDATE_SENTENCES = 30
+CANDIDATE_QUOTES = 30
 
 
 def answer_quote_question(
@@ -62,12 +62,11 @@ def answer_quote_question(
 
 
 def _quotes_matching(store: Store, phrase: str, scope: Collection[str] | None) -> list[tuple[Quote, float]]:
-    rows = store.search_lexical("sentences", lexical_query(store, phrase, "sentences"), CANDIDATE_SENTENCES)
-    sentences = store.sentence_rows([row for row, _ in rows])
-    articles = list(dict.fromkeys(s.article_id for s in sentences.values()))
-    articles = [a for a in articles if scope is None or a in scope]
-    texts = {(s.article_id, s.position): s.text for s in sentences.values()}
+    """Quotes matching `phrase`, among those of the articles whose quotes the full-text search finds."""
+    found = store.search_quotes(lexical_query(store, phrase, "quotes"), CANDIDATE_QUOTES)
+    articles = [a for a in dict.fromkeys(q.article_id for q in found) if scope is None or a in scope]
     quotes = [q for a in articles for q in store.quotes(a)]
+    texts = {(a, s.position): s.text for a in articles for s in store.sentences(a)}
     return find_quotes_by_text(phrase, quotes, lambda q: texts.get((q.article_id, q.first_sentence), ""))
 
 

@@ -46,7 +46,7 @@ def fts_query(text: str, words: Collection[str] | None = None) -> str:
 def lexical_query(store: Store, question: str, kind: str = "chunks") -> str:
     """`fts_query` of the question without the words too common in the store to be worth searching."""
     words = content_words(question)
-    rows = store.vector_count(kind)
+    rows = store.row_count(kind)
     limit = max(COMMON_ROWS, COMMON_SHARE * rows)
     counts = store.document_frequencies(kind, words) if rows > COMMON_ROWS else {}
     kept = {w for w in words if counts.get(w, 0) <= limit}

@@ -40,6 +40,7 @@ from index.onnx_embedding import DEFAULT_CACHE, OnnxEncoder
 QueryPath = Literal["ours", "naive"]
 DENSE_DEPTH = 40  # what `qa.retrieve.retrieve` asks for (k * 2 with k = 20)
 SENTENCE_DEPTH = 30  # `qa.extract.SENTENCE_DEPTH`
+ALTERNATIVES_UP_TO = 300_000  # other index types are built and compared up to this many vectors
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +191,8 @@ def measure_queries(store_path: Path, path: QueryPath, questions: list[str], cac
 
 
 def measure_ann(store_path: Path, questions: list[str], cache: Path) -> list[AnnRow]:
-    """Flat vs HNSW (float and 8-bit) on the store's chunk and sentence vectors (run in a child)."""
+    """The store's own vector search (as built: segments, IVF above the threshold) against exact search,
+    and, up to `ALTERNATIVES_UP_TO` vectors, other index types built on the same vectors (in a child)."""
     import faiss
 
     from index.store import Store
@@ -201,52 +203,80 @@ def measure_ann(store_path: Path, questions: list[str], cache: Path) -> list[Ann
     encoder = OnnxEncoder(cache)
     queries = np.stack([encode_query(encoder, q) for q in questions]).astype(np.float32)
     store = Store.open(store_path, encoder.name)
-    generation = store.meta()["generation"]
-    store.close()
     rows = []
     for kind in ("chunks", "sentences"):
-        idmap: Any = faiss.read_index(str(store_path / f"{kind}.{generation}.faiss"))
-        flat = faiss.downcast_index(idmap.index)
-        vectors = flat.reconstruct_n(0, flat.ntotal)  # `idmap` owns `flat`: keep it referenced
+        ids = np.asarray(store.live_rows(kind), dtype=np.int64)  # sorted
+        vectors = store.vectors(kind, list(ids))  # whatever the segments: bases, deltas, IVF or flat
         depth = DENSE_DEPTH if kind == "chunks" else SENTENCE_DEPTH
-        truth_scores = flat.search(queries, 10)[0]
-        dimension = vectors.shape[1]
-        eight_bit: Any = faiss.ScalarQuantizer.QT_8bit
-        candidates: list[tuple[str, Any]] = [
-            ("flat (exact)", flat),
-            ("HNSW32", faiss.IndexHNSWFlat(dimension, 32, faiss.METRIC_INNER_PRODUCT)),
-            ("HNSW32 + SQ8", faiss.IndexHNSWSQ(dimension, eight_bit, 32, faiss.METRIC_INNER_PRODUCT)),
-        ]
-        # IVF keeps near-copies of a sentence in one cell and supports `remove_ids`, which the store's
-        # updates need; about 4 * sqrt(n) lists, with at least 40 training vectors per list.
-        lists = max(1, min(int(4 * np.sqrt(len(vectors))), len(vectors) // 40))
-        ivf = faiss.index_factory(dimension, f"IVF{lists},Flat", faiss.METRIC_INNER_PRODUCT)
-        candidates.append((f"IVF{lists} flat, nprobe 16", ivf))
-        for label, index in candidates:
+        truth_scores = _exact_top10_scores(vectors, queries)
+        seconds, found = [], []
+        for query in queries:
             started = time.perf_counter()
-            if label.startswith("HNSW"):
-                index.hnsw.efConstruction = 80
-            if label != "flat (exact)":
-                index.train(vectors)
-                index.add(vectors)
-            if label.startswith("HNSW"):
-                index.hnsw.efSearch = 128
-            if label.startswith("IVF"):
-                faiss.extract_index_ivf(index).nprobe = 16
-            build = time.perf_counter() - started if label != "flat (exact)" else 0.0
-            seconds = []
-            for query in queries:
-                started = time.perf_counter()
-                index.search(query.reshape(1, -1), depth)
-                seconds.append(time.perf_counter() - started)
-            found = index.search(queries, 10)[1]
-            recall = _recall_at_10(vectors, queries, found, truth_scores)
-            size = faiss.serialize_index(index).nbytes / 2**20
-            rows.append(AnnRow(kind, label, int(flat.ntotal), build, seconds, recall, size))
+            hits = store.search_dense(kind, query, depth)
+            seconds.append(time.perf_counter() - started)
+            found.append(np.searchsorted(ids, [row for row, _ in hits[:10]]))
+        size = sum(f.stat().st_size for f in store_path.glob(f"{kind}.*.faiss")) / 2**20
+        recall = _recall_at_10(vectors, queries, found, truth_scores)
+        label = "store as built (IVF fp16)" if store.is_approximate(kind) else "store as built (flat)"
+        rows.append(AnnRow(kind, label, len(ids), 0.0, seconds, recall, size))
+        if len(ids) <= ALTERNATIVES_UP_TO:
+            rows += _alternatives(kind, vectors, queries, depth, truth_scores)
+    store.close()
     return rows
 
 
-def _recall_at_10(vectors: Vectors, queries: Vectors, found: Any, truth_scores: Any) -> float:
+def _alternatives(
+    kind: str, vectors: Vectors, queries: Vectors, depth: int, truth_scores: Any
+) -> list[AnnRow]:
+    """Flat, HNSW (float and 8-bit) and IVF flat indexes built on the vectors, each measured."""
+    import faiss
+
+    dimension = vectors.shape[1]
+    eight_bit: Any = faiss.ScalarQuantizer.QT_8bit
+    candidates: list[tuple[str, Any]] = [
+        ("flat (exact)", faiss.IndexFlatIP(dimension)),
+        ("HNSW32", faiss.IndexHNSWFlat(dimension, 32, faiss.METRIC_INNER_PRODUCT)),
+        ("HNSW32 + SQ8", faiss.IndexHNSWSQ(dimension, eight_bit, 32, faiss.METRIC_INNER_PRODUCT)),
+    ]
+    # IVF keeps near-copies of a sentence in one cell and supports `remove_ids`, which the store's
+    # updates need; about 4 * sqrt(n) lists, with at least 40 training vectors per list.
+    lists = max(1, min(int(4 * np.sqrt(len(vectors))), len(vectors) // 40))
+    ivf = faiss.index_factory(dimension, f"IVF{lists},Flat", faiss.METRIC_INNER_PRODUCT)
+    candidates.append((f"IVF{lists} flat, nprobe 16", ivf))
+    rows = []
+    for label, index in candidates:
+        started = time.perf_counter()
+        if label.startswith("HNSW"):
+            index.hnsw.efConstruction = 80
+        index.train(vectors)
+        index.add(vectors)
+        if label.startswith("HNSW"):
+            index.hnsw.efSearch = 128
+        if label.startswith("IVF"):
+            faiss.extract_index_ivf(index).nprobe = 16
+        build = time.perf_counter() - started if label != "flat (exact)" else 0.0
+        seconds = []
+        for query in queries:
+            started = time.perf_counter()
+            index.search(query.reshape(1, -1), depth)
+            seconds.append(time.perf_counter() - started)
+        found = list(index.search(queries, 10)[1])
+        recall = _recall_at_10(vectors, queries, found, truth_scores)
+        size = faiss.serialize_index(index).nbytes / 2**20
+        rows.append(AnnRow(kind, label, len(vectors), build, seconds, recall, size))
+    return rows
+
+
+def _exact_top10_scores(vectors: Vectors, queries: Vectors) -> Any:
+    """Each query's 10 best inner products over all vectors, best first (by blocks: no index copy)."""
+    best = np.full((len(queries), 10), -np.inf, dtype=np.float32)
+    for start in range(0, len(vectors), 200_000):
+        scores = queries @ vectors[start : start + 200_000].T
+        best = -np.sort(-np.concatenate([best, scores], axis=1), axis=1)[:, :10]
+    return best
+
+
+def _recall_at_10(vectors: Vectors, queries: Vectors, found: Sequence[Any], truth_scores: Any) -> float:
     """Share of the exact top 10 an index finds, counting ties: the generated corpus repeats sentences,
     so an equally near duplicate of a true neighbour counts as found (ids alone would under-count)."""
     hits = 0

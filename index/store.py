@@ -454,6 +454,10 @@ class Store:
                 found.update(zip(rows, self.vectors(kind, list(rows.values()))))
         return found
 
+    def live_rows(self, kind: str) -> list[int]:
+        """Row ids of every chunk or sentence in the store."""
+        return [row[0] for row in self._db.execute(f"SELECT id FROM {kind} ORDER BY id")]
+
     def row_count(self, kind: str) -> int:
         """About how many rows a full-text table holds (chunks, sentences or quotes), cheaply: live
         vectors for chunks and sentences, the largest id for quotes."""

@@ -283,22 +283,25 @@ class Store:
         ).fetchone()
         return None if row is None else Article(*row)
 
-    def articles(self) -> list[ArticleInfo]:
+    def articles(self, newest: int | None = None) -> list[ArticleInfo]:
+        """Every article in the order they were added, or only the `newest` ones (in that order too)."""
+        limit = "" if newest is None else f" ORDER BY a.added_at DESC, a.id DESC LIMIT {int(newest)}"
         rows = self._db.execute(
-            """SELECT a.article_id, a.title, a.source, a.url, a.published,
+            f"""SELECT * FROM (SELECT a.article_id, a.title, a.source, a.url, a.published,
                       (SELECT count(*) FROM sentences s WHERE s.article_id = a.article_id),
-                      (SELECT count(*) FROM quotes q WHERE q.article_id = a.article_id)
-               FROM articles a ORDER BY a.added_at, a.id"""
+                      (SELECT count(*) FROM quotes q WHERE q.article_id = a.article_id), a.added_at, a.id
+               FROM articles a{limit}) ORDER BY added_at, id"""
         ).fetchall()
-        return [ArticleInfo(*row) for row in rows]
+        return [ArticleInfo(*row[:7]) for row in rows]
 
     def titles(self, article_ids: Sequence[str]) -> dict[str, str]:
-        return dict(
-            self._db.execute(
-                f"SELECT article_id, title FROM articles WHERE article_id IN ({_marks(article_ids)})",
-                list(article_ids),
-            ).fetchall()
-        )
+        ids = list(article_ids)
+        found: dict[str, str] = {}
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            query = f"SELECT article_id, title FROM articles WHERE article_id IN ({_marks(part)})"
+            found.update(self._db.execute(query, part).fetchall())
+        return found
 
     def sentences(self, article_id: str) -> list[Sentence]:
         rows = self._db.execute(
@@ -346,6 +349,40 @@ class Store:
                 sql + " WHERE q.article_id = ? ORDER BY q.start", (article_id,)
             ).fetchall()
         return [Quote(*row) for row in rows]
+
+    def find_quotes(
+        self, speaker: str | None = None, article_id: str | None = None, text: str = "", limit: int = 1000
+    ) -> list[Quote]:
+        """Up to `limit` quotes by this exact speaker name, in this article, holding `text` (any case)."""
+        where, args = [], []
+        if speaker:
+            where.append("s.name = ?")
+            args.append(speaker)
+        if article_id:
+            where.append("q.article_id = ?")
+            args.append(article_id)
+        if text:
+            where.append("instr(lower(q.text), lower(?)) > 0")
+            args.append(text)
+        clause = f" WHERE {' AND '.join(where)}" if where else ""
+        rows = self._db.execute(
+            'SELECT q.article_id, q.text, q.start, q."end", q.kind, s.name, q.speaker_mention, q.cue, '
+            "q.first_sentence, q.last_sentence, q.role FROM quotes q LEFT JOIN speakers s "
+            f"ON s.id = q.speaker_id{clause} ORDER BY q.article_id, q.start LIMIT ?",
+            [*args, limit],
+        ).fetchall()
+        return [Quote(*row) for row in rows]
+
+    def speakers(self, limit: int = 1000) -> list[tuple[str, int, int]]:
+        """(name, quotes, articles quoting them) of the `limit` most quoted speakers, most quoted first."""
+        return [
+            (str(name), int(quotes), int(articles))
+            for name, quotes, articles in self._db.execute(
+                "SELECT s.name, count(*), count(DISTINCT q.article_id) FROM quotes q "
+                "JOIN speakers s ON s.id = q.speaker_id GROUP BY s.id ORDER BY count(*) DESC, s.name LIMIT ?",
+                [limit],
+            )
+        ]
 
     def search_quotes(self, match: str, k: int) -> list[Quote]:
         """The best `k` quotes for an FTS5 MATCH expression over quote texts and their sentences."""

@@ -148,8 +148,8 @@ class QAEngine:
     def remove(self, article_ids: Sequence[str]) -> IndexReport:
         return remove_articles(self.store, article_ids)
 
-    def articles(self) -> list[ArticleInfo]:
-        return self.store.articles()
+    def articles(self, newest: int | None = None) -> list[ArticleInfo]:
+        return self.store.articles(newest)
 
     def article(self, article_id: str) -> Article | None:
         return self.store.article(article_id)

@@ -8,7 +8,6 @@ No `from __future__ import annotations` here: `gr.api` reads the API functions' 
 
 import dataclasses
 import threading
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,9 @@ from ui import render
 __all__ = ["build_app", "serve"]
 
 MAX_CITATIONS = 8
+# Lists in the page (articles, quotes, speakers) show at most this many rows: a store of 100k articles
+# would send megabytes to the browser on every load. The CLI and the API list everything.
+LIST_LIMIT = 1000
 MAX_UPLOAD = "20mb"
 UPLOAD_TYPES = [".txt", ".md", ".html", ".htm", ".json", ".jsonl"]
 PROGRESS = gr.Progress()  # Gradio passes a live progress bar to a parameter with this default
@@ -138,14 +140,15 @@ class Session:
     ) -> tuple[list[list[str]], list[Quote], list[list[Any]]]:
         """Rows (speaker, role, quote, article) matching the filters, their quotes, and the speaker view."""
         with self.lock:
-            quotes = self.engine.quotes()
-            titles = {a.id: a.title for a in self.engine.articles()}
-        shown = [q for q in quotes if _quote_matches(q, speaker, article_id, text)]
+            store = self.engine.store
+            shown = store.find_quotes(speaker, article_id, text, LIST_LIMIT)
+            titles = store.titles(list({q.article_id for q in shown}))
+            speakers = [list(row) for row in store.speakers(LIST_LIMIT)]
         rows = [
             [q.speaker or "(unknown)", q.role or "", q.text, titles.get(q.article_id, q.article_id)]
             for q in shown
         ]
-        return rows, shown, _speaker_rows(quotes)
+        return rows, shown, speakers
 
     def open_quote(self, quote: Quote) -> str:
         """The reader pane at a quote: its sentences highlighted, the quoted words in bold."""
@@ -157,17 +160,23 @@ class Session:
     # -- library ---------------------------------------------------------------------------------
 
     def article_rows(self) -> list[list[Any]]:
+        """The newest `LIST_LIMIT` articles."""
         with self.lock:
-            infos = self.engine.articles()
+            infos = self.engine.articles(newest=LIST_LIMIT)
         return [[a.title, a.source, a.published, a.sentences, a.quotes, a.id] for a in infos]
 
     def article_choices(self) -> list[tuple[str, str]]:
         with self.lock:
-            return [(f"{a.title} ({a.id})", a.id) for a in self.engine.articles()]
+            return [(f"{a.title} ({a.id})", a.id) for a in self.engine.articles(newest=LIST_LIMIT)]
+
+    def article_count(self) -> int:
+        with self.lock:
+            return self.engine.store.count()
 
     def speaker_choices(self) -> list[str]:
+        """The `LIST_LIMIT` most quoted speakers, by name."""
         with self.lock:
-            return sorted({q.speaker for q in self.engine.quotes() if q.speaker})
+            return sorted(name for name, _, _ in self.engine.store.speakers(LIST_LIMIT))
 
     def add_files(self, paths: Sequence[str], progress: Any = None) -> str:
         """Index uploaded files; the report names each by its file name or article title."""
@@ -190,7 +199,7 @@ class Session:
         if not ids:
             return "Choose the articles to remove."
         with self.lock:
-            titles = {a.id: a.title for a in self.engine.articles()}
+            titles = self.engine.store.titles(list(ids))
             try:
                 report = self.engine.remove(list(ids))
             except QAError as error:
@@ -198,7 +207,7 @@ class Session:
         return "**Removed**: " + "; ".join(render.escape_markdown(titles.get(i, i)) for i in report.removed)
 
     def _report(self, report: IndexReport, folders: Sequence[str] = ()) -> str:
-        titles = {a.id: a.title for a in self.engine.articles()}
+        titles = self.engine.store.titles([*report.added, *report.updated, *report.unchanged])
 
         def name(article_id: str) -> str:
             return titles.get(article_id, article_id)
@@ -251,21 +260,6 @@ class Session:
 
 def _assistant(answer: Answer) -> dict[str, Any]:
     return {"role": "assistant", "content": render.render_answer_markdown(answer)}
-
-
-def _quote_matches(quote: Quote, speaker: str | None, article_id: str | None, text: str) -> bool:
-    if speaker and quote.speaker != speaker:
-        return False
-    if article_id and quote.article_id != article_id:
-        return False
-    return not text or text.casefold() in quote.text.casefold()
-
-
-def _speaker_rows(quotes: Sequence[Quote]) -> list[list[Any]]:
-    """Each speaker with their number of quotes and of articles quoting them, most quoted first."""
-    counts = Counter(q.speaker for q in quotes if q.speaker)
-    articles = {s: len({q.article_id for q in quotes if q.speaker == s}) for s in counts}
-    return [[s, n, articles[s]] for s, n in counts.most_common()]
 
 
 def _strip_folders(where: str, folders: Sequence[str]) -> str:
@@ -323,9 +317,15 @@ def _lists(session: Session) -> tuple[Any, ...]:
         rows,
         refs,
         speakers,
-        session.article_rows(),
+        gr.Dataframe(value=session.article_rows(), label=_articles_label(session.article_count())),
         gr.Dropdown(choices=choices, value=[]),
     )
+
+
+def _articles_label(count: int) -> str:
+    if count > LIST_LIMIT:
+        return f"Indexed articles: the newest {LIST_LIMIT:,} of {count:,} (`qa articles` lists them all)"
+    return "Indexed articles"
 
 
 def _chat_tab(session: Session) -> Any:

@@ -1,0 +1,37 @@
+"""The page's lists stay bounded on a large store: the newest articles, the most quoted speakers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytest import MonkeyPatch
+
+from index.embedding import HashingEncoder
+from index.models import Article
+from qa.engine import QAEngine
+from ui import app
+
+
+def engine_with(tmp_path: Path, count: int) -> QAEngine:
+    engine = QAEngine(tmp_path / "store", HashingEncoder(32))
+    for i in range(count):  # one write each, so each has its own time of adding
+        speaker = "Ana Ruiz" if i % 2 else "Tom Hale"
+        text = f'The pier {i} reopened. "We rebuilt pier {i} in a week," {speaker} said.'
+        engine.add_articles([Article(f"a{i}", f"Pier {i}", text)])
+    return engine
+
+
+def test_lists_show_the_newest_articles_and_say_how_many_there_are(
+    tmp_path: Path, monkeypatch: MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app, "LIST_LIMIT", 3)
+    session = app.Session(engine_with(tmp_path, 5))
+    assert [row[-1] for row in session.article_rows()] == ["a2", "a3", "a4"]
+    assert [value for _, value in session.article_choices()] == ["a2", "a3", "a4"]
+    assert "newest 3 of 5" in app._articles_label(session.article_count())
+    rows, shown, speakers = session.quote_table(None, None, "")
+    assert len(rows) == len(shown) == 3
+    assert speakers == [["Tom Hale", 3, 3], ["Ana Ruiz", 2, 2]]
+    _, shown, _ = session.quote_table("Ana Ruiz", None, "PIER 3")
+    assert [(q.article_id, q.speaker) for q in shown] == [("a3", "Ana Ruiz")]
+    assert session.speaker_choices() == ["Ana Ruiz", "Tom Hale"]

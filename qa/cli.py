@@ -169,9 +169,7 @@ def cmd_ask(args: argparse.Namespace, config: Config) -> int:
     if args.since and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", args.since):
         raise InputError(f"--since must be a date YYYY-MM-DD, got {args.since!r}.")
     engine = _engine(args, config)
-    scope = None
-    if args.source or args.since:
-        scope = engine.store.article_ids(source=args.source, since=args.since)
+    scope = engine.scope(source=args.source, since=args.since)
     status = 0
     for line in questions:
         if args.question == "-" and not line.strip():

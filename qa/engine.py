@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
@@ -48,6 +49,12 @@ def check_question(question: str) -> str:
             "Ask a shorter question."
         )
     return question
+
+
+def check_since(since: str | None) -> None:
+    """InputError unless `since` is empty or a date YYYY-MM-DD."""
+    if since and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", since):
+        raise InputError(f"The date must be written YYYY-MM-DD, got {since!r}.")
 
 
 class QAEngine:
@@ -123,6 +130,21 @@ class QAEngine:
                 f"Nothing in the {searched} articles searched answers this question (searched for: {terms}).",
             )
         return answer
+
+    def scope(
+        self, articles: Collection[str] | None = None, source: str | None = None, since: str | None = None
+    ) -> set[str] | None:
+        """The article ids a question may search: those chosen (all when None) from `source` published on
+        or after `since` (YYYY-MM-DD); None when nothing narrows the search.
+
+        Raises:
+            InputError: `since` is not a date.
+        """
+        check_since(since)
+        if not source and not since:
+            return set(articles) if articles else None
+        found = set(self.store.article_ids(source=source or None, since=since or None))
+        return found & set(articles) if articles else found
 
     # -- the library ----------------------------------------------------------------------------
 

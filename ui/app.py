@@ -91,19 +91,27 @@ class Session:
     # -- chat ------------------------------------------------------------------------------------
 
     def respond(
-        self, question: str, messages: Messages, turns: list[Turn], k: float, scope: list[str] | None
+        self,
+        question: str,
+        messages: Messages,
+        turns: list[Turn],
+        k: float,
+        scope: list[str] | None,
+        source: str = "",
+        since: str = "",
     ) -> Iterator[tuple[Messages, list[Turn], str, str]]:
         """Stream an answer into the chat: the question, 'searching', then the cited sentences one by one."""
         messages, turns = list(messages or []), list(turns or [])
         try:
             question = check_question(question or "")
+            searched = self.scope(scope, source, since)
         except InputError as error:
             gr.Warning(str(error))
             yield messages, turns, gr.skip(), question
             return
         messages.append({"role": "user", "content": render.render_question_markdown(question)})
         yield [*messages, {"role": "assistant", "content": SEARCHING}], turns, gr.skip(), ""
-        answer = self.ask(question, turns, int(k), scope)
+        answer = self.ask(question, turns, int(k), searched)
         for shown in range(1, len(answer.citations)):
             partial = dataclasses.replace(answer, citations=answer.citations[:shown])
             yield [*messages, _assistant(partial)], turns, gr.skip(), ""
@@ -112,13 +120,16 @@ class Session:
             cards = render.render_citations_html(answer, self.engine)
         yield messages, [*turns, Turn(question, answer)], cards, ""
 
-    def ask(self, question: str, turns: Sequence[Turn], k: int, scope: Sequence[str] | None) -> Answer:
+    def scope(self, articles: Sequence[str] | None, source: str | None, since: str | None) -> set[str] | None:
+        """The article ids to search (None: all). Raises InputError for a date that is not YYYY-MM-DD."""
+        with self.lock:
+            return self.engine.scope(articles, (source or "").strip(), (since or "").strip())
+
+    def ask(self, question: str, turns: Sequence[Turn], k: int, scope: set[str] | None) -> Answer:
         """The engine's answer; a user mistake becomes a visible gr.Error."""
         try:
             with self.lock:
-                return self.engine.ask(
-                    question, history=turns, k=max(1, k), scope=list(scope) if scope else None
-                )
+                return self.engine.ask(question, history=turns, k=max(1, k), scope=scope)
         except QAError as error:
             raise gr.Error(str(error)) from None
 
@@ -220,14 +231,21 @@ class Session:
     # -- the API ---------------------------------------------------------------------------------
 
     def api_ask(
-        self, question: str, k: int = DEFAULT_CITATIONS, scope: list[str] | None = None
+        self,
+        question: str,
+        k: int = DEFAULT_CITATIONS,
+        scope: list[str] | None = None,
+        source: str = "",
+        since: str = "",
     ) -> dict[str, Any]:
-        """Answer a question: the JSON answer record of DESIGN.md (citations best first)."""
+        """Answer a question: the JSON answer record of DESIGN.md (citations best first), searching the
+        `scope` article ids (all when empty) from `source`, published on or after `since` (YYYY-MM-DD)."""
         try:
             question = check_question(question)
+            searched = self.scope(scope, source, since)
         except InputError as error:
             raise gr.Error(str(error)) from None
-        return answer_record(self.ask(question, (), k, scope))
+        return answer_record(self.ask(question, (), k, searched))
 
     def api_quotes(self, speaker: str = "", article_id: str = "") -> list[dict[str, Any]]:
         """Who said what: quote records, optionally for one speaker (any of their names) or article."""
@@ -361,6 +379,11 @@ def _chat_tab(session: Session) -> Any:
                     label="Search only these articles (empty: all)",
                     elem_id="scope",
                 )
+                with gr.Row():
+                    source = gr.Textbox(label="Only from this source (empty: any)", elem_id="scope-source")
+                    since = gr.Textbox(
+                        label="Only published on or after (YYYY-MM-DD)", elem_id="scope-since", max_lines=1
+                    )
         with gr.Column(scale=2):
             gr.Markdown("### Cited passages")
             cards = gr.HTML(
@@ -377,7 +400,7 @@ def _chat_tab(session: Session) -> Any:
                 js_on_load=_CITE_JS,
             )
     turns = gr.State([])
-    inputs = [question, chatbot, turns, k, scope]
+    inputs = [question, chatbot, turns, k, scope, source, since]
     outputs = [chatbot, turns, cards, question]
     for event in (question.submit, ask.click):
         event(session.respond, inputs, outputs, api_visibility="private")

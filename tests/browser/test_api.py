@@ -36,6 +36,14 @@ def test_ask_rejects_an_empty_question_with_its_message(client: Any) -> None:
         client.predict("   ", 3, None, api_name="/ask")
 
 
+def test_ask_searches_only_the_source_and_dates_given(client: Any) -> None:
+    question = "Who was put in charge of Russia's operations in Ukraine?"
+    record = client.predict(question, 2, None, "No such wire", "", api_name="/ask")
+    assert record["abstained"] is True
+    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+        client.predict(question, 2, None, "", "last week", api_name="/ask")
+
+
 def test_quotes_filters_by_speaker(client: Any) -> None:
     quotes = client.predict("Peskov", "", api_name="/quotes")
     assert quotes

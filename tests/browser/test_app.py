@@ -180,3 +180,18 @@ def test_settings_limit_citations_and_scope(page: Any) -> None:
     choose(page, "scope", "Harbour notice")
     answer = ask(page, "Who was put in charge of Russia's operations in Ukraine?")
     assert "Gerasimov" not in answer.inner_text()
+
+
+def test_scope_by_source_and_date(page: Any) -> None:
+    page.locator("#settings").click()
+    page.locator("#scope-source textarea").fill("No such wire")
+    answer = ask(page, "Who was put in charge of Russia's operations in Ukraine?")
+    assert "No articles are in the search scope" in answer.inner_text()
+    page.locator("#scope-source textarea").fill("")
+    page.locator("#scope-since input").fill("last week")
+    page.locator("#question textarea").fill("Who was put in charge of Russia's operations in Ukraine?")
+    page.locator("#ask").click()
+    page.get_by_text("The date must be written YYYY-MM-DD").first.wait_for()
+    page.locator("#scope-since input").fill("")
+    answer = ask(page, "Who is in charge of Russia's operations in Ukraine?")
+    assert "Gerasimov" in answer.inner_text()

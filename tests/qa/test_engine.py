@@ -61,6 +61,24 @@ def test_scope_limits_the_articles_searched(engine: QAEngine) -> None:
     assert {c.sentence.article_id for c in answer.citations} <= {"election"}
 
 
+def test_scope_combines_chosen_articles_source_and_date(tmp_path: Path, fake_encoder: HashingEncoder) -> None:
+    engine = QAEngine(tmp_path / "store", fake_encoder)
+    dated = [
+        Article("old", "Old", "The old bridge opened.", source="Wire", published="2021-03-01"),
+        Article("new", "New", "The new bridge opened.", source="wire", published="2024-06-30"),
+        Article("other", "Other", "The ferry sailed.", source="Daily", published="2024-07-01"),
+    ]
+    engine.add_articles(dated)
+    assert engine.scope() is None
+    assert engine.scope(["old", "other"]) == {"old", "other"}
+    assert engine.scope(source="WIRE") == {"old", "new"}
+    assert engine.scope(since="2024-01-01") == {"new", "other"}
+    assert engine.scope(["old", "new"], source="wire", since="2024-01-01") == {"new"}
+    assert engine.scope(source="Nobody") == set()
+    with pytest.raises(InputError, match="YYYY-MM-DD"):
+        engine.scope(since="yesterday")
+
+
 @pytest.mark.parametrize(
     ("question", "message"),
     [

@@ -45,6 +45,11 @@ MAX_DELTAS = 16  # deltas are merged into one at this many: each search visits e
 # copies at most this many vectors (fp16: 384 MB) however large the store grows; at 100k articles the
 # single sentence base was 1.5 GB and each merge held it twice.
 SEAL_AT = 500_000
+# The columns of a `Quote`, in its field order (quotes q, speakers s).
+_QUOTE_COLUMNS = (
+    'q.article_id, q.text, q.start, q."end", q.kind, s.name, q.speaker_mention, q.cue, q.first_sentence, '
+    "q.last_sentence, q.role"
+)
 _DB = "store.sqlite"
 _LOCK = "write.lock"
 _KINDS = ("chunks", "sentences")
@@ -338,11 +343,7 @@ class Store:
         return self._db.execute("SELECT 1 FROM quotes LIMIT 1").fetchone() is not None
 
     def quotes(self, article_id: str | None = None) -> list[Quote]:
-        sql = (
-            'SELECT q.article_id, q.text, q.start, q."end", q.kind, s.name, q.speaker_mention, q.cue, '
-            "q.first_sentence, q.last_sentence, q.role FROM quotes q LEFT JOIN speakers s "
-            "ON s.id = q.speaker_id"
-        )
+        sql = f"SELECT {_QUOTE_COLUMNS} FROM quotes q LEFT JOIN speakers s ON s.id = q.speaker_id"
         if article_id is None:
             rows = self._db.execute(sql + " ORDER BY q.article_id, q.start").fetchall()
         else:
@@ -367,9 +368,8 @@ class Store:
             args.append(text)
         clause = f" WHERE {' AND '.join(where)}" if where else ""
         rows = self._db.execute(
-            'SELECT q.article_id, q.text, q.start, q."end", q.kind, s.name, q.speaker_mention, q.cue, '
-            "q.first_sentence, q.last_sentence, q.role FROM quotes q LEFT JOIN speakers s "
-            f"ON s.id = q.speaker_id{clause} ORDER BY q.article_id, q.start LIMIT ?",
+            f"SELECT {_QUOTE_COLUMNS} FROM quotes q LEFT JOIN speakers s ON s.id = q.speaker_id{clause} "
+            "ORDER BY q.article_id, q.start LIMIT ?",
             [*args, limit],
         ).fetchall()
         return [Quote(*row) for row in rows]
@@ -390,8 +390,7 @@ class Store:
         if not match:
             return []
         rows = self._db.execute(
-            'SELECT q.article_id, q.text, q.start, q."end", q.kind, s.name, q.speaker_mention, q.cue, '
-            "q.first_sentence, q.last_sentence, q.role FROM quotes_fts f JOIN quotes q ON q.id = f.rowid "
+            f"SELECT {_QUOTE_COLUMNS} FROM quotes_fts f JOIN quotes q ON q.id = f.rowid "
             "LEFT JOIN speakers s ON s.id = q.speaker_id WHERE quotes_fts MATCH ? ORDER BY f.rank LIMIT ?",
             [match, k],
         ).fetchall()
@@ -404,9 +403,8 @@ class Store:
             return []
         clause = " OR ".join("s.name LIKE ? OR q.role LIKE ?" for _ in words)
         rows = self._db.execute(
-            'SELECT q.article_id, q.text, q.start, q."end", q.kind, s.name, q.speaker_mention, q.cue, '
-            "q.first_sentence, q.last_sentence, q.role FROM quotes q LEFT JOIN speakers s "
-            f"ON s.id = q.speaker_id WHERE {clause} ORDER BY q.article_id, q.start",
+            f"SELECT {_QUOTE_COLUMNS} FROM quotes q LEFT JOIN speakers s ON s.id = q.speaker_id "
+            f"WHERE {clause} ORDER BY q.article_id, q.start",
             [f"%{w}%" for w in words for _ in (0, 1)],
         ).fetchall()
         return [Quote(*row) for row in rows]

@@ -175,6 +175,9 @@ def test_settings_limit_citations_and_scope(page: Any) -> None:
     page.locator("#settings").click()
     page.locator("#k input[type=number]").fill("1")
     page.locator("#k input[type=number]").press("Enter")
+    # The slider's own state has taken the value once its range input shows it (on a loaded machine
+    # the question could otherwise be sent with the old value).
+    page.wait_for_function("() => document.querySelector('#k input[type=range]')?.value === '1'")
     ask(page, "What did Kremlin spokesman Dmitry Peskov say about Soledar?")
     assert page.locator("#citations .qa-card").count() == 1
     choose(page, "scope", "Harbour notice")

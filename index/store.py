@@ -301,10 +301,8 @@ class Store:
         return [ArticleInfo(*row[:7]) for row in rows]
 
     def titles(self, article_ids: Sequence[str]) -> dict[str, str]:
-        ids = list(article_ids)
         found: dict[str, str] = {}
-        for start in range(0, len(ids), 500):
-            part = ids[start : start + 500]
+        for part in _parts(list(article_ids)):
             query = f"SELECT article_id, title FROM articles WHERE article_id IN ({_marks(part)})"
             found.update(self._db.execute(query, part).fetchall())
         return found
@@ -463,8 +461,7 @@ class Store:
     def _rows_in_scope(self, kind: str, scope: Collection[str]) -> list[int]:
         ids = list(scope)
         rows: list[int] = []
-        for start in range(0, len(ids), 500):
-            part = ids[start : start + 500]
+        for part in _parts(ids):
             rows += [
                 r[0]
                 for r in self._db.execute(f"SELECT id FROM {kind} WHERE article_id IN ({_marks(part)})", part)
@@ -480,8 +477,7 @@ class Store:
         found: dict[str, Vectors] = {}
         for kind in _KINDS:
             rows: dict[str, int] = {}
-            for start in range(0, len(keys), 500):
-                part = keys[start : start + 500]
+            for part in _parts(keys):
                 query = f"SELECT id, text FROM {kind} WHERE text_key IN ({_marks(part)})"
                 for row, text in self._db.execute(query, part):
                     if text in wanted and text not in found:
@@ -767,6 +763,12 @@ class Store:
             if file.name not in keep:
                 file.unlink(missing_ok=True)
                 self._files.pop(file.name, None)
+
+
+def _parts(values: list[Any], size: int = 500) -> Iterator[list[Any]]:
+    """`values` in slices of `size`, to keep an SQL `IN (...)` list under SQLite's variable limit."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 def _release_freed_memory() -> None:

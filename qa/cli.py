@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 import time
 from collections.abc import Sequence
@@ -159,14 +158,14 @@ def cmd_index(args: argparse.Namespace, config: Config) -> int:
 def cmd_ask(args: argparse.Namespace, config: Config) -> int:
     from index.errors import InputError
     from qa.contract import answer_record
-    from qa.engine import check_question
+    from qa.engine import DATE, check_question
 
     if args.k < 1:
         raise InputError(f"-k must be at least 1, got {args.k}.")
     questions = sys.stdin if args.question == "-" else [args.question]
     if args.question != "-":
         check_question(args.question)
-    if args.since and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", args.since):
+    if args.since and not DATE.fullmatch(args.since):  # before loading the model
         raise InputError(f"--since must be a date YYYY-MM-DD, got {args.since!r}.")
     engine = _engine(args, config)
     scope = engine.scope(source=args.source, since=args.since)

@@ -51,9 +51,12 @@ def check_question(question: str) -> str:
     return question
 
 
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # how a publication date is written (and compared, as text)
+
+
 def check_since(since: str | None) -> None:
     """InputError unless `since` is empty or a date YYYY-MM-DD."""
-    if since and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", since):
+    if since and not DATE.fullmatch(since):
         raise InputError(f"The date must be written YYYY-MM-DD, got {since!r}.")
 
 

@@ -177,8 +177,7 @@ class Session:
         return [[a.title, a.source, a.published, a.sentences, a.quotes, a.id] for a in infos]
 
     def article_choices(self) -> list[tuple[str, str]]:
-        with self.lock:
-            return [(f"{a.title} ({a.id})", a.id) for a in self.engine.articles(newest=LIST_LIMIT)]
+        return _article_choices(self.article_rows())
 
     def article_count(self) -> int:
         with self.lock:
@@ -326,7 +325,8 @@ def build_app(engine: QAEngine) -> gr.Blocks:
 
 def _lists(session: Session) -> tuple[Any, ...]:
     """Everything that lists articles or quotes, re-read from the store (after a library change)."""
-    choices = session.article_choices()
+    articles = session.article_rows()
+    choices = _article_choices(articles)  # the same articles, read once
     rows, refs, speakers = session.quote_table(None, None, "")
     return (
         gr.Dropdown(choices=choices, value=[]),
@@ -335,9 +335,14 @@ def _lists(session: Session) -> tuple[Any, ...]:
         rows,
         refs,
         speakers,
-        gr.Dataframe(value=session.article_rows(), label=_articles_label(session.article_count())),
+        gr.Dataframe(value=articles, label=_articles_label(session.article_count())),
         gr.Dropdown(choices=choices, value=[]),
     )
+
+
+def _article_choices(rows: Sequence[Sequence[Any]]) -> list[tuple[str, str]]:
+    """Dropdown choices "title (id)" → id from `Session.article_rows` rows."""
+    return [(f"{row[0]} ({row[-1]})", row[-1]) for row in rows]
 
 
 def _articles_label(count: int) -> str:

@@ -331,6 +331,22 @@ class Store:
         ).fetchall()
         return [(row[0], Sentence(*row[1:])) for row in rows]
 
+    def sentences_at(self, places: Sequence[tuple[str, int]]) -> dict[tuple[str, int], Sentence]:
+        """The sentences at these (article id, position) places; places with no sentence are left out."""
+        found: dict[tuple[str, int], Sentence] = {}
+        for part in _parts(list(dict.fromkeys(places)), 250):
+            # A join from the places (not `(article_id, position) IN (VALUES ...)`, which scans the
+            # table) so that each place is one lookup in the (article_id, position) index.
+            rows = self._db.execute(
+                f"WITH place(article_id, position) AS (VALUES {', '.join(['(?, ?)'] * len(part))}) "
+                'SELECT s.article_id, s.position, s.start, s."end", s.text, s.paragraph '
+                "FROM place CROSS JOIN sentences s "
+                "ON s.article_id = place.article_id AND s.position = place.position",
+                [value for place in part for value in place],
+            ).fetchall()
+            found.update({(row[0], row[1]): Sentence(*row) for row in rows})
+        return found
+
     def chunks(self, ids: Sequence[int]) -> dict[int, Chunk]:
         rows = self._db.execute(
             f"SELECT id, article_id, first, last, text FROM chunks WHERE id IN ({_marks(ids)})", list(ids)

@@ -24,12 +24,17 @@ class Weights:
     word by how few candidates hold it (`_local_weights`: hit@1 +1.1, hit@3 +0.5 points over a plain
     share of words, and a better split of answerable from unanswerable); `following` rewards a sentence
     whose next sentence also matches, since news and encyclopaedic text often name the topic first and
-    give the answer right after it ("This is called antigenic variation. An example is HIV, ...")."""
+    give the answer right after it ("This is called antigenic variation. An example is HIV, ...").
+    `context` is the share of its weight that a question word keeps when it is missing from a sentence
+    but stands in the sentence before: the answer sentence often names its topic by a pronoun or a
+    short noun ("He is also the oldest quarterback ...", "The statement was in Latin ..."), after the
+    sentence that names it in full (hit@1 +2.1, hit@3 +1.2 points; README "Results")."""
 
     dense: float = 0.5
     overlap: float = 0.6
     chunk: float = 0.1
     following: float = 0.1
+    context: float = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,10 +91,15 @@ def score_sentences(
     by_place = {
         (found[row][0].article_id, found[row][0].position): float(d) for row, d in zip(rows, similarity)
     }
+    before = _sentences_before(store, [found[row][0] for row in rows], found.values())
     scored = []
     for row, dense, held in zip(rows, similarity, stems):
         sentence, chunk = found[row]
         overlap = weighted_overlap(weights_of_terms, held)
+        previous = before.get((sentence.article_id, sentence.position - 1))
+        if previous is not None:
+            missing = {t: w for t, w in weights_of_terms.items() if t not in held}
+            overlap += weights.context * weighted_overlap(missing, _stems(previous.text))
         following = by_place.get((sentence.article_id, sentence.position + 1), 0.0)
         score = (
             weights.dense * float(dense)
@@ -100,6 +110,19 @@ def score_sentences(
         scored.append(ScoredSentence(sentence, score, float(dense), overlap, chunk))
     scored.sort(key=lambda s: -s.score)
     return scored
+
+
+def _sentences_before(
+    store: Store, sentences: Sequence[Sentence], known: Collection[tuple[Sentence, float]]
+) -> dict[tuple[str, int], Sentence]:
+    """The sentence before each of `sentences`, by (article id, position); most are candidates
+    already (`known`), the others are read from the store in one query."""
+    at = {(s.article_id, s.position): s for s, _ in known}
+    wanted = [(s.article_id, s.position - 1) for s in sentences if s.position > 0]
+    missing = [place for place in wanted if place not in at]
+    if missing:
+        at.update(store.sentences_at(missing))
+    return at
 
 
 def _stems(text: str) -> set[str]:

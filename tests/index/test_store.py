@@ -46,6 +46,15 @@ def test_articles_sentences_chunks_and_quotes_are_stored(store: Store) -> None:
     assert [(q.article_id, q.speaker) for q in store.quotes()] == [("flood", "Ann Fry"), ("vote", "Ann Fry")]
 
 
+def test_sentences_are_read_by_article_and_position(store: Store) -> None:
+    found = store.sentences_at([("flood", 1), ("vote", 0), ("flood", 1), ("flood", 7), ("gone", 0)])
+    assert {place: s.text for place, s in found.items()} == {
+        ("flood", 1): "Farmers lost crops.",
+        ("vote", 0): "Parliament voted on taxes.",
+    }
+    assert store.sentences_at([]) == {}
+
+
 def test_dense_and_lexical_search_find_the_right_sentence(store: Store, fake_encoder: HashingEncoder) -> None:
     [(row, _), *_] = store.search_dense("sentences", encode_query(fake_encoder, "farmers lost crops"), 3)
     assert store.sentence_rows([row])[row].text == "Farmers lost crops."

@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 STORE ?= .qa-store
 PORT ?= 7860
 
-.PHONY: install chat index test lint typecheck pytest chromium bench eval clean
+.PHONY: install chat index test lint typecheck pytest chromium screenshots bench eval clean
 
 install: $(STAMP)
 
@@ -47,6 +47,10 @@ pytest: install chromium
 	$(BIN)/python -m pytest
 
 test: lint typecheck pytest
+
+# The browser tests again, saving their screenshots over the README's pictures in docs/screenshots.
+screenshots: install chromium
+	QA_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/browser
 
 eval: install
 	$(BIN)/qa eval ../shared/eval/qa.dev.jsonl --articles ../shared/eval/articles.dev.jsonl \

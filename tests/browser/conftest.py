@@ -24,7 +24,6 @@ from qa.engine import QAEngine
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -149,6 +148,10 @@ def page(browser: Any, server_url: str) -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def screenshots() -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    return SCREENSHOTS
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the tests save their screenshots: a temporary folder, so a test run leaves the checkout as
+    it was; `make screenshots` sets QA_SCREENSHOTS to refresh the README's pictures in docs/."""
+    chosen = os.environ.get("QA_SCREENSHOTS")
+    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -45,6 +45,10 @@ MAX_DELTAS = 16  # deltas are merged into one at this many: each search visits e
 # copies at most this many vectors (fp16: 384 MB) however large the store grows; at 100k articles the
 # single sentence base was 1.5 GB and each merge held it twice.
 SEAL_AT = 500_000
+# Rows deleted from sealed bases stay as tombstones (searches skip them); once they pass this share of
+# the sealed vectors, every sealed base is rewritten without them (a feed that keeps updating old
+# articles would otherwise grow the sealed bases and their tombstones without end).
+COMPACT_SHARE = 0.1
 # The columns of a `Quote`, in its field order (quotes q, speakers s).
 _QUOTE_COLUMNS = (
     'q.article_id, q.text, q.start, q."end", q.kind, s.name, q.speaker_mention, q.cue, q.first_sentence, '
@@ -568,16 +572,20 @@ class Store:
                 for kind, pair in self._insert(cur, item).items():
                     fresh[kind].append(pair)
             for kind in _KINDS:
-                layout[kind] = self._write_segment(cur, kind, layout[kind], fresh[kind], generation)
+                written = self._write_segment(cur, kind, layout[kind], fresh[kind], generation)
+                layout[kind] = self._compact_sealed(cur, kind, written, generation)
+            last = max([generation, *(g for kind in _KINDS for g in _generations(layout[kind]))])
             cur.execute("UPDATE meta SET value = ? WHERE key = 'segments'", (json.dumps(layout),))
-            cur.execute("UPDATE meta SET value = ? WHERE key = 'generation'", (str(generation),))
+            cur.execute("UPDATE meta SET value = ? WHERE key = 'generation'", (str(last),))
             cur.execute("UPDATE meta SET value = ? WHERE key = 'built_at'", (str(time.time()),))
             self._db.commit()
         except BaseException:
             self._db.rollback()
-            for kind in _KINDS:
-                self._file(kind, generation).unlink(missing_ok=True)
-                self._files.pop(self._file(kind, generation).name, None)
+            for file in self.path.glob("*.faiss"):  # the files this write made
+                number = file.name.split(".")[1]
+                if number.isdigit() and int(number) >= generation:
+                    file.unlink(missing_ok=True)
+                    self._files.pop(file.name, None)
             raise
         self._drop_unreferenced(json.loads(meta["segments"]), layout)
         _release_freed_memory()
@@ -624,6 +632,34 @@ class Store:
             return layout
         self._save_vectors(kind, new, generation)
         return {**layout, "deltas": [*layout["deltas"], generation]}
+
+    def _compact_sealed(
+        self, cur: sqlite3.Cursor, kind: str, layout: dict[str, Any], generation: int
+    ) -> dict[str, Any]:
+        """Rewrite the sealed bases without their deleted rows once those pass `COMPACT_SHARE` of them.
+        The new files take generations after this write's own; the old ones stay for readers of the
+        previous layout until the next write (`_drop_unreferenced`)."""
+        sealed, through = layout.get("sealed", []), layout.get("sealed_through", 0)
+        if not sealed:
+            return layout
+        dead = [
+            row[0]
+            for row in cur.execute("SELECT id FROM tombstones WHERE kind = ? AND id <= ?", (kind, through))
+        ]
+        bases = [self._load(self._file(kind, g)) for g in sealed]
+        if len(dead) <= COMPACT_SHARE * sum(base.ntotal for base in bases):
+            return layout
+        rewritten = []
+        for base, old in zip(bases, sealed):
+            compacted = vector_index.merge([base], dead)
+            if compacted.ntotal == base.ntotal:
+                rewritten.append(old)  # none of its rows was deleted
+                continue
+            new = generation + 1 + len(rewritten)
+            self._save_vectors(kind, compacted, new)
+            rewritten.append(new)
+        cur.execute("DELETE FROM tombstones WHERE kind = ? AND id <= ?", (kind, through))
+        return {**layout, "sealed": rewritten}
 
     def _delete(self, cur: sqlite3.Cursor, article_ids: Sequence[str]) -> dict[str, list[int]]:
         removed: dict[str, list[int]] = {kind: [] for kind in _KINDS}

@@ -178,3 +178,40 @@ def test_a_full_base_is_sealed_and_its_tombstones_outlive_later_merges(
     rows = [r for r, _ in found]
     before, after = store.vectors("sentences", rows), reopened.vectors("sentences", rows)
     np.testing.assert_allclose(after, before, atol=0.01)
+
+
+def test_sealed_bases_are_rewritten_without_deleted_rows_past_the_compaction_share(
+    tmp_path: Path, monkeypatch: MonkeyPatch
+) -> None:
+    store, encoder = small_store(tmp_path, monkeypatch, MERGE_MIN=5, SEAL_AT=20)
+    store.approximate_above = 16  # sealed bases are approximate, as they are at scale
+    for i in range(60):
+        index_articles(store, encoder, [Article(f"a{i}", "T", f"Story {i} ended quietly.")])
+    layout = json.loads(store.meta()["segments"])["sentences"]
+    sealed = sum(store._load(store._file("sentences", g)).ntotal for g in layout["sealed"])
+
+    def sealed_tombstones() -> int:
+        through = json.loads(store.meta()["segments"])["sentences"]["sealed_through"]
+        query = "SELECT COUNT(*) FROM tombstones WHERE kind = 'sentences' AND id <= ?"
+        return int(store._db.execute(query, (through,)).fetchone()[0])
+
+    below = int(store_module.COMPACT_SHARE * sealed)  # this many deleted rows do not trigger a rewrite
+    remove_articles(store, [f"a{i}" for i in range(below)])
+    assert sealed_tombstones() == below
+    files_before = set(json.loads(store.meta()["segments"])["sentences"]["sealed"])
+    remove_articles(store, [f"a{below}"])  # one more passes the share: the sealed bases are rewritten
+    assert sealed_tombstones() == 0
+    layout = json.loads(store.meta()["segments"])["sentences"]
+    assert set(layout["sealed"]) != files_before
+    bases = [store._load(store._file("sentences", g)) for g in layout["sealed"]]
+    assert sum(base.ntotal for base in bases) == sealed - below - 1  # they hold only live rows
+    # Later deletions in the rewritten bases are tombstones again, and stay hidden.
+    index_articles(store, encoder, [Article("a30", "T", "Story thirty was retold.")])
+    assert sealed_tombstones() == 1
+    live = 60 - below - 1
+    reopened = Store.open(store.path, encoder.name)
+    assert reopened.vector_count("sentences") == live
+    found = reopened.search_dense("sentences", encode_query(encoder, "story ended"), 100)
+    texts = {s.text for s in reopened.sentence_rows([r for r, _ in found]).values()}
+    assert len(found) == live and "Story thirty was retold." in texts
+    assert not {f"Story {i} ended quietly." for i in [*range(below + 1), 30]} & texts

@@ -642,13 +642,12 @@ class Store:
         sealed, through = layout.get("sealed", []), layout.get("sealed_through", 0)
         if not sealed:
             return layout
-        dead = [
-            row[0]
-            for row in cur.execute("SELECT id FROM tombstones WHERE kind = ? AND id <= ?", (kind, through))
-        ]
+        deleted = "FROM tombstones WHERE kind = ? AND id <= ?"
         bases = [self._load(self._file(kind, g)) for g in sealed]
-        if len(dead) <= COMPACT_SHARE * sum(base.ntotal for base in bases):
+        count = cur.execute(f"SELECT COUNT(*) {deleted}", (kind, through)).fetchone()[0]
+        if count <= COMPACT_SHARE * sum(base.ntotal for base in bases):
             return layout
+        dead = [row[0] for row in cur.execute(f"SELECT id {deleted}", (kind, through))]
         rewritten = []
         for base, old in zip(bases, sealed):
             compacted = vector_index.merge([base], dead)
@@ -658,7 +657,7 @@ class Store:
             new = generation + 1 + len(rewritten)
             self._save_vectors(kind, compacted, new)
             rewritten.append(new)
-        cur.execute("DELETE FROM tombstones WHERE kind = ? AND id <= ?", (kind, through))
+        cur.execute(f"DELETE {deleted}", (kind, through))
         return {**layout, "sealed": rewritten}
 
     def _delete(self, cur: sqlite3.Cursor, article_ids: Sequence[str]) -> dict[str, list[int]]:

@@ -643,8 +643,10 @@ class Store:
         if not sealed:
             return layout
         deleted = "FROM tombstones WHERE kind = ? AND id <= ?"
-        bases = [self._load(self._file(kind, g)) for g in sealed]
         count = cur.execute(f"SELECT COUNT(*) {deleted}", (kind, through)).fetchone()[0]
+        if count == 0:
+            return layout
+        bases = [self._load(self._file(kind, g)) for g in sealed]
         if count <= COMPACT_SHARE * sum(base.ntotal for base in bases):
             return layout
         dead = [row[0] for row in cur.execute(f"SELECT id {deleted}", (kind, through))]

@@ -91,7 +91,7 @@ def score_sentences(
     by_place = {
         (found[row][0].article_id, found[row][0].position): float(d) for row, d in zip(rows, similarity)
     }
-    before = _sentences_before(store, [found[row][0] for row in rows], found.values())
+    before = _sentences_before(store, [found[row][0] for row in rows])
     scored = []
     for row, dense, held in zip(rows, similarity, stems):
         sentence, chunk = found[row]
@@ -112,14 +112,12 @@ def score_sentences(
     return scored
 
 
-def _sentences_before(
-    store: Store, sentences: Sequence[Sentence], known: Collection[tuple[Sentence, float]]
-) -> dict[tuple[str, int], Sentence]:
-    """The sentence before each of `sentences`, by (article id, position); most are candidates
-    already (`known`), the others are read from the store in one query."""
-    at = {(s.article_id, s.position): s for s, _ in known}
-    wanted = [(s.article_id, s.position - 1) for s in sentences if s.position > 0]
-    missing = [place for place in wanted if place not in at]
+def _sentences_before(store: Store, sentences: Sequence[Sentence]) -> dict[tuple[str, int], Sentence]:
+    """The candidates and the sentence before each, by (article id, position); most of those are
+    candidates already, the others are read from the store in one query."""
+    at = {(s.article_id, s.position): s for s in sentences}
+    missing = [(s.article_id, s.position - 1) for s in sentences if s.position > 0]
+    missing = [place for place in missing if place not in at]
     if missing:
         at.update(store.sentences_at(missing))
     return at

@@ -156,13 +156,19 @@ def test_many_small_deltas_become_one_without_rewriting_the_base(
     assert "Ferry one sailed." not in texts and "Ferry one sank." in texts and len(found) == 6
 
 
+def sealed_store(tmp_path: Path, monkeypatch: MonkeyPatch) -> tuple[Store, HashingEncoder]:
+    """60 one-sentence articles in a store that seals its bases at 20 vectors (approximate, as at scale)."""
+    store, encoder = small_store(tmp_path, monkeypatch, MERGE_MIN=5, SEAL_AT=20)
+    store.approximate_above = 16
+    for i in range(60):
+        index_articles(store, encoder, [Article(f"a{i}", "T", f"Story {i} ended quietly.")])
+    return store, encoder
+
+
 def test_a_full_base_is_sealed_and_its_tombstones_outlive_later_merges(
     tmp_path: Path, monkeypatch: MonkeyPatch
 ) -> None:
-    store, encoder = small_store(tmp_path, monkeypatch, MERGE_MIN=5, SEAL_AT=20)
-    store.approximate_above = 16  # sealed bases are approximate, as they are at scale
-    for i in range(60):
-        index_articles(store, encoder, [Article(f"a{i}", "T", f"Story {i} ended quietly.")])
+    store, encoder = sealed_store(tmp_path, monkeypatch)
     layout = json.loads(store.meta()["segments"])["sentences"]
     assert len(layout["sealed"]) >= 2
     index_articles(store, encoder, [Article("a1", "T", "Story one was retold.")])  # a1 lives in a sealed base
@@ -183,10 +189,7 @@ def test_a_full_base_is_sealed_and_its_tombstones_outlive_later_merges(
 def test_sealed_bases_are_rewritten_without_deleted_rows_past_the_compaction_share(
     tmp_path: Path, monkeypatch: MonkeyPatch
 ) -> None:
-    store, encoder = small_store(tmp_path, monkeypatch, MERGE_MIN=5, SEAL_AT=20)
-    store.approximate_above = 16  # sealed bases are approximate, as they are at scale
-    for i in range(60):
-        index_articles(store, encoder, [Article(f"a{i}", "T", f"Story {i} ended quietly.")])
+    store, encoder = sealed_store(tmp_path, monkeypatch)
     layout = json.loads(store.meta()["segments"])["sentences"]
     sealed = sum(store._load(store._file("sentences", g)).ntotal for g in layout["sealed"])
 

@@ -49,6 +49,8 @@ SEAL_AT = 500_000
 # the sealed vectors, every sealed base is rewritten without them (a feed that keeps updating old
 # articles would otherwise grow the sealed bases and their tombstones without end).
 COMPACT_SHARE = 0.1
+# The columns of a `Sentence`, in its field order.
+_SENTENCE_COLUMNS = 'article_id, position, start, "end", text, paragraph'
 # The columns of a `Quote`, in its field order (quotes q, speakers s).
 _QUOTE_COLUMNS = (
     'q.article_id, q.text, q.start, q."end", q.kind, s.name, q.speaker_mention, q.cue, q.first_sentence, '
@@ -313,23 +315,21 @@ class Store:
 
     def sentences(self, article_id: str) -> list[Sentence]:
         rows = self._db.execute(
-            'SELECT article_id, position, start, "end", text, paragraph FROM sentences '
-            "WHERE article_id = ? ORDER BY position",
+            f"SELECT {_SENTENCE_COLUMNS} FROM sentences WHERE article_id = ? ORDER BY position",
             (article_id,),
         ).fetchall()
         return [Sentence(*row) for row in rows]
 
     def sentence_rows(self, ids: Sequence[int]) -> dict[int, Sentence]:
         rows = self._db.execute(
-            f'SELECT id, article_id, position, start, "end", text, paragraph FROM sentences '
-            f"WHERE id IN ({_marks(ids)})",
+            f"SELECT id, {_SENTENCE_COLUMNS} FROM sentences WHERE id IN ({_marks(ids)})",
             list(ids),
         ).fetchall()
         return {row[0]: Sentence(*row[1:]) for row in rows}
 
     def sentence_range(self, article_id: str, first: int, last: int) -> list[tuple[int, Sentence]]:
         rows = self._db.execute(
-            'SELECT id, article_id, position, start, "end", text, paragraph FROM sentences '
+            f"SELECT id, {_SENTENCE_COLUMNS} FROM sentences "
             "WHERE article_id = ? AND position BETWEEN ? AND ? ORDER BY position",
             (article_id, first, last),
         ).fetchall()
@@ -343,9 +343,7 @@ class Store:
             # table) so that each place is one lookup in the (article_id, position) index.
             rows = self._db.execute(
                 f"WITH place(article_id, position) AS (VALUES {', '.join(['(?, ?)'] * len(part))}) "
-                'SELECT s.article_id, s.position, s.start, s."end", s.text, s.paragraph '
-                "FROM place CROSS JOIN sentences s "
-                "ON s.article_id = place.article_id AND s.position = place.position",
+                f"SELECT {_SENTENCE_COLUMNS} FROM place CROSS JOIN sentences USING (article_id, position)",
                 [value for place in part for value in place],
             ).fetchall()
             found.update({(row[0], row[1]): Sentence(*row) for row in rows})

@@ -85,21 +85,20 @@ def score_sentences(
         return []
     rows = list(found)
     similarity = store.vectors("sentences", rows) @ np.asarray(query, dtype=np.float32)
-    terms = content_words(question)
-    stems = [_stems(found[row][0].text) for row in rows]
-    weights_of_terms = _local_weights(terms, stems)
-    by_place = {
-        (found[row][0].article_id, found[row][0].position): float(d) for row, d in zip(rows, similarity)
-    }
-    before = _sentences_before(store, [found[row][0] for row in rows])
+    sentences = [found[row][0] for row in rows]
+    # Stems of the candidates and of the sentence before each, computed once per sentence.
+    stems_at = {place: _stems(s.text) for place, s in _sentences_before(store, sentences).items()}
+    stems = [stems_at[(s.article_id, s.position)] for s in sentences]
+    weights_of_terms = _local_weights(content_words(question), stems)
+    by_place = {(s.article_id, s.position): float(d) for s, d in zip(sentences, similarity)}
     scored = []
     for row, dense, held in zip(rows, similarity, stems):
         sentence, chunk = found[row]
         overlap = weighted_overlap(weights_of_terms, held)
-        previous = before.get((sentence.article_id, sentence.position - 1))
+        previous = stems_at.get((sentence.article_id, sentence.position - 1))
         if previous is not None:
             missing = {t: w for t, w in weights_of_terms.items() if t not in held}
-            overlap += weights.context * weighted_overlap(missing, _stems(previous.text))
+            overlap += weights.context * weighted_overlap(missing, previous)
         following = by_place.get((sentence.article_id, sentence.position + 1), 0.0)
         score = (
             weights.dense * float(dense)

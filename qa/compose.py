@@ -24,10 +24,11 @@ def compose_answer(
     find_span: SpanFinder | None = None,
     support_threshold: float | None = None,
 ) -> Answer:
-    """An answer of up to `k` cited sentences, or an abstention when the best is below `threshold`.
+    """An answer of up to `k` cited sentences in the order of `ranked` (best first, though not always by
+    score: see `qa.rerank`), or an abstention when the best score is below `threshold`.
     The sentences after the first need only reach `support_threshold` (default: `threshold`): once
     the best sentence is good enough to answer, weaker ones may still hold the answer it lacks."""
-    if not ranked or ranked[0].score < threshold:
+    if not ranked or max(c.score for c in ranked) < threshold:
         return abstain(question, "No sentence in the articles matches the question well enough.")
     floor = threshold if support_threshold is None else support_threshold
     chosen: list[ScoredSentence] = []

@@ -25,8 +25,9 @@ from qa.followup import resolve_followup
 from qa.models import Answer, Turn
 from qa.question import analyze_question
 from qa.quote_answers import answer_quote_question
+from qa.rerank import person_first
 from qa.retrieve import content_words, retrieve
-from qa.spans import find_span
+from qa.spans import Span, find_labelled_span
 from qa.whosaid import parse_quote_question
 
 MAX_QUESTION_CHARS = 1000
@@ -111,10 +112,19 @@ class QAEngine:
         hits = retrieve(store, resolved.question, query, scope=scope)
         ranked = score_sentences(store, resolved.question, query, hits, scope)
         ranked = [s for s in ranked if (s.sentence.article_id, s.sentence.position) not in resolved.exclude]
+        analysed = analyze_question(resolved.question)
+        spans: dict[tuple[str, int], Span | None] = {}
+
+        def span_of(sentence: Sentence) -> Span | None:
+            place = (sentence.article_id, sentence.position)
+            if place not in spans:
+                spans[place] = find_labelled_span(analysed, sentence.text, encoder=self.encoder)
+            return spans[place]
+
+        ranked = person_first(analysed, ranked, span_of)
         article_ids = list({s.sentence.article_id for s in ranked[: k * 4]})
         titles = store.titles(article_ids)
         quotes = {a: store.quotes(a) for a in article_ids}
-        analysed = analyze_question(resolved.question)
         answer = compose_answer(
             question,
             ranked,
@@ -123,7 +133,7 @@ class QAEngine:
             k=k,
             threshold=ABSTAIN_BELOW,
             support_threshold=SUPPORT_BELOW,
-            find_span=lambda sentence: find_span(analysed, sentence.text, encoder=self.encoder),
+            find_span=lambda sentence: _offsets(span_of(sentence)),
         )
         if answer.abstained:
             searched = len(scope) if scope is not None else store.count()
@@ -194,3 +204,7 @@ class QAEngine:
         if self._store is None:
             self._store = open_or_create(self.store_path, self.encoder)
         return self._store
+
+
+def _offsets(span: Span | None) -> tuple[int, int] | None:
+    return None if span is None else (span.start, span.end)

@@ -53,7 +53,10 @@ _SPEECH_VERBS = frozenset(
     "reply respond tweet".split()
 )
 
-_PERSON = ("PERSON", "ORG", "NORP", "GPE")
+# "Who" asks for a person, an organisation or a group; not a place (a GPE may still be the span when
+# nothing better fits, with the wrong-label penalty). Dev: "who" span F1 0.696 -> 0.722 on the
+# questions whose first sentence was right, overall span F1 +0.4 points.
+_PERSON = ("PERSON", "ORG", "NORP")
 _TIME = ("DATE", "TIME")
 _PLACE = ("GPE", "LOC", "FAC")
 _COUNT = ("CARDINAL", "QUANTITY", "MONEY", "PERCENT")

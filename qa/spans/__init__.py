@@ -12,6 +12,7 @@ doc parsed beforehand (for instance at index time).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from index.embedding import Encoder
@@ -27,7 +28,7 @@ from qa.spans.features import WEIGHTS, build_context, candidate_features
 from qa.spans.parsing import analyze_sentences, doc_for, parse_sentence
 from qa.spans.semantic import SEMANTIC_WEIGHTS, semantic_features
 
-__all__ = ["analyze_sentences", "find_span", "parse_sentence", "type_fit"]
+__all__ = ["Span", "analyze_sentences", "find_labelled_span", "find_span", "parse_sentence", "type_fit"]
 
 
 def type_fit(question: Question, sentence_text: str, doc: Any | None = None) -> float:
@@ -60,10 +61,28 @@ def type_fit(question: Question, sentence_text: str, doc: Any | None = None) -> 
 SEMANTIC_TOP = 6
 
 
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Answer words inside a sentence: character offsets (end exclusive) and the entity label of the
+    phrase ("" for a noun phrase, number or clause the NER model did not label)."""
+
+    start: int
+    end: int
+    label: str
+
+
 def find_span(
     question: Question, sentence_text: str, doc: Any | None = None, *, encoder: Encoder | None = None
 ) -> tuple[int, int] | None:
-    """The answer words inside the sentence.
+    """The answer words inside the sentence, as (start, end); see `find_labelled_span`."""
+    span = find_labelled_span(question, sentence_text, doc, encoder=encoder)
+    return None if span is None else (span.start, span.end)
+
+
+def find_labelled_span(
+    question: Question, sentence_text: str, doc: Any | None = None, *, encoder: Encoder | None = None
+) -> Span | None:
+    """The answer words inside the sentence, with their entity label.
 
     Args:
         question: the analysed question.
@@ -73,8 +92,8 @@ def find_span(
             more accurate, at the cost of one `embed_batch` call over the sentence's candidates.
 
     Returns:
-        (start, end) character offsets into `sentence_text`, or None when no phrase of the sentence fits
-        the question's type (a "when" question and a sentence without a date).
+        The span's character offsets into `sentence_text` and its label, or None when no phrase of the
+        sentence fits the question's type (a "when" question and a sentence without a date).
 
     Raises:
         ValueError: when `doc` was parsed from another text.
@@ -84,7 +103,7 @@ def find_span(
     if best is None:
         return None
     first, last = doc[best.start], doc[best.end - 1]
-    return first.idx, last.idx + len(last.text)
+    return Span(first.idx, last.idx + len(last.text), best.label)
 
 
 def _best_candidate(question: Question, doc: Any, encoder: Encoder | None) -> Candidate | None:

@@ -154,7 +154,14 @@ def test_type_fit_ignores_entities_the_question_already_names() -> None:
 
 
 def test_public_names_do_not_drift() -> None:
-    assert sorted(qa.spans.__all__) == ["analyze_sentences", "find_span", "parse_sentence", "type_fit"]
+    assert sorted(qa.spans.__all__) == [
+        "Span",
+        "analyze_sentences",
+        "find_labelled_span",
+        "find_span",
+        "parse_sentence",
+        "type_fit",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -149,14 +149,16 @@ def speaker_matches(name: str, speaker: str | None) -> bool:
     asked, known = _name_words(name), _name_words(speaker)
     if not asked or not known or set(asked) <= _PRONOUNS:
         return False
+    # Singular forms, so that "the doctor" finds "one of the few remaining doctors".
+    asked, known = [_singular(w) for w in asked], [_singular(w) for w in known]
     return set(asked) <= set(known) or set(known) <= set(asked) or asked[-1] == known[-1]
 
 
 def _role_matches(name: str, role: str | None) -> bool:
     if not role:
         return False
-    asked = [w for w in _name_words(name) if w not in ("a", "an")]
-    return bool(asked) and set(asked) <= set(_name_words(role))
+    asked = [_singular(w) for w in _name_words(name) if w not in ("a", "an")]
+    return bool(asked) and set(asked) <= {_singular(w) for w in _name_words(role)}
 
 
 def _name_words(text: str) -> list[str]:
@@ -165,6 +167,15 @@ def _name_words(text: str) -> list[str]:
     while len(words) > 1 and words[0] in lexicon.TITLES:
         words.pop(0)
     return words
+
+
+def _singular(word: str) -> str:
+    """A plural's singular ("doctors" -> "doctor", "agencies" -> "agency"); other words unchanged."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
 
 
 def _normalise(text: str) -> str:

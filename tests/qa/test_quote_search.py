@@ -59,3 +59,14 @@ def test_a_schema_3_store_gains_the_quote_index_when_opened(tmp_path: Path) -> N
     store = Store.open(path, HashingEncoder(32).name)
     assert store.meta()["schema_version"] == str(SCHEMA_VERSION)
     assert [q.speaker for q in store.search_quotes('"referee"', 5)] == ["Tom Hale"]
+
+
+def test_a_speaker_described_in_the_plural_is_found_by_the_singular_and_back(tmp_path: Path) -> None:
+    engine = QAEngine(tmp_path / "store", HashingEncoder(32))
+    text = "The clinic stayed open. One of the few remaining nurses said she would not leave her patients."
+    engine.add_articles([Article("clinic", "Clinic", text)])
+    for question in ("What did the nurse say?", "What did the nurses say?"):
+        answer = engine.ask(question)
+        assert not answer.abstained, question
+        quote = answer.citations[0].quote
+        assert quote is not None and quote.speaker == "One of the few remaining nurses", question

@@ -120,6 +120,9 @@ def test_find_quotes_by_speaker_puts_the_topic_first() -> None:
         ("Malyar", "Dmitry Peskov", False),
         ("she", "Ganna Malyar", False),
         ("Peskov", None, False),
+        ("the doctor", "one of the few remaining doctors", True),
+        ("the agency", "two agencies", True),
+        ("the nurse", "one of the few remaining doctors", False),
     ],
 )
 def test_speaker_matches(name: str, speaker: str | None, expected: bool) -> None:

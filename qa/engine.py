@@ -25,7 +25,7 @@ from qa.followup import resolve_followup
 from qa.models import Answer, Turn
 from qa.question import analyze_question
 from qa.quote_answers import answer_quote_question
-from qa.rerank import person_first
+from qa.rerank import typed_first
 from qa.retrieve import content_words, retrieve
 from qa.spans import Span, find_labelled_span
 from qa.whosaid import parse_quote_question
@@ -121,7 +121,7 @@ class QAEngine:
                 spans[place] = find_labelled_span(analysed, sentence.text, encoder=self.encoder)
             return spans[place]
 
-        ranked = person_first(analysed, ranked, span_of)
+        ranked = typed_first(analysed, ranked, span_of)
         article_ids = list({s.sentence.article_id for s in ranked[: k * 4]})
         titles = store.titles(article_ids)
         quotes = {a: store.quotes(a) for a in article_ids}

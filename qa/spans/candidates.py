@@ -32,6 +32,8 @@ _EDGE_PUNCTUATION = frozenset(",.;:!?\"'()[]{}-\u2013\u2014\u201c\u201d\u2018\u2
 _REPORTING_VERBS = frozenset("say tell state claim argue add announce insist warn explain write".split())
 _MANNER_PREPOSITIONS = frozenset({"by", "through", "via", "with"})
 _YEAR = re.compile(r"1[0-9]{3}|20[0-9]{2}")
+# An age, which spaCy's small model labels DATE ("a 52-year-old farmer"): not an answer to "when".
+_AGE = re.compile(r"\d+[- ]?(?:year|month|week|day)s?[- ]old", re.IGNORECASE)
 _APPROXIMATORS = frozenset(
     "only about roughly approximately nearly almost around some over under just estimated".split()
 )
@@ -53,6 +55,8 @@ def generate_candidates(question: Question, doc: Any) -> Iterator[Candidate]:
         yield from _statement_candidates(doc)
         return
     for ent in doc.ents:
+        if question.type == "when" and _AGE.search(ent.text):
+            continue
         yield Candidate(ent.start, ent.end, ent.label_, "entity")
     if question.type in STRICT_TYPES:
         if "CARDINAL" in question.expected_labels:
@@ -60,7 +64,8 @@ def generate_candidates(question: Question, doc: Any) -> Iterator[Candidate]:
                 if is_number(token) and not token.ent_type_:
                     yield Candidate(token.i, token.i + 1, "CARDINAL", "number")
         yield from _number_candidates(question, doc)
-        if question.type == "when" and not any(ent.label_ in ("DATE", "TIME") for ent in doc.ents):
+        dated = any(ent.label_ in ("DATE", "TIME") and not _AGE.search(ent.text) for ent in doc.ents)
+        if question.type == "when" and not dated:
             yield from _when_clauses(doc)
         return
     for chunk in doc.noun_chunks:
@@ -84,6 +89,8 @@ def _number_candidates(question: Question, doc: Any) -> Iterator[Candidate]:
         if not is_number(token):
             continue
         start = token.i
+        while start >= 1 and is_number(doc[start - 1]):
+            start -= 1  # a number in words and figures: "3.2 billion", "515 million"
         while start >= 2 and doc[start - 1].text in "-–" and is_number(doc[start - 2]):
             start -= 2  # a range: "27-30", "100–150"
         if "DATE" in labels and _YEAR.fullmatch(token.text) and not token.ent_type_:

@@ -1,12 +1,12 @@
-"""Answer-type order: a "who" question's first citation names a person when a sentence that does is
-close behind the best one."""
+"""Answer-type order: the first citation holds the kind of answer asked for (a person for "who", a date
+for "when") when a sentence that does is close behind the best one."""
 
 from __future__ import annotations
 
 from index.models import Sentence
 from qa.extract import ScoredSentence
 from qa.question import analyze_question
-from qa.rerank import PERSON_MARGIN, SpanOf, person_first
+from qa.rerank import TYPE_MARGIN, SpanOf, typed_first
 from qa.spans import Span, find_labelled_span
 
 UNNAMED = "An analyst said that appointing an army chief in charge of the inquiry was unprecedented."
@@ -37,7 +37,7 @@ def test_a_close_sentence_naming_a_person_goes_first_for_who() -> None:
     question = analyze_question("Who is in charge of the inquiry?")
     ranked = [scored(UNNAMED, 0.9, 0), scored(ASIDE, 0.85, 2), scored(NAMED, 0.8, 1)]
     span_of = labelled({UNNAMED: "", ASIDE: None, NAMED: "PERSON"})
-    assert texts(person_first(question, ranked, span_of)) == [NAMED, UNNAMED, ASIDE]
+    assert texts(typed_first(question, ranked, span_of)) == [NAMED, UNNAMED, ASIDE]
 
 
 def test_order_is_kept_when_it_should_be() -> None:
@@ -47,11 +47,22 @@ def test_order_is_kept_when_it_should_be() -> None:
     # The best answer already names an organisation; the question is not "who"; the named sentence
     # is too far behind.
     organisation = labelled({UNNAMED: "ORG", NAMED: "PERSON"})
-    assert texts(person_first(who, ranked, organisation)) == [UNNAMED, NAMED]
+    assert texts(typed_first(who, ranked, organisation)) == [UNNAMED, NAMED]
     what = analyze_question("What happened to the inquiry?")
-    assert texts(person_first(what, ranked, person)) == [UNNAMED, NAMED]
-    far = [scored(UNNAMED, 0.9, 0), scored(NAMED, 0.9 - PERSON_MARGIN, 1)]
-    assert texts(person_first(who, far, person)) == [UNNAMED, NAMED]
+    assert texts(typed_first(what, ranked, person)) == [UNNAMED, NAMED]
+    far = [scored(UNNAMED, 0.9, 0), scored(NAMED, 0.9 - TYPE_MARGIN, 1)]
+    assert texts(typed_first(who, far, person)) == [UNNAMED, NAMED]
+
+
+def test_a_when_question_puts_a_close_sentence_with_a_date_first() -> None:
+    question = analyze_question("When did the inquiry begin?")
+    ranked = [scored(UNNAMED, 0.9, 0), scored(ASIDE, 0.8, 2)]
+    assert texts(typed_first(question, ranked, labelled({UNNAMED: None, ASIDE: "DATE"}))) == [ASIDE, UNNAMED]
+    # A best sentence with a date of its own stays first.
+    assert texts(typed_first(question, ranked, labelled({UNNAMED: "DATE", ASIDE: "DATE"}))) == [
+        UNNAMED,
+        ASIDE,
+    ]
 
 
 def test_a_who_span_is_the_person_not_a_place() -> None:

@@ -76,6 +76,13 @@ def test_when_question_without_a_date_has_no_span() -> None:
     assert _span_text("When did the bridge open?", "The bridge is made of steel.") is None
 
 
+def test_an_age_is_not_a_date() -> None:
+    # The small model labels "34-year-old" DATE; it still answers "how old".
+    sentence = "Rescuers reached the 34-year-old climber after a night on the ridge."
+    assert _span_text("When was the climber rescued?", sentence) is None
+    assert _span_text("How old is the climber?", sentence) == "34-year-old"
+
+
 @pytest.mark.parametrize(
     ("question", "sentence", "answer"),
     [
@@ -99,6 +106,11 @@ def test_when_question_without_a_date_has_no_span() -> None:
             "When does the flood alarm sound?",
             "The flood alarm sounds when the water rises above the red mark on the gauge.",
             "when the water rises above the red mark on the gauge",
+        ),
+        (
+            "How much did the club pay for the striker?",
+            "The club agreed a 45 million pound fee for the striker.",
+            "45 million pound fee",
         ),
     ],
 )

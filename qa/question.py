@@ -14,6 +14,7 @@ name of ..." looks through "name of" to the noun that says what is named.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
@@ -206,6 +207,8 @@ def _analyze(text: str) -> Question:
             labels = (*labels, *_TIME)  # "how many seconds": spaCy tags "17 seconds" TIME
     elif word in ("who", "whom", "whose") and _asks_for_speech(doc, wh):
         qtype = "quote_who"
+    elif word == "who" and role == "attr" and terms and _all_named(doc, terms):
+        labels = ()  # "Who is Dmitry Peskov?" asks what he is ("Kremlin spokesman"), not for a name
     distances = tuple((term, _tree_distance(wh, doc, term)) for term in terms)
     return Question(
         text=text,
@@ -254,6 +257,12 @@ def _content_terms(doc: Any) -> tuple[str, ...]:
             continue
         seen[token.lemma_.lower()] = None
     return tuple(seen)
+
+
+def _all_named(doc: Any, terms: Sequence[str]) -> bool:
+    """Whether every content word of the question stands inside a named entity."""
+    named = {t.lemma_.lower() for ent in doc.ents for t in ent} | {t.lower_ for ent in doc.ents for t in ent}
+    return all(term in named for term in terms)
 
 
 def _wh_token(doc: Any) -> Any | None:

@@ -38,13 +38,15 @@ def typed_first(
     """`ranked`, with the first sentence (of the top `TYPE_DEPTH`, within `TYPE_MARGIN` of the best
     score) whose span fits the question moved to the front, when the best sentence's does not:
 
-    - "who": the best span is not a person, organisation or group, the moved one is a person;
+    - "who" asking for a name (not "Who is Dmitry Peskov?"): the best span is not a person,
+      organisation or group, the moved one is a person;
     - "when", "how many", "how much": the best sentence has no span (no date, no number), the moved
       one has.
 
     Otherwise `ranked` unchanged."""
     ranked = list(ranked)
-    if len(ranked) < 2 or not (question.type == "who" or question.type in STRICT_TYPES):
+    asks_name = question.type == "who" and "PERSON" in question.expected_labels
+    if len(ranked) < 2 or not (asks_name or question.type in STRICT_TYPES):
         return ranked
     best = span_of(ranked[0].sentence)
     if question.type == "who":

@@ -68,8 +68,12 @@ def generate_candidates(question: Question, doc: Any) -> Iterator[Candidate]:
         if question.type == "when" and not dated:
             yield from _when_clauses(doc)
         return
+    terms = frozenset(question.terms)
     for chunk in doc.noun_chunks:
         yield Candidate(chunk.start, chunk.end, "", "chunk")
+        title_end = _title_end(chunk, terms)
+        if title_end is not None:
+            yield Candidate(chunk.start, title_end, "", "title")
         group_end = _coordination_end(chunk)
         if group_end > chunk.end:
             yield Candidate(chunk.start, group_end, "", "chunk")
@@ -120,6 +124,25 @@ def _when_clauses(doc: Any) -> Iterator[Candidate]:
             end = max(t.i for t in clause.subtree if t.dep_ != "punct") + 1
             if token.i < end:
                 yield Candidate(token.i, end, "TIME", "clause")
+
+
+def _title_end(chunk: Any, terms: frozenset[str]) -> int | None:
+    """Where the title in front of a name the question asks about ends: "[Ukrainian presidential
+    adviser] Mykhaylo Podolyak", "[US Defence Secretary] Lloyd Austin" for "Who is ...?". None when the
+    chunk does not end in a name holding a question word, or nothing stands before the name."""
+    doc = chunk.doc
+    last = doc[chunk.end - 1]
+    if not is_question_word(last, terms):
+        return None
+    entity = next((e for e in doc.ents if e.start <= last.i < e.end), None)
+    name_start: int = last.i
+    if entity is not None and entity.end == chunk.end:
+        name_start = max(int(entity.start), int(chunk.start))
+    while name_start > chunk.start and is_question_word(doc[name_start - 1], terms):
+        name_start -= 1
+    if not any(t.pos_ in ("NOUN", "PROPN") for t in doc[chunk.start : name_start]):
+        return None
+    return name_start
 
 
 def _coordination_end(chunk: Any) -> int:

@@ -92,6 +92,8 @@ def candidate_features(ctx: Context, cand: Candidate) -> dict[str, float] | None
         distance = min(cand.start - i if i < cand.start else i - cand.end + 1 for i in outside)
         features["proximity"] = 1.0 / (1.0 + distance / 3.0)
     features.update(_syntax_features(ctx, cand, root))
+    if question.type == "who" and not labels and not (features["copula"] or features["equivalent"]):
+        return None  # "Who is Dmitry Peskov?" is answered by what he is called beside his name, or not
     return features
 
 
@@ -194,6 +196,14 @@ def _syntax_features(ctx: Context, cand: Candidate, root: Any) -> dict[str, floa
             features["copula"] = 1.0
     if any(any(is_question_word(t, terms) for t in other) for other in _equivalents(doc, cand)):
         features["equivalent"] = 1.0
+    if identity and cand.kind == "title":
+        features["copula"] = 1.0  # "[adviser] Mykhaylo Podolyak" names the same person as "X is Y"
+    if identity and any(
+        child.dep_ == "appos" and any(is_question_word(t, terms) for t in child.subtree)
+        for child in root.children
+        if not cand.start <= child.i < cand.end
+    ):
+        features["copula"] = 1.0  # "[Chief of the General Staff] Valery Gerasimov", parsed as an appositive
     if any(doc[i].lower_ in _NAMING_CUES for i in range(max(0, cand.start - 2), cand.start)):
         features["naming"] = 1.0
     return features

@@ -48,6 +48,8 @@ def test_what_noun_phrase_decides_the_type(question: str, expected_type: str, he
     ("question", "labels"),
     [
         ("Who founded the bakery?", ("PERSON", "ORG", "NORP")),
+        ("Who is Tom Hale?", ()),  # asks what he is, not for a name
+        ("Who is the chairman of the association?", ("PERSON", "ORG", "NORP")),
         ("When did the bridge open?", ("DATE", "TIME")),
         ("Where was the festival held?", ("GPE", "LOC", "FAC")),
         ("How many people attended the concert?", ("CARDINAL", "QUANTITY", "MONEY", "PERCENT")),

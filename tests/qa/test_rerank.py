@@ -45,13 +45,17 @@ def test_order_is_kept_when_it_should_be() -> None:
     ranked = [scored(UNNAMED, 0.9, 0), scored(NAMED, 0.8, 1)]
     person = labelled({UNNAMED: "", NAMED: "PERSON"})
     # The best answer already names an organisation; the question is not "who"; the named sentence
-    # is too far behind.
+    # is too far behind; the question names the person.
     organisation = labelled({UNNAMED: "ORG", NAMED: "PERSON"})
     assert texts(typed_first(who, ranked, organisation)) == [UNNAMED, NAMED]
     what = analyze_question("What happened to the inquiry?")
     assert texts(typed_first(what, ranked, person)) == [UNNAMED, NAMED]
     far = [scored(UNNAMED, 0.9, 0), scored(NAMED, 0.9 - TYPE_MARGIN, 1)]
     assert texts(typed_first(who, far, person)) == [UNNAMED, NAMED]
+    # "Who is Olena Marchuk?" asks what she is: a name is not the answer.
+    identity = analyze_question("Who is Olena Marchuk?")
+    assert identity.expected_labels == ()
+    assert texts(typed_first(identity, ranked, person)) == [UNNAMED, NAMED]
 
 
 def test_a_when_question_puts_a_close_sentence_with_a_date_first() -> None:

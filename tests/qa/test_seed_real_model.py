@@ -24,6 +24,19 @@ def test_who_is_answered_with_the_person_named_not_a_near_restatement(seed_engin
     assert first.span_text == "Valery Gerasimov"
 
 
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("Who is Podolyak?", "Ukrainian presidential adviser"),
+        ("Who is Valery Gerasimov?", "Chief of the General Staff"),
+    ],
+)
+def test_who_is_a_named_person_is_answered_with_their_title(
+    seed_engine: QAEngine, question: str, title: str
+) -> None:
+    assert seed_engine.ask(question).citations[0].span_text == title
+
+
 def test_a_question_the_articles_cannot_answer_abstains(seed_engine: QAEngine) -> None:
     answer = seed_engine.ask("What is the capital of Australia?")
     assert answer.abstained

@@ -76,6 +76,25 @@ def test_when_question_without_a_date_has_no_span() -> None:
     assert _span_text("When did the bridge open?", "The bridge is made of steel.") is None
 
 
+@pytest.mark.parametrize(
+    ("question", "sentence", "answer"),
+    [
+        (
+            "Who is Tom Hale?",
+            "Former Scottish League Cup winner Tom Hale took over the team in May.",
+            "Former Scottish League Cup winner",
+        ),
+        ("Who is Tom Hale?", "The team is coached by Tom Hale, a former striker.", "former striker"),
+    ],
+)
+def test_who_is_a_named_person_takes_their_title(question: str, sentence: str, answer: str) -> None:
+    assert _span_text(question, sentence) == answer
+
+
+def test_who_is_a_named_person_has_no_span_where_nothing_describes_them() -> None:
+    assert _span_text("Who is Tom Hale?", '"We lost the cup," Tom Hale told reporters on Sunday.') is None
+
+
 def test_an_age_is_not_a_date() -> None:
     # The small model labels "34-year-old" DATE; it still answers "how old".
     sentence = "Rescuers reached the 34-year-old climber after a night on the ridge."

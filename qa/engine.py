@@ -136,11 +136,16 @@ class QAEngine:
             find_span=lambda sentence: _offsets(span_of(sentence)),
         )
         if answer.abstained:
-            searched = len(scope) if scope is not None else store.count()
+            count = len(scope) if scope is not None else store.count()
+            searched = f"{count} article{'s' if count != 1 else ''} searched"
+            if quote_query is not None and quote_query.speaker and resolved.exclude:
+                return abstain(
+                    question,
+                    f"{quote_query.speaker} says nothing else in the {searched} than the answers above.",
+                )
             terms = ", ".join(content_words(resolved.question)[:6]) or resolved.question
             return abstain(
-                question,
-                f"Nothing in the {searched} articles searched answers this question (searched for: {terms}).",
+                question, f"Nothing in the {searched} answers this question (searched for: {terms})."
             )
         return answer
 

@@ -9,6 +9,7 @@ from index.embedding import HashingEncoder
 from index.models import Article
 from index.store import SCHEMA_VERSION, Store
 from qa.engine import QAEngine
+from qa.models import Turn
 
 MAYOR = Article(
     "harbour",
@@ -70,3 +71,12 @@ def test_a_speaker_described_in_the_plural_is_found_by_the_singular_and_back(tmp
         assert not answer.abstained, question
         quote = answer.citations[0].quote
         assert quote is not None and quote.speaker == "One of the few remaining nurses", question
+
+
+def test_what_else_once_every_quote_was_shown_says_so(tmp_path: Path) -> None:
+    engine = engine_with_quotes(tmp_path)
+    first = engine.ask("What did Ana Ruiz say?")
+    assert first.citations[0].quote is not None
+    follow_up = engine.ask("What else did she say?", history=[Turn("What did Ana Ruiz say?", first)])
+    assert follow_up.abstained
+    assert follow_up.reason == "Ana Ruiz says nothing else in the 2 articles searched than the answers above."

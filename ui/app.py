@@ -1,40 +1,32 @@
 """The Gradio app: chat with cited passages and a reader, who said what, the library, a named API.
 
-The one module importing gradio. `build_app(engine)` builds the Blocks (tests use it), `serve` launches
-it. Rendering lives in `ui.render`; this module lays out components and wires events to the engine.
+`build_app(engine)` builds the Blocks (tests use it), `serve` launches it. This module lays out the
+components and wires their events to a `ui.session.Session`, which does the work; rendering lives in
+`ui.render`. Only the `ui` package imports gradio.
 
 No `from __future__ import annotations` here: `gr.api` reads the API functions' type hints at runtime.
 """
 
 import dataclasses
-import threading
-from collections.abc import Iterator, Sequence
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import gradio as gr
 from gradio.events import api as register_api
 
-from index.errors import InputError, QAError
-from index.ingest import Failure, article_from_record
+from index.errors import InputError
 from index.models import Quote
-from index.pipeline import IndexReport
-from qa.contract import answer_record, article_record, quote_record
-from qa.engine import DEFAULT_CITATIONS, QAEngine, check_question
-from qa.models import Answer, Turn
+from qa.engine import DEFAULT_CITATIONS, QAEngine
+from qa.models import Turn
 from ui import render
+from ui.session import Messages, Session, article_choices, articles_label
 
 __all__ = ["build_app", "serve"]
 
 MAX_CITATIONS = 8
-# Lists in the page (articles, quotes, speakers) show at most this many rows: a store of 100k articles
-# would send megabytes to the browser on every load. The CLI and the API list everything.
-LIST_LIMIT = 1000
 MAX_UPLOAD = "20mb"
 UPLOAD_TYPES = [".txt", ".md", ".html", ".htm", ".json", ".jsonl"]
 PROGRESS = gr.Progress()  # Gradio passes a live progress bar to a parameter with this default
-SEARCHING = "*Searching the articles…*"
-Messages = list[dict[str, Any]]
 
 CSS = """
 .qa-card { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 10px 12px;
@@ -81,221 +73,6 @@ document.addEventListener('click', window.__qaCiteListener, true);
 )
 
 
-class Session:
-    """The app's calls into the engine, serialised by one lock (the store is not shared across threads)."""
-
-    def __init__(self, engine: QAEngine) -> None:
-        self.engine = engine
-        self.lock = threading.Lock()
-
-    # -- chat ------------------------------------------------------------------------------------
-
-    def respond(
-        self,
-        question: str,
-        messages: Messages,
-        turns: list[Turn],
-        k: float,
-        scope: list[str] | None,
-        source: str = "",
-        since: str = "",
-    ) -> Iterator[tuple[Messages, list[Turn], str, str]]:
-        """Stream an answer into the chat: the question, 'searching', then the cited sentences one by one."""
-        messages, turns = list(messages or []), list(turns or [])
-        try:
-            question = check_question(question or "")
-            searched = self.scope(scope, source, since)
-        except InputError as error:
-            gr.Warning(str(error))
-            yield messages, turns, gr.skip(), question
-            return
-        messages.append({"role": "user", "content": render.render_question_markdown(question)})
-        yield [*messages, {"role": "assistant", "content": SEARCHING}], turns, gr.skip(), ""
-        answer = self.ask(question, turns, int(k), searched)
-        for shown in range(1, len(answer.citations)):
-            partial = dataclasses.replace(answer, citations=answer.citations[:shown])
-            yield [*messages, _assistant(partial)], turns, gr.skip(), ""
-        messages.append(_assistant(answer))
-        with self.lock:
-            cards = render.render_citations_html(answer, self.engine)
-        yield messages, [*turns, Turn(question, answer)], cards, ""
-
-    def scope(self, articles: Sequence[str] | None, source: str | None, since: str | None) -> set[str] | None:
-        """The article ids to search (None: all). Raises InputError for a date that is not YYYY-MM-DD."""
-        with self.lock:
-            return self.engine.scope(articles, (source or "").strip(), (since or "").strip())
-
-    def ask(self, question: str, turns: Sequence[Turn], k: int, scope: set[str] | None) -> Answer:
-        """The engine's answer; a user mistake becomes a visible gr.Error."""
-        try:
-            with self.lock:
-                return self.engine.ask(question, history=turns, k=max(1, k), scope=scope)
-        except QAError as error:
-            raise gr.Error(str(error)) from None
-
-    def open_reader(self, ref: str) -> str:
-        """The reader pane at a citation link's place (a citation or a quote)."""
-        try:
-            target = render.parse_target(ref)
-        except ValueError:
-            return render.render_reader_html(None, [], None)
-        with self.lock:
-            article = self.engine.article(target.article_id)
-            sentences = self.engine.sentences(target.article_id) if article else []
-        return render.render_reader_html(article, sentences, target)
-
-    # -- who said what ---------------------------------------------------------------------------
-
-    def quote_table(
-        self, speaker: str | None, article_id: str | None, text: str
-    ) -> tuple[list[list[str]], list[Quote], list[list[Any]]]:
-        """Rows (speaker, role, quote, article) matching the filters, their quotes, and the speaker view."""
-        with self.lock:
-            store = self.engine.store
-            shown = store.find_quotes(speaker, article_id, text, LIST_LIMIT)
-            titles = store.titles(list({q.article_id for q in shown}))
-            speakers = [list(row) for row in store.speakers(LIST_LIMIT)]
-        rows = [
-            [q.speaker or "(unknown)", q.role or "", q.text, titles.get(q.article_id, q.article_id)]
-            for q in shown
-        ]
-        return rows, shown, speakers
-
-    def open_quote(self, quote: Quote) -> str:
-        """The reader pane at a quote: its sentences highlighted, the quoted words in bold."""
-        with self.lock:
-            article = self.engine.article(quote.article_id)
-            sentences = self.engine.sentences(quote.article_id) if article else []
-        return render.render_reader_html(article, sentences, render.quote_target(quote, sentences))
-
-    # -- library ---------------------------------------------------------------------------------
-
-    def article_rows(self) -> list[list[Any]]:
-        """The newest `LIST_LIMIT` articles."""
-        with self.lock:
-            infos = self.engine.articles(newest=LIST_LIMIT)
-        return [[a.title, a.source, a.published, a.sentences, a.quotes, a.id] for a in infos]
-
-    def article_choices(self) -> list[tuple[str, str]]:
-        return _article_choices(self.article_rows())
-
-    def article_count(self) -> int:
-        with self.lock:
-            return self.engine.store.count()
-
-    def speaker_choices(self) -> list[str]:
-        """The `LIST_LIMIT` most quoted speakers, by name."""
-        with self.lock:
-            return sorted(name for name, _, _ in self.engine.store.speakers(LIST_LIMIT))
-
-    def add_files(self, paths: Sequence[str], progress: Any = None) -> str:
-        """Index uploaded files; the report names each by its file name or article title."""
-        if not paths:
-            return "Choose one or more files to add."
-        with self.lock:
-            report = self.engine.add_paths(list(paths), progress=_progress_callback(progress))
-            return self._report(report, folders=[str(Path(p).parent) for p in paths])
-
-    def add_text(self, title: str, text: str) -> str:
-        """Index one pasted article."""
-        try:
-            article = article_from_record({"title": title, "text": text})
-        except InputError as error:
-            return render.render_index_report([], [], [], [Failure(title or "pasted text", str(error))])
-        with self.lock:
-            return self._report(self.engine.add_articles([article]))
-
-    def remove(self, ids: Sequence[str]) -> str:
-        if not ids:
-            return "Choose the articles to remove."
-        with self.lock:
-            titles = self.engine.store.titles(list(ids))
-            try:
-                report = self.engine.remove(list(ids))
-            except QAError as error:
-                return render.escape_markdown(str(error))
-        return "**Removed**: " + "; ".join(render.escape_markdown(titles.get(i, i)) for i in report.removed)
-
-    def _report(self, report: IndexReport, folders: Sequence[str] = ()) -> str:
-        titles = self.engine.store.titles([*report.added, *report.updated, *report.unchanged])
-
-        def name(article_id: str) -> str:
-            return titles.get(article_id, article_id)
-
-        failed = [Failure(_strip_folders(f.where, folders), f.message) for f in report.failed]
-        return render.render_index_report(
-            map(name, report.added), map(name, report.updated), map(name, report.unchanged), failed
-        )
-
-    # -- the API ---------------------------------------------------------------------------------
-
-    def api_ask(
-        self,
-        question: str,
-        k: int = DEFAULT_CITATIONS,
-        scope: list[str] | None = None,
-        source: str = "",
-        since: str = "",
-    ) -> dict[str, Any]:
-        """Answer a question: the JSON answer record of DESIGN.md (citations best first), searching the
-        `scope` article ids (all when empty) from `source`, published on or after `since` (YYYY-MM-DD)."""
-        try:
-            question = check_question(question)
-            searched = self.scope(scope, source, since)
-        except InputError as error:
-            raise gr.Error(str(error)) from None
-        return answer_record(self.ask(question, (), k, searched))
-
-    def api_quotes(self, speaker: str = "", article_id: str = "") -> list[dict[str, Any]]:
-        """Who said what: quote records, optionally for one speaker (any of their names) or article."""
-        with self.lock:
-            return [quote_record(q) for q in self.engine.quotes(speaker or None, article_id or None)]
-
-    def api_articles(self) -> list[dict[str, Any]]:
-        """The indexed articles."""
-        with self.lock:
-            return [article_record(a) for a in self.engine.articles()]
-
-    def api_add_articles(self, articles: list[dict[str, Any]]) -> dict[str, Any]:
-        """Add or update articles given as JSON objects ({"id"?, "title"?, "text", "source"?, "url"?,
-        "published"?}); returns the ids added, updated, unchanged and the failures."""
-        good, failed = [], []
-        for i, record in enumerate(articles):
-            try:
-                good.append(article_from_record(record))
-            except InputError as error:
-                failed.append(Failure(f"articles[{i}]", str(error)))
-        with self.lock:
-            report = self.engine.add_articles(good, report=IndexReport(failed=failed))
-        return {
-            "added": report.added,
-            "updated": report.updated,
-            "unchanged": report.unchanged,
-            "failed": [str(f) for f in report.failed],
-        }
-
-
-def _assistant(answer: Answer) -> dict[str, Any]:
-    return {"role": "assistant", "content": render.render_answer_markdown(answer)}
-
-
-def _strip_folders(where: str, folders: Sequence[str]) -> str:
-    """An upload's name without Gradio's temporary folder."""
-    for folder in folders:
-        where = where.replace(folder + "/", "")
-    return where
-
-
-def _progress_callback(progress: Any) -> Any:
-    if progress is None:
-        return None
-
-    def show(done: int, total: int) -> None:
-        progress((done, total), desc="Indexing", unit="articles")
-
-    return show
-
-
 # -- layout ------------------------------------------------------------------------------------------
 
 
@@ -326,7 +103,7 @@ def build_app(engine: QAEngine) -> gr.Blocks:
 def _lists(session: Session) -> tuple[Any, ...]:
     """Everything that lists articles or quotes, re-read from the store (after a library change)."""
     articles = session.article_rows()
-    choices = _article_choices(articles)  # the same articles, read once
+    choices = article_choices(articles)  # the same articles, read once
     rows, refs, speakers = session.quote_table(None, None, "")
     return (
         gr.Dropdown(choices=choices, value=[]),
@@ -335,20 +112,9 @@ def _lists(session: Session) -> tuple[Any, ...]:
         rows,
         refs,
         speakers,
-        gr.Dataframe(value=articles, label=_articles_label(session.article_count())),
+        gr.Dataframe(value=articles, label=articles_label(session.article_count())),
         gr.Dropdown(choices=choices, value=[]),
     )
-
-
-def _article_choices(rows: Sequence[Sequence[Any]]) -> list[tuple[str, str]]:
-    """Dropdown choices "title (id)" → id from `Session.article_rows` rows."""
-    return [(f"{row[0]} ({row[-1]})", row[-1]) for row in rows]
-
-
-def _articles_label(count: int) -> str:
-    if count > LIST_LIMIT:
-        return f"Indexed articles: the newest {LIST_LIMIT:,} of {count:,} (`qa articles` lists them all)"
-    return "Indexed articles"
 
 
 def _chat_tab(session: Session) -> Any:

@@ -9,7 +9,7 @@ from pytest import MonkeyPatch
 from index.embedding import HashingEncoder
 from index.models import Article
 from qa.engine import QAEngine
-from ui import app
+from ui import session as ui_session
 
 
 def engine_with(tmp_path: Path, count: int) -> QAEngine:
@@ -24,11 +24,11 @@ def engine_with(tmp_path: Path, count: int) -> QAEngine:
 def test_lists_show_the_newest_articles_and_say_how_many_there_are(
     tmp_path: Path, monkeypatch: MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(app, "LIST_LIMIT", 3)
-    session = app.Session(engine_with(tmp_path, 5))
+    monkeypatch.setattr(ui_session, "LIST_LIMIT", 3)
+    session = ui_session.Session(engine_with(tmp_path, 5))
     assert [row[-1] for row in session.article_rows()] == ["a2", "a3", "a4"]
     assert [value for _, value in session.article_choices()] == ["a2", "a3", "a4"]
-    assert "newest 3 of 5" in app._articles_label(session.article_count())
+    assert "newest 3 of 5" in ui_session.articles_label(session.article_count())
     rows, shown, speakers = session.quote_table(None, None, "")
     assert len(rows) == len(shown) == 3
     assert speakers == [["Tom Hale", 3, 3], ["Ana Ruiz", 2, 2]]

@@ -195,6 +195,8 @@ def _print_answer(answer: Any) -> None:
         print(f"I can't answer that from the articles. {answer.reason}")
         return
     print(answer.text)
+    if answer.statements:
+        print("Who says what: " + "; ".join(f"{st.text} [{st.n}]" for st in answer.statements))
     print()
     for c in answer.citations:
         speaker = f" — {c.speaker}" if c.speaker else ""

@@ -1,12 +1,16 @@
-"""Turn scored sentences into an answer: the best few, no near-duplicates, each cited [n]."""
+"""Turn scored sentences into an answer: the best few, no near-duplicates, each cited [n], and who says
+what when they hold statements by different speakers."""
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Callable, Mapping, Sequence
 
 from index.models import Quote, Sentence
 from qa.extract import ScoredSentence
-from qa.models import Answer, Citation
+from qa.lexicon import CONTESTING_CUES
+from qa.models import Answer, Citation, Statement
 from qa.retrieve import content_words
 
 NEAR_DUPLICATE = 0.8
@@ -51,7 +55,56 @@ def compose_answer(
         )
         for n, c in enumerate(chosen, start=1)
     )
-    return Answer(question, render_text(citations), citations, abstained=False)
+    statements = who_says_what(citations, quotes)
+    return Answer(question, render_text(citations), citations, abstained=False, statements=statements)
+
+
+def who_says_what(
+    citations: Sequence[Citation], quotes: Mapping[str, Sequence[Quote]]
+) -> tuple[Statement, ...]:
+    """The statements standing in the cited sentences, in the order cited, when two or more speakers
+    make them and one contests ("Wagner claimed its forces had captured Soledar; Ukraine denied any
+    full takeover"); none otherwise. Quoted fragments inside a sentence ("mixed" quotes) are left
+    out, and a statement that runs on into another speaker's ("fighting was ongoing and Ukraine
+    denied any full takeover") is cut where that speaker is named."""
+    statements: list[Statement] = []
+    seen: set[tuple[str, int]] = set()
+    for c in citations:
+        s = c.sentence
+        inside = sorted(
+            (
+                q
+                for q in quotes.get(s.article_id, ())
+                if q.speaker and q.cue and q.kind != "mixed" and s.start <= q.start < s.end
+            ),
+            key=lambda q: q.start,
+        )
+        for quote in inside:
+            if (quote.article_id, quote.start) in seen:
+                continue
+            seen.add((quote.article_id, quote.start))
+            statements.append(Statement(c.n, _cut_at_other_speakers(quote, inside)))
+    contested = any(st.quote.cue.split()[0].lower() in CONTESTING_CUES for st in statements if st.quote.cue)
+    if not contested or len({st.quote.speaker for st in statements}) < 2:
+        return ()
+    return tuple(statements)
+
+
+_TRAILING_LINKS = re.compile(r"(?:[\s,;:]|\b(?:and|but|while|as|whereas)\b)+$")
+
+
+def _cut_at_other_speakers(quote: Quote, others: Sequence[Quote]) -> Quote:
+    for other in others:
+        if other.speaker == quote.speaker or not quote.start < other.start < quote.end:
+            continue
+        mention = other.speaker_mention or other.speaker or ""
+        at = quote.text.rfind(mention, 0, other.start - quote.start) if mention else -1
+        if at <= 0:
+            continue
+        text = _TRAILING_LINKS.sub("", quote.text[:at])
+        if text:
+            return dataclasses.replace(quote, text=text, end=quote.start + len(text))
+    return quote
 
 
 def abstain(question: str, reason: str) -> Answer:

@@ -29,6 +29,17 @@ def answer_record(answer: Answer) -> dict[str, Any]:
             }
             for c in answer.citations
         ],
+        "statements": [
+            {
+                "n": st.n,
+                "speaker": st.quote.speaker,
+                "cue": st.quote.cue,
+                "quote": st.quote.text,
+                "start": st.quote.start,
+                "end": st.quote.end,
+            }
+            for st in answer.statements
+        ],
     }
 
 

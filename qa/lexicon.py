@@ -43,6 +43,17 @@ CONTENT_OBJECT_VERBS: frozenset[str] = _words(
     """
 )
 
+# Reporting verbs that contest what another says ("Ukraine denied any full takeover"): an answer citing
+# one beside another speaker's statement says who says what. Forms as they stand in a cue, since cues
+# are stored as written ("denied", "rejected").
+CONTESTING_CUES: frozenset[str] = _words(
+    """
+    deny denies denied denying reject rejects rejected rejecting dismiss dismisses dismissed dismissing
+    dispute disputes disputed disputing refute refutes refuted refuting contradict contradicts
+    contradicted rebut rebuts rebutted counter countered
+    """
+)
+
 # Verbs that may be followed by their subject after a quote ("'...,' said Caddell").
 INVERTING_VERBS: frozenset[str] = _words(
     """

@@ -7,7 +7,7 @@ from typing import Literal
 
 from index.models import Chunk, Quote, Sentence
 
-__all__ = ["Answer", "Citation", "Hit", "Quote", "Turn"]
+__all__ = ["Answer", "Citation", "Hit", "Quote", "Statement", "Turn"]
 
 Retriever = Literal["dense", "lexical", "fused"]
 
@@ -41,14 +41,33 @@ class Citation:
 
 
 @dataclass(frozen=True, slots=True)
+class Statement:
+    """Who says what inside the cited sentence `n`: a quote of the quote table with its speaker and
+    reporting verb, its text cut where another speaker's statement begins inside it."""
+
+    n: int
+    quote: Quote
+
+    @property
+    def text(self) -> str:
+        """ "Wagner claimed its forces had captured Soledar": the speaker, the verb, the words."""
+        q = self.quote
+        said = f"\u201c{q.text}\u201d" if q.kind == "direct" else q.text
+        return f"{q.speaker} {q.cue} {said}"
+
+
+@dataclass(frozen=True, slots=True)
 class Answer:
-    """Only cited sentences, each followed by its [n] marker; `reason` says why it abstained."""
+    """Only cited sentences, each followed by its [n] marker; `reason` says why it abstained.
+    `statements` say who says what when the cited sentences hold statements by two or more speakers
+    (a claim and a denial)."""
 
     question: str
     text: str
     citations: tuple[Citation, ...]
     abstained: bool
     reason: str = ""
+    statements: tuple[Statement, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

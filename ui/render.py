@@ -132,6 +132,9 @@ def _attr(text: str) -> str:
 # -- the chat --------------------------------------------------------------------------------------
 
 
+WHO_SAYS_WHAT = "Who says what"
+
+
 def render_question_markdown(question: str) -> str:
     """The user's question as a chat message, shown literally."""
     return escape_markdown(question)
@@ -145,13 +148,21 @@ def render_answer_markdown(answer: Answer) -> str:
     if answer.abstained:
         return f"**{CANNOT_ANSWER}** {escape_markdown(answer.reason)}"
     if len({c.speaker for c in answer.citations if c.speaker}) < 2:
-        return " ".join(_cited_sentence(c) for c in answer.citations)
-    # Statements by different speakers (a claim and a denial): say who says what. The name is UI
-    # decoration in italics; the answer text itself stays the cited sentences.
-    return "\n\n".join(
-        (f"*{escape_markdown(c.speaker)}:* " if c.speaker else "") + _cited_sentence(c)
-        for c in answer.citations
-    )
+        shown = " ".join(_cited_sentence(c) for c in answer.citations)
+    else:
+        # Sentences by different speakers: each is headed by its speaker's name, in italics (UI
+        # decoration; the answer text itself stays the cited sentences).
+        shown = "\n\n".join(
+            (f"*{escape_markdown(c.speaker)}:* " if c.speaker else "") + _cited_sentence(c)
+            for c in answer.citations
+        )
+    if answer.statements:
+        cited = {c.n: c for c in answer.citations}
+        said = "; ".join(
+            f"{escape_markdown(st.text)} {citation_link(cited[st.n])}" for st in answer.statements
+        )
+        shown += f"\n\n**{WHO_SAYS_WHAT}:** {said}"
+    return shown
 
 
 def _cited_sentence(citation: Citation) -> str:

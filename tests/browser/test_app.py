@@ -69,6 +69,14 @@ def test_follow_up_question_uses_the_conversation(page: Any) -> None:
     assert speakers and "Dmitry Peskov" in speakers[0]
 
 
+def test_a_claim_and_a_denial_say_who_says_what(page: Any) -> None:
+    answer = ask(page, "Did Wagner capture Soledar?")
+    said = answer.inner_text().split("Who says what:")[1]
+    assert "Wagner claimed its forces had captured Soledar" in said
+    assert "Ukraine denied any full takeover" in said
+    assert answer.locator("a.cite-link").count() >= 4  # each statement links to its citation
+
+
 def test_abstention_says_so_plainly(page: Any) -> None:
     answer = ask(page, "What is the capital of Australia?")
     assert "I can't answer that from the articles." in answer.inner_text()

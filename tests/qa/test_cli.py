@@ -43,7 +43,7 @@ def test_ask_json_follows_the_contract(store: Path) -> None:
     result = qa("ask", "--json", "Who finished repairs on the dam?", store=store)
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
-    assert set(answer) >= {"question", "abstained", "answer", "citations"}
+    assert set(answer) >= {"question", "abstained", "answer", "citations", "statements"}
     first = answer["citations"][0]
     assert set(first) >= {"n", "article_id", "title", "sentence", "start", "end", "span", "score", "speaker"}
     assert ARTICLE[first["start"] : first["end"]] == first["sentence"]

@@ -37,6 +37,18 @@ def test_who_is_a_named_person_is_answered_with_their_title(
     assert seed_engine.ask(question).citations[0].span_text == title
 
 
+def test_a_claim_and_its_denial_say_who_says_what(seed_engine: QAEngine) -> None:
+    answer = seed_engine.ask("Did Wagner capture Soledar?")
+    assert [st.text for st in answer.statements] == [
+        "Wagner claimed its forces had captured Soledar",
+        "the defence ministry in Moscow said fighting was ongoing",
+        "Ukraine denied any full takeover",
+    ]
+    article = seed_engine.article(answer.citations[0].sentence.article_id)
+    assert article is not None
+    assert all(article.text[st.quote.start : st.quote.end] == st.quote.text for st in answer.statements)
+
+
 def test_a_question_the_articles_cannot_answer_abstains(seed_engine: QAEngine) -> None:
     answer = seed_engine.ask("What is the capital of Australia?")
     assert answer.abstained

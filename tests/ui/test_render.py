@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
 
 from index.ingest import Failure
 from index.models import Article, Quote, Sentence
-from qa.models import Answer, Citation
+from qa.models import Answer, Citation, Statement
 from ui.render import (
     CANNOT_ANSWER,
     ReaderTarget,
+    citation_link,
     citation_target,
     escape_markdown,
     parse_target,
@@ -238,6 +240,20 @@ def test_statements_by_different_speakers_say_who_says_what() -> None:
     first, second = shown.split("\n\n")
     assert first.startswith("*Moscow:* Moscow announced a reshuffle")
     assert second.startswith("*Dmitry Peskov:* ")
+
+
+def test_who_says_what_follows_the_sentences_with_links_to_their_citations() -> None:
+    citation = Citation(1, SENTENCES[2], ARTICLE.title, 0.6, quote=PESKOV)
+    denial = Quote("a1", "it", 80, 82, "indirect", "Kyiv", "Kyiv", "denied", 2, 2)
+    answer = dataclasses.replace(_answer(citation), statements=(Statement(1, PESKOV), Statement(1, denial)))
+    shown = render_answer_markdown(answer)
+    sentences, said = shown.split("\n\n")
+    assert sentences.startswith(escape_markdown(SENTENCES[2].text))
+    link = citation_link(citation)
+    assert (
+        said
+        == f"**Who says what:** Dmitry Peskov said \u201cWe will win,\u201d {link}; Kyiv denied it {link}"
+    )
 
 
 def test_one_speaker_is_not_repeated_before_each_sentence() -> None:

@@ -32,7 +32,9 @@ _OPEN = "\"\u201c\u201d\u2018'"
 _CLOSE = "\"\u201d\u201c\u2019'"
 _SAY = (
     r"(?:said|says|say|stated|wrote|writes|tweeted|claimed|claims|warned|warns|added|declared|"
-    r"argued|insisted|remarked|asked|told\s+[\w.]+(?:\s+[\w.]+)?|tells\s+[\w.]+)"
+    r"argued|insisted|remarked|asked|complained|admitted|announced|confirmed|denied|explained|"
+    r"noted|predicted|promised|replied|responded|revealed|suggested|"
+    r"told\s+[\w.]+(?:\s+[\w.]+)?|tells\s+[\w.]+)"
 )
 _WHO_QUOTED = re.compile(
     rf"^\s*who\s+(?:has\s+|had\s+)?{_SAY}\s*(?:that\s+)?[:,]?\s*[{_OPEN}](?P<phrase>.+?)[{_CLOSE}]?\s*[?.!]*\s*$",
@@ -44,9 +46,11 @@ _WHO_PLAIN = re.compile(
 )
 _WHAT_SAID = re.compile(
     r"^\s*what\s+(?:did|does|do|has|have|had)\s+(?P<speaker>.+?)\s+"
-    r"(?:say|said|tell|told|write|written|tweet|tweeted|claim|claimed|think|warn|warned)"
+    r"(?:say|said|tell|told|write|written|tweet|tweeted|claim|claimed|think|warn|warned|complain|"
+    r"complained|admit|admitted|announce|announced|argue|argued|confirm|confirmed|deny|denied|"
+    r"explain|explained|predict|predicted|promise|promised|reveal|revealed|suggest|suggested)"
     r"(?:\s+(?!about\b|of\b|on\b|regarding\b)[\w.]+)?"
-    r"(?:\s+(?:about|of|on|regarding)\s+(?P<topic>.+?))?\s*[?.!]*\s*$",
+    r"(?:\s+(?:about|of|on|regarding)(?:\s+(?P<topic>.+?))?)?\s*[?.!]*\s*$",
     re.IGNORECASE | re.DOTALL,
 )
 _ELLIPSIS = re.compile(r"\s*(?:\.\s*){3,}|\s*\u2026\s*")

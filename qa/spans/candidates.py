@@ -31,6 +31,8 @@ STRICT_TYPES = frozenset({"when", "how_many", "how_much"})
 _EDGE_PUNCTUATION = frozenset(",.;:!?\"'()[]{}-\u2013\u2014\u201c\u201d\u2018\u2019")
 _REPORTING_VERBS = frozenset("say tell state claim argue add announce insist warn explain write".split())
 _MANNER_PREPOSITIONS = frozenset({"by", "through", "via", "with"})
+# Participles that give the reason for the main clause's action: "..., citing X", "..., ruling that X".
+_REASON_VERBS = frozenset("argue cite rule say claim explain note blame complain".split())
 _YEAR = re.compile(r"1[0-9]{3}|20[0-9]{2}")
 # An age, which spaCy's small model labels DATE ("a 52-year-old farmer"): not an answer to "when".
 _AGE = re.compile(r"\d+[- ]?(?:year|month|week|day)s?[- ]old", re.IGNORECASE)
@@ -184,6 +186,15 @@ def causal_candidates(doc: Any) -> list[Candidate]:
             found.append(Candidate(start, token.right_edge.i + 1, "", "clause"))
         elif token.lower_ == "since" and token.dep_ == "mark":
             found.append(Candidate(token.i + 1, token.head.right_edge.i + 1, "", "clause"))
+        elif token.dep_ == "advcl" and token.tag_ == "VBG" and token.lemma_ in _REASON_VERBS:
+            # News gives the reason in a participle: "..., ruling that residents had not been
+            # consulted", "..., citing a shortage of pilots".
+            content = next((c for c in token.children if c.dep_ in ("ccomp", "dobj")), None)
+            if content is not None:
+                start = content.left_edge.i
+                if doc[start].lower_ == "that":
+                    start += 1
+                found.append(Candidate(start, content.right_edge.i + 1, "", "clause"))
     return [c for c in found if c.end > c.start]
 
 

@@ -69,6 +69,12 @@ def test_a_when_question_puts_a_close_sentence_with_a_date_first() -> None:
     ]
 
 
+def test_a_why_question_puts_a_close_sentence_giving_a_reason_first() -> None:
+    question = analyze_question("Why did the inquiry begin?")
+    ranked = [scored(UNNAMED, 0.9, 0), scored(ASIDE, 0.8, 2)]
+    assert texts(typed_first(question, ranked, labelled({UNNAMED: None, ASIDE: ""}))) == [ASIDE, UNNAMED]
+
+
 def test_a_who_span_is_the_person_not_a_place() -> None:
     question = analyze_question("Who is in charge of the inquiry?")
     # The place hangs on a question word ("inquiry in Odesa") and once won as a "who" answer.

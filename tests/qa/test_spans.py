@@ -67,6 +67,26 @@ def test_another_name_is_found_inside_parentheses() -> None:
     assert _span_text("What is another name for the harbour district?", sentence) == "Docks"
 
 
+@pytest.mark.parametrize(
+    ("question", "sentence", "answer"),
+    [
+        (
+            "Why did the court block the closure?",
+            "A court on Friday suspended the closure of the hospital, ruling that residents had not been "
+            "consulted.",
+            "residents had not been consulted",
+        ),
+        (
+            "Why did the airline cancel flights?",
+            "The airline cancelled 200 flights, citing a shortage of pilots.",
+            "a shortage of pilots",
+        ),
+    ],
+)
+def test_why_takes_the_reason_a_news_participle_gives(question: str, sentence: str, answer: str) -> None:
+    assert _span_text(question, sentence) == answer
+
+
 def test_why_takes_the_clause_after_because() -> None:
     sentence = "The council delayed the vote because the budget figures were incomplete."
     assert _span_text("Why did the council delay the vote?", sentence) == "the budget figures were incomplete"

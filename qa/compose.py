@@ -62,32 +62,45 @@ def compose_answer(
 def who_says_what(
     citations: Sequence[Citation], quotes: Mapping[str, Sequence[Quote]]
 ) -> tuple[Statement, ...]:
-    """The statements standing in the cited sentences, in the order cited, when two or more speakers
-    make them and one contests ("Wagner claimed its forces had captured Soledar; Ukraine denied any
-    full takeover"); none otherwise. Quoted fragments inside a sentence ("mixed" quotes) are left
-    out, and a statement that runs on into another speaker's ("fighting was ongoing and Ukraine
-    denied any full takeover") is cut where that speaker is named."""
+    """Who says what, when a cited sentence holds a statement contesting another ("Wagner claimed its
+    forces had captured Soledar; Ukraine denied any full takeover"): the statements of each cited
+    sentence that holds a contesting one and of a cited sentence right before it in the article (what
+    the denial answers), in the order cited, if they come from two or more speakers; none otherwise.
+
+    Quoted fragments inside a sentence ("mixed" quotes) are left out, and a statement that runs on into
+    another speaker's ("fighting was ongoing and Ukraine denied any full takeover") is cut where that
+    speaker is named."""
+    by_citation = {c.n: _statements_in(c, quotes.get(c.sentence.article_id, ())) for c in citations}
+    contesting = [c for c in citations if any(_contests(st) for st in by_citation[c.n])]
+    answered = {(c.sentence.article_id, c.sentence.position - 1) for c in contesting}
+    kept = {c.n for c in contesting} | {
+        c.n for c in citations if (c.sentence.article_id, c.sentence.position) in answered
+    }
     statements: list[Statement] = []
     seen: set[tuple[str, int]] = set()
     for c in citations:
-        s = c.sentence
-        inside = sorted(
-            (
-                q
-                for q in quotes.get(s.article_id, ())
-                if q.speaker and q.cue and q.kind != "mixed" and s.start <= q.start < s.end
-            ),
-            key=lambda q: q.start,
-        )
-        for quote in inside:
-            if (quote.article_id, quote.start) in seen:
-                continue
-            seen.add((quote.article_id, quote.start))
-            statements.append(Statement(c.n, _cut_at_other_speakers(quote, inside)))
-    contested = any(st.quote.cue.split()[0].lower() in CONTESTING_CUES for st in statements if st.quote.cue)
-    if not contested or len({st.quote.speaker for st in statements}) < 2:
+        for statement in by_citation[c.n] if c.n in kept else ():
+            key = (statement.quote.article_id, statement.quote.start)
+            if key not in seen:
+                seen.add(key)
+                statements.append(statement)
+    if len({st.quote.speaker for st in statements}) < 2:
         return ()
     return tuple(statements)
+
+
+def _statements_in(citation: Citation, quotes: Sequence[Quote]) -> list[Statement]:
+    s = citation.sentence
+    inside = sorted(
+        (q for q in quotes if q.speaker and q.cue and q.kind != "mixed" and s.start <= q.start < s.end),
+        key=lambda q: q.start,
+    )
+    return [Statement(citation.n, _cut_at_other_speakers(q, inside)) for q in inside]
+
+
+def _contests(statement: Statement) -> bool:
+    cue = statement.quote.cue or ""
+    return bool(cue) and cue.split()[0].lower() in CONTESTING_CUES
 
 
 _TRAILING_LINKS = re.compile(r"(?:[\s,;:]|\b(?:and|but|while|as|whereas)\b)+$")

@@ -2,7 +2,9 @@
 
 "What else did he say?" after an answer quoting Dmitry Peskov becomes "What did Dmitry Peskov say?",
 with the sentences already shown left out; "And in Bakhmut?" after "Who is fighting in Soledar?"
-becomes "Who is fighting in Bakhmut?". A question that stands on its own is left as it is.
+becomes "Who is fighting in Bakhmut?"; a bare "When?" after "Where did the fire start?" becomes "When
+did the fire start?". The previous question is itself resolved first, so follow-ups chain. A question
+that stands on its own is left as it is.
 """
 
 from __future__ import annotations
@@ -17,6 +19,13 @@ _PERSON_PRONOUN = re.compile(r"\b(he|she|him|her|his|they|them|their)\b", re.IGN
 _ELSE = re.compile(r"\b(else|other|more|again)\b", re.IGNORECASE)
 _ELLIPSIS = re.compile(
     r"^\s*(?:and|but|what about|how about|and what about)\s+(?P<rest>.+?)\s*\??\s*$", re.IGNORECASE
+)
+_BARE_WH = re.compile(
+    r"^\s*(?:and\s+|but\s+)?(?P<wh>who|what|when|where|why|how(?:\s+(?:many|much|long|old))?)\s*\??\s*$",
+    re.IGNORECASE,
+)
+_LEADING_WH = re.compile(
+    r"^\s*(?:who|whom|what|which|when|where|why|how(?:\s+(?:many|much|long|old)\b)?)\b", re.IGNORECASE
 )
 _PREPOSITION = re.compile(r"^(?P<prep>in|at|on|for|from|about|to|with|after|before|during)\s+", re.IGNORECASE)
 # A capitalised name not at the start of the question ("Soledar", "Dmitry Peskov").
@@ -40,9 +49,13 @@ def resolve_followup(question: str, history: Sequence[Turn]) -> Resolved:
     shown = frozenset(
         (c.sentence.article_id, c.sentence.position) for turn in history for c in turn.answer.citations
     )
+    previous_question = resolve_followup(previous.question, history[:-1]).question
+    bare = _BARE_WH.match(question)
+    if bare:
+        return Resolved(_ask_instead(previous_question, bare.group("wh")))
     ellipsis = _ELLIPSIS.match(question)
     if ellipsis:
-        return Resolved(_substitute(previous.question, ellipsis.group("rest")))
+        return Resolved(_substitute(previous_question, ellipsis.group("rest")))
     rewritten = question
     person = _previous_person(previous)
     if person and _PERSON_PRONOUN.search(question):
@@ -62,6 +75,17 @@ def _previous_person(turn: Turn) -> str | None:
 
 def _possessive(name: str, pronoun: str) -> str:
     return f"{name}'s" if pronoun.lower() in ("his", "their") else name
+
+
+def _ask_instead(previous: str, wh: str) -> str:
+    """`previous` asking `wh` instead of its own wh-word ("Where did the fire start?" → "When did the
+    fire start?"); a question without one gets `wh` in front ("Did Wagner capture Soledar?" → "When
+    did Wagner capture Soledar?")."""
+    wh = " ".join(wh.split()).capitalize()
+    body = previous.strip()
+    if _LEADING_WH.match(body):
+        return _LEADING_WH.sub(wh, body, count=1)
+    return f"{wh} {body[:1].lower()}{body[1:]}"
 
 
 def _substitute(previous: str, fragment: str) -> str:

@@ -156,11 +156,11 @@ def render_answer_markdown(answer: Answer) -> str:
             (f"*{escape_markdown(c.speaker)}:* " if c.speaker else "") + _cited_sentence(c)
             for c in answer.citations
         )
-    if answer.statements:
-        cited = {c.n: c for c in answer.citations}
-        said = "; ".join(
-            f"{escape_markdown(st.text)} {citation_link(cited[st.n])}" for st in answer.statements
-        )
+    cited = {c.n: c for c in answer.citations}
+    # While an answer streams in, statements of citations not shown yet wait.
+    statements = [st for st in answer.statements if st.n in cited]
+    if statements:
+        said = "; ".join(f"{escape_markdown(st.text)} {citation_link(cited[st.n])}" for st in statements)
         shown += f"\n\n**{WHO_SAYS_WHAT}:** {said}"
     return shown
 

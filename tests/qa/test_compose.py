@@ -47,3 +47,22 @@ def test_nothing_when_no_one_contests_or_one_speaker_speaks() -> None:
     assert statements(quote("any agreement", "the port authority", "denied"), CLAIM) == []
     scare_quote = quote("the strike", "the workers", "denied", kind="mixed")
     assert statements(CLAIM, scare_quote) == []  # a quoted fragment is not a statement
+
+
+def test_a_denial_takes_in_the_cited_sentence_right_before_it_and_nothing_else() -> None:
+    claim = Sentence("strike", 3, 0, 40, "The company said the strike was over.")
+    denial = Sentence("strike", 4, 41, 80, "The union denied it the next morning.")
+    aside = Sentence("strike", 9, 200, 240, "The mayor said talks would go on.")
+    quotes = (
+        Quote(
+            "strike", "the strike was over", 17, 36, "indirect", "the company", "The company", "said", 3, 3
+        ),
+        Quote("strike", "it", 57, 59, "indirect", "the union", "The union", "denied", 4, 4),
+        Quote("strike", "talks would go on", 215, 232, "indirect", "the mayor", "The mayor", "said", 9, 9),
+    )
+    cited = [Citation(1, aside, "", 0.9), Citation(2, denial, "", 0.8), Citation(3, claim, "", 0.7)]
+    found = who_says_what(cited, {"strike": quotes})
+    assert [(st.n, st.text) for st in found] == [
+        (2, "the union denied it"),
+        (3, "the company said the strike was over"),
+    ]

@@ -49,3 +49,23 @@ def test_an_elliptical_followup_reuses_the_previous_question(
 
 def test_a_pronoun_with_no_known_person_is_left_alone() -> None:
     assert resolve_followup("Did he resign?", [turn("What happened?")]).question == "Did he resign?"
+
+
+@pytest.mark.parametrize(
+    ("previous", "followup", "expected"),
+    [
+        ("Where did the fire start?", "When?", "When did the fire start?"),
+        ("Who scored the winning goal?", "and when?", "When scored the winning goal?"),
+        ("Did the union accept the offer?", "Why?", "Why did the union accept the offer?"),
+        ("When did the bridge open?", "How much?", "How much did the bridge open?"),
+    ],
+)
+def test_a_bare_question_word_asks_the_previous_question_again(
+    previous: str, followup: str, expected: str
+) -> None:
+    assert resolve_followup(followup, [turn(previous)]).question == expected
+
+
+def test_follow_ups_chain_through_the_questions_they_resolve_to() -> None:
+    history = [turn("Where did the fire start?"), turn("When?")]
+    assert resolve_followup("Why?", history).question == "Why did the fire start?"

@@ -254,6 +254,9 @@ def test_who_says_what_follows_the_sentences_with_links_to_their_citations() -> 
         said
         == f"**Who says what:** Dmitry Peskov said \u201cWe will win,\u201d {link}; Kyiv denied it {link}"
     )
+    # While the answer streams in, a statement waits for its citation to be shown.
+    later = dataclasses.replace(answer, statements=(*answer.statements, Statement(2, denial)))
+    assert render_answer_markdown(later) == shown
 
 
 def test_one_speaker_is_not_repeated_before_each_sentence() -> None:

@@ -131,7 +131,25 @@ def _best_candidate(question: Question, doc: Any, encoder: Encoder | None) -> Ca
             for score, more in zip(scores, extra)
         ]
     # Ties go to the earlier candidate.
-    return max(zip(scores, kept), key=lambda pair: (pair[0], -pair[1][0].start))[1][0]
+    best = max(zip(scores, kept), key=lambda pair: (pair[0], -pair[1][0].start))[1][0]
+    if question.type == "who" and "PERSON" in question.expected_labels and not best.label:
+        return _name_beside(best, [cand for cand, _ in kept], doc) or best
+    return best
+
+
+def _name_beside(best: Candidate, candidates: list[Candidate], doc: Any) -> Candidate | None:
+    """The person named in apposition to a noun phrase ("Rudar's coach, Zoran Simic,"): "who" asks
+    for the name."""
+    root = doc[best.start : best.end].root
+    for cand in candidates:
+        if cand.label != "PERSON":
+            continue
+        other = doc[cand.start : cand.end].root
+        if (other.dep_ == "appos" and other.head.i == root.i) or (
+            root.dep_ == "appos" and root.head.i == other.i
+        ):
+            return cand
+    return None
 
 
 def _norm(text: str) -> str:

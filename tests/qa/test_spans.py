@@ -111,6 +111,11 @@ def test_who_is_a_named_person_takes_their_title(question: str, sentence: str, a
     assert _span_text(question, sentence) == answer
 
 
+def test_who_takes_the_name_beside_a_noun_phrase() -> None:
+    sentence = "Its chairman, Pieter Bakker, said the association would not negotiate."
+    assert _span_text("Who chairs the association?", sentence) == "Pieter Bakker"
+
+
 def test_who_is_a_named_person_has_no_span_where_nothing_describes_them() -> None:
     assert _span_text("Who is Tom Hale?", '"We lost the cup," Tom Hale told reporters on Sunday.') is None
 

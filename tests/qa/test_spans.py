@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pytest
 
 import qa.spans
-from index.embedding import HashingEncoder, Vectors
+from index.embedding import Encoder, HashingEncoder, Vectors
 from qa.question import analyze_question
 from qa.spans import analyze_sentences, find_span, parse_sentence, type_fit
 from qa.spans.candidates import generate_candidates
@@ -111,9 +111,16 @@ def test_who_is_a_named_person_takes_their_title(question: str, sentence: str, a
     assert _span_text(question, sentence) == answer
 
 
-def test_who_takes_the_name_beside_a_noun_phrase() -> None:
-    sentence = "Its chairman, Pieter Bakker, said the association would not negotiate."
-    assert _span_text("Who chairs the association?", sentence) == "Pieter Bakker"
+@pytest.mark.model
+def test_who_takes_the_name_beside_a_noun_phrase(real_encoder: Encoder) -> None:
+    # With the encoder's signals "Rudar's coach" scored best; "who" asks for the name beside it.
+    sentence = (
+        "Rudar's coach, Zoran Simic, complained that the referee had missed a foul on his goalkeeper "
+        "before the winning goal."
+    )
+    question = analyze_question("Who complained about the referee?")
+    span = find_span(question, sentence, encoder=real_encoder)
+    assert span is not None and sentence[span[0] : span[1]] == "Zoran Simic"
 
 
 def test_who_is_a_named_person_has_no_span_where_nothing_describes_them() -> None:

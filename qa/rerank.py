@@ -27,12 +27,6 @@ from qa.spans.candidates import STRICT_TYPES
 # and how deep to look. Dev, "who", margins 0.1 / 0.15 / 0.2 / 0.3 / any: +0 / +3 / +4 / +4 / +2.
 TYPE_MARGIN = 0.2
 TYPE_DEPTH = 3
-# ... and, for "who", how much less of the question's words it may hold: the small NER model's
-# mistakes ("Turnout was 68 percent" read as a PERSON) would otherwise put a sentence first that barely
-# matches the question ("Who won the election?" beside "The opposition Green Alliance won Sunday's
-# election"). Dev unchanged; for every type it cost one question (and "When did the fire start?"
-# needs "The blaze started on Monday", which lacks "fire").
-TYPE_OVERLAP_SLACK = 0.25
 # Answers already fit for "who": a person, an organisation, a group of people.
 _NAMED_AGENTS = frozenset({"PERSON", "ORG", "NORP"})
 
@@ -43,8 +37,7 @@ def typed_first(
     question: Question, ranked: Sequence[ScoredSentence], span_of: SpanOf
 ) -> list[ScoredSentence]:
     """`ranked`, with the first sentence (of the top `TYPE_DEPTH`, within `TYPE_MARGIN` of the best
-    score; for "who" also within `TYPE_OVERLAP_SLACK` of its term overlap) whose span fits the
-    question moved to the front, when the best sentence's does not:
+    score) whose span fits the question moved to the front, when the best sentence's does not:
 
     - "who" asking for a name (not "Who is Dmitry Peskov?"): the best span is not a person,
       organisation or group, the moved one is a person;
@@ -65,8 +58,6 @@ def typed_first(
     for i, candidate in enumerate(ranked[1:TYPE_DEPTH], start=1):
         if ranked[0].score - candidate.score >= TYPE_MARGIN:
             break
-        if question.type == "who" and candidate.overlap < ranked[0].overlap - TYPE_OVERLAP_SLACK:
-            continue
         span = span_of(candidate.sentence)
         if span is not None and (question.type != "who" or span.label == "PERSON"):
             return [candidate, *ranked[:i], *ranked[i + 1 :]]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from index.models import Sentence
 from qa.extract import ScoredSentence
 from qa.question import analyze_question
-from qa.rerank import TYPE_MARGIN, TYPE_OVERLAP_SLACK, SpanOf, typed_first
+from qa.rerank import TYPE_MARGIN, SpanOf, typed_first
 from qa.spans import Span, find_labelled_span
 
 UNNAMED = "An analyst said that appointing an army chief in charge of the inquiry was unprecedented."
@@ -14,9 +14,9 @@ NAMED = "The ministry put Deputy Minister Olena Marchuk in charge of the inquiry
 ASIDE = "The inquiry began in March."
 
 
-def scored(text: str, score: float, position: int, overlap: float = 1.0) -> ScoredSentence:
+def scored(text: str, score: float, position: int) -> ScoredSentence:
     sentence = Sentence("a", position, 0, len(text), text)
-    return ScoredSentence(sentence, score, dense=score, overlap=overlap, chunk=0.0)
+    return ScoredSentence(sentence, score, dense=score, overlap=0.0, chunk=0.0)
 
 
 def labelled(labels: dict[str, str | None]) -> SpanOf:
@@ -52,9 +52,6 @@ def test_order_is_kept_when_it_should_be() -> None:
     assert texts(typed_first(what, ranked, person)) == [UNNAMED, NAMED]
     far = [scored(UNNAMED, 0.9, 0), scored(NAMED, 0.9 - TYPE_MARGIN, 1)]
     assert texts(typed_first(who, far, person)) == [UNNAMED, NAMED]
-    # The named sentence holds much less of the question (the NER model once read "Turnout" as a name).
-    thin = [scored(UNNAMED, 0.9, 0), scored(NAMED, 0.8, 1, overlap=1.0 - TYPE_OVERLAP_SLACK - 0.01)]
-    assert texts(typed_first(who, thin, person)) == [UNNAMED, NAMED]
     # "Who is Olena Marchuk?" asks what she is: a name is not the answer.
     identity = analyze_question("Who is Olena Marchuk?")
     assert identity.expected_labels == ()

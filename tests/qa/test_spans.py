@@ -127,6 +127,13 @@ def test_who_is_a_named_person_has_no_span_where_nothing_describes_them() -> Non
     assert _span_text("Who is Tom Hale?", '"We lost the cup," Tom Hale told reporters on Sunday.') is None
 
 
+def test_a_person_with_no_proper_noun_is_no_person() -> None:
+    # The small model tags "Turnout" PERSON at the start of this sentence, and NOUN.
+    doc = parse_sentence("Turnout was 68 percent, up from 61 percent at the last election in 2021.")
+    candidates = generate_candidates(analyze_question("Who won the election?"), doc)
+    assert "PERSON" not in {c.label for c in candidates}
+
+
 def test_an_age_is_not_a_date() -> None:
     # The small model labels "34-year-old" DATE; it still answers "how old".
     sentence = "Rescuers reached the 34-year-old climber after a night on the ridge."

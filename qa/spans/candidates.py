@@ -31,6 +31,7 @@ STRICT_TYPES = frozenset({"when", "how_many", "how_much"})
 _EDGE_PUNCTUATION = frozenset(",.;:!?\"'()[]{}-\u2013\u2014\u201c\u201d\u2018\u2019")
 _REPORTING_VERBS = frozenset("say tell state claim argue add announce insist warn explain write".split())
 _MANNER_PREPOSITIONS = frozenset({"by", "through", "via", "with"})
+_SEASONS = frozenset("spring summer autumn fall winter weekend morning afternoon evening night dawn".split())
 # Participles that give the reason for the main clause's action: "..., citing X", "..., ruling that X".
 _REASON_VERBS = frozenset("argue cite rule say claim explain note blame complain".split())
 _YEAR = re.compile(r"1[0-9]{3}|20[0-9]{2}")
@@ -69,6 +70,8 @@ def generate_candidates(question: Question, doc: Any) -> Iterator[Candidate]:
                 if is_number(token) and not token.ent_type_:
                     yield Candidate(token.i, token.i + 1, "CARDINAL", "number")
         yield from _number_candidates(question, doc)
+        if question.type == "when":
+            yield from _season_phrases(doc)
         dated = any(ent.label_ in ("DATE", "TIME") and not _AGE.search(ent.text) for ent in doc.ents)
         if question.type == "when" and not dated:
             yield from _when_clauses(doc)
@@ -118,6 +121,13 @@ def _number_candidates(question: Question, doc: Any) -> Iterator[Candidate]:
             and all(is_number(t) or t.pos_ in ("NOUN", "SYM", "ADJ") for t in doc[token.i + 1 : head.i])
         ):
             yield Candidate(start, head.i + 1, measure, "number")
+
+
+def _season_phrases(doc: Any) -> Iterator[Candidate]:
+    """Times of year or day the small model leaves unlabelled: "in the autumn", "by the evening"."""
+    for chunk in doc.noun_chunks:
+        if chunk.root.lemma_.lower() in _SEASONS and not chunk.root.ent_type_:
+            yield Candidate(chunk.start, chunk.end, "DATE", "chunk")
 
 
 def _when_clauses(doc: Any) -> Iterator[Candidate]:

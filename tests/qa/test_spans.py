@@ -165,6 +165,7 @@ def test_an_age_is_not_a_date() -> None:
             "The flood alarm sounds when the water rises above the red mark on the gauge.",
             "when the water rises above the red mark on the gauge",
         ),
+        ("When will the museum reopen?", "The museum is expected to reopen in the autumn.", "autumn"),
         (
             "How much did the club pay for the striker?",
             "The club agreed a 45 million pound fee for the striker.",

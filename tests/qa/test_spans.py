@@ -136,7 +136,7 @@ def test_a_person_with_no_proper_noun_is_no_person() -> None:
 
 def test_an_age_is_not_a_date() -> None:
     # The small model labels "34-year-old" DATE; it still answers "how old".
-    sentence = "Rescuers reached the 34-year-old climber after a night on the ridge."
+    sentence = "Rescuers reached the 34-year-old climber on the north ridge."
     assert _span_text("When was the climber rescued?", sentence) is None
     assert _span_text("How old is the climber?", sentence) == "34-year-old"
 

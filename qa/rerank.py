@@ -9,8 +9,8 @@ phrase, a place or nothing while a sentence close behind had a person's name as 
 one first changed 9 answers, 5 to right and 1 to wrong (hit@1 of "who" 0.792 → 0.833). For the types
 whose answer must carry a label (a date for "when", a number for "how many / much"), a best sentence
 with no such span at all gives way in the same way (dev: 3 answers changed, 1 to right), and so does
-one without a reason for "why" (dev: +1 of 9). "Where" and
-"which" are left alone: there it moved as many answers to wrong as to right (README "Results").
+one giving no reason for "why" (dev: +1 of 9). "Where" and "which" are left alone: there it moved as
+many answers to wrong as to right (README "Results").
 """
 
 from __future__ import annotations

@@ -168,7 +168,9 @@ def _terms_of(token: Any, terms: frozenset[str]) -> set[str]:
 
 def _syntax_features(ctx: Context, cand: Candidate, root: Any) -> dict[str, float]:
     question, doc, terms = ctx.question, ctx.doc, ctx.terms
-    features = dict.fromkeys(("governor", "role", "anchor", "head", "copula", "equivalent", "naming"), 0.0)
+    features = dict.fromkeys(
+        ("governor", "role", "anchor", "head", "total", "copula", "equivalent", "naming"), 0.0
+    )
     anchor, prep = root.head, None
     if anchor.dep_ in ("prep", "agent") and anchor.i != root.i:
         prep = anchor.lower_
@@ -186,8 +188,13 @@ def _syntax_features(ctx: Context, cand: Candidate, root: Any) -> dict[str, floa
         any(t.lemma_.lower() == head for t in doc[cand.start : cand.end])
         or anchor.lemma_.lower() == head
         or any(c.lemma_.lower() == head for c in root.children)
+        or any(c.lemma_.lower() == head for c in _partitive_nouns(root))
     ):
         features["head"] = 1.0
+    # "71 of the 150 seats": the number the "of" phrase hangs on counts them; the one inside is the total.
+    if head and root.dep_ == "nummod" and root.head.lemma_.lower() == head and root.head.dep_ == "pobj":
+        of = root.head.head
+        features["total"] = float(of.lower_ == "of" and (of.head.like_num or of.head.pos_ == "NUM"))
     # "X is Y", "X, Y," and "X (Y)": the question names one side, the answer is the other.
     identity = question.wh_role == "attr" or question.type == "who"
     if identity and root.dep_ in _ATTR_DEPS and root.dep_ != "acomp":
@@ -207,6 +214,14 @@ def _syntax_features(ctx: Context, cand: Candidate, root: Any) -> dict[str, floa
     if any(doc[i].lower_ in _NAMING_CUES for i in range(max(0, cand.start - 2), cand.start)):
         features["naming"] = 1.0
     return features
+
+
+def _partitive_nouns(root: Any) -> Iterator[Any]:
+    """The nouns of an "of" phrase on a number: "seats" in "71 of the 150 seats"."""
+    if root.like_num or root.pos_ == "NUM":
+        for prep in root.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                yield from (c for c in prep.children if c.dep_ == "pobj")
 
 
 def _equivalents(doc: Any, cand: Candidate) -> Iterator[Any]:
@@ -248,6 +263,7 @@ WEIGHTS: dict[str, float] = {
     "role": 0.6,  # attached to that verb in the wh-phrase's role
     "anchor": 0.3,  # attached to a question word
     "head": 1.2,  # contains or hangs on the noun of "what X"
+    "total": -1.2,  # the total in "71 of the 150 seats" for "how many seats"
     "copula": 0.8,  # "X is Y" / "X, Y" and the question names X
     "equivalent": 0.8,  # "Y (X)" / "X (Y)" and the question names X
     "naming": 1.0,  # right after "called", "named", "known as"

@@ -167,6 +167,11 @@ def test_an_age_is_not_a_date() -> None:
         ),
         ("When will the museum reopen?", "The museum is expected to reopen in the autumn.", "autumn"),
         (
+            "How many seats did the Farmers' Party win?",
+            "The Farmers' Party won the vote on Sunday, taking 71 of the 150 seats.",
+            "71",
+        ),
+        (
             "How much did the club pay for the striker?",
             "The club agreed a 45 million pound fee for the striker.",
             "45 million pound fee",

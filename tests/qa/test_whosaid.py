@@ -168,3 +168,19 @@ def test_score_quotes_ignores_predictions_over_partial_quotes() -> None:
         1.0,
         1.0,
     )
+
+
+@pytest.mark.parametrize(
+    ("asked", "speaker", "matches"),
+    [
+        ("Ms Lomax", "Rachel Lomax", True),
+        ("R. Lomax", "Rachel Lomax", True),
+        ("Lomax", "Rachel Lomax", True),
+        ("Rachel Lomax", "Jonathan Lomax", False),
+        ("Anna Lind", "Rosa Lind", False),
+    ],
+)
+def test_one_surname_is_one_person_unless_the_first_names_differ(
+    asked: str, speaker: str, matches: bool
+) -> None:
+    assert speaker_matches(asked, speaker) is matches

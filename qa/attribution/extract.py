@@ -89,7 +89,10 @@ def extract_quotes(
     quotes_by_paragraph: dict[int, list[int]] = {}
     for index, span in enumerate(spans):
         quotes_by_paragraph.setdefault(span.paragraph, []).append(index)
+    headline = _headline_paragraph(article, text, bounds)
     for paragraph, cues in zip(paragraphs, cues_by_paragraph, strict=True):
+        if paragraph.number == headline:
+            continue  # a headline is nobody's words ("Blair says UK tsunami aid to soar")
         linked = link_quotes(paragraph, spans, quotes_by_paragraph.get(paragraph.number, []), cues)
         for index in quotes_by_paragraph.get(paragraph.number, []):
             span = spans[index]
@@ -138,6 +141,13 @@ def extract_quotes(
         for start, end, kind, speaker in records
     ]
     return sorted(quotes, key=lambda q: (q.start, q.end))
+
+
+def _headline_paragraph(article: Article, text: str, bounds: Sequence[tuple[int, int]]) -> int | None:
+    """0 when the article's first paragraph is its title (a .txt headline kept in the text), else None."""
+    title = " ".join(article.title.split()).strip("# ")
+    first = " ".join(text[bounds[0][0] : bounds[0][1]].split()).strip("# ")
+    return 0 if title and first == title and len(bounds) > 1 else None
 
 
 class _Resolver:

@@ -302,3 +302,15 @@ def test_seed_article_keeps_roles_and_pronoun_mentions(seed_quotes: list[Quote])
     assert (added.speaker_mention, added.cue, added.role) == ("he", "added", "Kremlin spokesman")
     malyar = next(q for q in seed_quotes if q.text.startswith("Despite the difficult situation"))
     assert (malyar.speaker_mention, malyar.role) == ("she", "Deputy Defence Minister")
+
+
+def test_a_headline_is_nobodys_words() -> None:
+    text = (
+        "Blair says UK tsunami aid to soar\n"
+        "Tony Blair said on Monday that British aid would rise.\n"
+        '"We will do more," Mr Blair told reporters.'
+    )
+    article = Article("a1", "Blair says UK tsunami aid to soar", text)
+    quotes = extract_quotes(article, split_sentences("a1", text))
+    assert all(q.start > len("Blair says UK tsunami aid to soar") for q in quotes)
+    assert [q.text for q in quotes if q.kind == "direct"] == ["We will do more,"]

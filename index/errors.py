@@ -3,8 +3,9 @@ what is wrong and what to do; the CLI prints it and exits 2.
 
     QAError
     ├── InputError        a file, argument or question that cannot be used
-    └── StoreError        a store that is missing, corrupt, locked or built differently
-        └── StoreMismatch built with another encoder or schema version
+    ├── StoreError        a store that is missing, corrupt, locked or built differently
+    │   └── StoreMismatch built with another encoder or schema version
+    └── ModelError        a shipped model file that is missing or damaged
 """
 
 from __future__ import annotations
@@ -24,3 +25,7 @@ class StoreError(QAError):
 
 class StoreMismatch(StoreError):
     """A store built with another encoder or schema version."""
+
+
+class ModelError(QAError):
+    """A model file shipped with the project that is missing or cannot be loaded."""

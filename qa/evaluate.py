@@ -1,8 +1,15 @@
 """`qa eval`: answer quality on a question file, with the conventions of ../shared/eval/README.md.
 
 Questions are answered over a temporary store of ARTICLES (plus DISTRACTORS). Unanswerable questions
-are made by leaving articles out: every fifth article (by id order) is kept out of the search scope and
-its questions are asked again, where the right answer is an abstention.
+are made two ways, and the right answer to both is an abstention:
+
+- leave-one-out: every fifth article (by id order) is kept out of the search scope and its questions
+  are asked again (easy: most of the question's words are gone);
+- near misses (`qa.near_misses`): every question whose year, number or name can be changed to one no
+  article holds, asked over the whole store (hard: the words are all there but one).
+
+The reader's effect is reported beside: hit@1 of the candidates in retrieval order, before the reader
+reorders them.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from index.embedding import DEFAULT_MODEL, make_encoder
 from index.ingest import article_from_record
 from qa.engine import QAEngine
 from qa.models import Answer
+from qa.near_misses import make_near_misses
 from qa.scoring import normalize, read_jsonl, token_f1
 
 HELD_OUT_EVERY = 5
@@ -60,12 +68,17 @@ def evaluate_qa(
         totals: Counter[str] = Counter()
         seconds: list[float] = []
         abstained = 0
+        retrieval_hits = 0
         for q in questions:
             started = time.perf_counter()
             answer = engine.ask(q["question"])
             seconds.append(time.perf_counter() - started)
             totals.update(score_answer(answer, q["answers"]))
             abstained += answer.abstained
+            first = engine.read_unordered(q["question"], None, (), depth=1)
+            retrieval_hits += bool(first) and any(
+                normalize(g) in normalize(first[0].sentence.text) for g in q["answers"]
+            )
         all_ids = sorted({a.id for a in articles})
         answerable_ids = sorted({q["article_id"] for q in questions})
         held_out = set(answerable_ids[::HELD_OUT_EVERY])
@@ -74,6 +87,8 @@ def evaluate_qa(
         for q in unanswerable:
             scope = [i for i in all_ids if i != q["article_id"]]
             unanswered += engine.ask(q["question"], scope=scope).abstained
+        misses = make_near_misses([(q["id"], q["question"]) for q in questions], [a.text for a in articles])
+        missed = sum(engine.ask(m.question).abstained for m in misses)
     n = len(questions)
     report: dict[str, Any] = {key: round(value / n, 4) for key, value in sorted(totals.items())}
     report.update(
@@ -82,6 +97,9 @@ def evaluate_qa(
         abstained_answerable=round(abstained / n, 4),
         abstained_unanswerable=round(unanswered / max(len(unanswerable), 1), 4),
         n_unanswerable=len(unanswerable),
+        abstained_near_miss=round(missed / max(len(misses), 1), 4),
+        n_near_miss=len(misses),
+        hit_at_1_retrieval_order=round(retrieval_hits / n, 4),
         median_s=round(statistics.median(seconds), 4),
         p95_s=round(sorted(seconds)[int(0.95 * (n - 1))], 4),
         index_s=round(index_seconds, 2),
@@ -130,12 +148,14 @@ def format_report(report: dict[str, Any]) -> str:
         ("questions", report["n"]),
         ("articles indexed", report["articles"]),
         ("hit@1", report["hit@1"]),
+        ("hit@1 in retrieval order (no reader)", report["hit_at_1_retrieval_order"]),
         ("hit@3", report["hit@3"]),
         ("MRR", report["mrr"]),
         ("span exact match", report["span_em"]),
         ("span F1", report["span_f1"]),
         ("abstained, answerable", report["abstained_answerable"]),
-        (f"abstained, unanswerable (n={report['n_unanswerable']})", report["abstained_unanswerable"]),
+        (f"abstained, leave-one-out (n={report['n_unanswerable']})", report["abstained_unanswerable"]),
+        (f"abstained, near misses (n={report['n_near_miss']})", report["abstained_near_miss"]),
         ("median s/question", report["median_s"]),
         ("p95 s/question", report["p95_s"]),
         ("indexing s", report["index_s"]),

@@ -11,6 +11,11 @@ __all__ = ["Answer", "Citation", "Hit", "Quote", "Statement", "Turn"]
 
 Retriever = Literal["dense", "lexical", "fused"]
 
+# Under this confidence an answer says it is not sure (its first citation holds the answer less than
+# half the time on dev: docs/reader.md).
+WEAK_BELOW = 0.5
+NOT_SURE = "Not sure: these are the closest passages in the articles, but none clearly answers the question."
+
 
 @dataclass(frozen=True, slots=True)
 class Hit:
@@ -58,9 +63,11 @@ class Statement:
 
 @dataclass(frozen=True, slots=True)
 class Answer:
-    """Only cited sentences, each followed by its [n] marker; `reason` says why it abstained.
+    """Only cited sentences, each followed by its [n] marker; `reason` says why it abstained (or, for
+    an answer, what makes it weak: a year or name of the question its article never mentions).
     `statements` say who says what when the cited sentences hold statements by two or more speakers
-    (a claim and a denial)."""
+    (a claim and a denial). `confidence` is the calibrated chance (0–1) that the first citation
+    answers the question (None for an abstention)."""
 
     question: str
     text: str
@@ -68,6 +75,12 @@ class Answer:
     abstained: bool
     reason: str = ""
     statements: tuple[Statement, ...] = ()
+    confidence: float | None = None
+
+    @property
+    def weak(self) -> bool:
+        """An answer the reader is not sure of: shown, but marked as such."""
+        return not self.abstained and self.confidence is not None and self.confidence < WEAK_BELOW
 
 
 @dataclass(frozen=True, slots=True)

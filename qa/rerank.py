@@ -15,11 +15,13 @@ many answers to wrong as to right (README "Results").
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 
 from index.models import Sentence
 from qa.extract import ScoredSentence
 from qa.question import Question
+from qa.reader.decide import ReadCandidate
 from qa.spans import Span
 from qa.spans.candidates import STRICT_TYPES
 
@@ -62,3 +64,33 @@ def typed_first(
         if span is not None and (question.type != "who" or span.label == "PERSON"):
             return [candidate, *ranked[:i], *ranked[i + 1 :]]
     return ranked
+
+
+def reader_typed_first(question: Question, read: Sequence[ReadCandidate]) -> list[ReadCandidate]:
+    """`typed_first` over the reader's candidates (ordered by `mixed`), with the reader's spans labelled
+    by the NER model. The reader still put "appointing an army chief in charge of Ukraine's operation"
+    (span "army chief") a hair before "... putting ... Valery Gerasimov in charge of its operations"
+    for "Who is in charge of the operation?"."""
+    by_place = {(c.sentence.article_id, c.sentence.position): c for c in read}
+    ranked = [dataclasses.replace(c.scored, score=c.mixed) for c in read]
+
+    def span_of(sentence: Sentence) -> Span | None:
+        reading = by_place[(sentence.article_id, sentence.position)].reading
+        if reading.span is None:
+            return None
+        return Span(*reading.span, _label(sentence.text, reading.span))
+
+    moved = typed_first(question, ranked, span_of)
+    return [by_place[(s.sentence.article_id, s.sentence.position)] for s in moved]
+
+
+def _label(text: str, span: tuple[int, int]) -> str:
+    """The NER label of the entity that overlaps `span` most ("" for none)."""
+    from qa.nlp import load_spacy
+
+    best, label = 0, ""
+    for entity in load_spacy()(text).ents:
+        overlap = min(entity.end_char, span[1]) - max(entity.start_char, span[0])
+        if overlap > best:
+            best, label = overlap, entity.label_
+    return label

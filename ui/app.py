@@ -19,6 +19,7 @@ from index.models import Quote
 from qa.engine import DEFAULT_CITATIONS, QAEngine
 from qa.models import Turn
 from ui import render
+from ui.render_check import render_check_html, render_record_html
 from ui.session import Messages, Session, article_choices, articles_label
 
 __all__ = ["build_app", "serve"]
@@ -28,6 +29,13 @@ MAX_UPLOAD = "20mb"
 UPLOAD_TYPES = [".txt", ".md", ".html", ".htm", ".json", ".jsonl"]
 PROGRESS = gr.Progress()  # Gradio passes a live progress bar to a parameter with this default
 
+# Fonts the page can always have: the system's own (the default theme fetches Source Sans Pro from Google
+# Fonts, which an offline browser never gets, so text fell back mid-word to another typeface).
+THEME = gr.themes.Default(
+    font=["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"],
+    font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"],
+)
+
 CSS = """
 .qa-card { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 10px 12px;
   margin-bottom: 10px; background: var(--background-fill-primary); }
@@ -36,9 +44,17 @@ CSS = """
 .qa-meta, .qa-speaker { color: var(--body-text-color-subdued); font-size: 0.9em; }
 .qa-passage { margin: 6px 0; line-height: 1.5; }
 .qa-reader p { line-height: 1.55; margin: 0 0 0.8em; }
+.qa-confidence { color: var(--body-text-color-subdued); font-size: 0.85em; }
 .qa-empty { color: var(--body-text-color-subdued); padding: 8px; }
 mark.qa-target { background: #fde68a; color: inherit; padding: 0 2px; border-radius: 3px; }
-a.cite-link { cursor: pointer; text-decoration: none; font-weight: 600; }
+a.cite-link, a.check-link { cursor: pointer; text-decoration: none; font-weight: 600; }
+.qa-verdict { padding: 8px 10px; border-radius: 8px; margin-bottom: 10px; }
+.qa-verdict-exact { background: #dcfce7; } .qa-verdict-close { background: #fef9c3; }
+.qa-verdict-not_found { background: #fee2e2; }
+.qa-timeline { padding-left: 1.2em; } .qa-record-entry { margin-bottom: 8px; }
+.qa-record-date { font-weight: 600; font-variant-numeric: tabular-nums; }
+.qa-diff { margin-top: 6px; line-height: 1.5; }
+.qa-diff del { color: #b91c1c; } .qa-diff ins { background: #fde68a; text-decoration: none; }
 """
 
 # Scrolls the reader box (not the page) to its highlighted sentence each time a new place is shown, then
@@ -54,23 +70,29 @@ const scrollToTarget = () => {
 watch('value', scrollToTarget);
 """
 
-# One document-level listener (replaced, not duplicated, when the reader re-mounts): a click on any [n]
-# link, in the chat or on a card, sends its href (a `ReaderTarget`) to Python as the reader's 'cite' event.
-_CITE_JS = (
-    _SCROLL_JS
-    + """
-if (window.__qaCiteListener) { document.removeEventListener('click', window.__qaCiteListener, true); }
-window.__qaCiteListener = (event) => {
-  const link = event.target.closest && event.target.closest('a.cite-link');
+
+# One document-level listener per reader (replaced, not duplicated, when the reader re-mounts): a click on
+# a link of its class (the chat's [n], in the chat or on a card; a quote check's [n]) sends its href (a
+# `ReaderTarget`) to Python as that reader's 'cite' event.
+def _cite_js(link_class: str, listener: str) -> str:
+    return (
+        _SCROLL_JS
+        + f"""
+if (window.{listener}) {{ document.removeEventListener('click', window.{listener}, true); }}
+window.{listener} = (event) => {{
+  const link = event.target.closest && event.target.closest('a.{link_class}');
   const ref = link && link.getAttribute('href');
-  if (!ref || !ref.startsWith('#qa-ref=')) { return; }
+  if (!ref || !ref.startsWith('#qa-ref=')) {{ return; }}
   event.preventDefault();
   event.stopPropagation();
-  trigger('cite', {ref: ref});
-};
-document.addEventListener('click', window.__qaCiteListener, true);
+  trigger('cite', {{ref: ref}});
+}};
+document.addEventListener('click', window.{listener}, true);
 """
-)
+    )
+
+
+_CITE_JS = _cite_js("cite-link", "__qaCiteListener")
 
 
 # -- layout ------------------------------------------------------------------------------------------
@@ -90,6 +112,8 @@ def build_app(engine: QAEngine) -> gr.Blocks:
                 scope = _chat_tab(session)
             with gr.Tab("Who said what", id="quotes-tab"):
                 quotes = _quotes_tab(session)
+            with gr.Tab("Check a quote", id="check-tab"):
+                _check_tab(session)
             with gr.Tab("Library", id="library-tab"):
                 library = _library_tab(session)
         lists = [scope, *quotes, *library]
@@ -127,7 +151,7 @@ def _chat_tab(session: Session) -> Any:
                 feedback_options=None,
                 buttons=["copy", "copy_all"],
                 label="Chat",
-                placeholder="Ask about the articles, e.g. *Who was put in charge of Russia's operations?*",
+                placeholder=session.example_prompt(),
             )
             with gr.Row():
                 question = gr.Textbox(
@@ -135,6 +159,11 @@ def _chat_tab(session: Session) -> Any:
                 )
                 ask = gr.Button("Ask", variant="primary", elem_id="ask", scale=1)
             new_chat = gr.Button("New chat", elem_id="new-chat", size="sm")
+            answer_files = gr.File(
+                label="Download the last answer (Markdown, CSV, JSON)",
+                file_count="multiple",
+                elem_id="answer-files",
+            )
             with gr.Accordion("Settings", open=False, elem_id="settings"):
                 k = gr.Slider(
                     1,
@@ -174,8 +203,10 @@ def _chat_tab(session: Session) -> Any:
     inputs = [question, chatbot, turns, k, scope, source, since]
     outputs = [chatbot, turns, cards, question]
     for event in (question.submit, ask.click):
-        event(session.respond, inputs, outputs, api_visibility="private")
-    reader.cite(_open_ref(session), outputs=reader, api_visibility="private")
+        event(session.respond, inputs, outputs, api_visibility="private").then(
+            session.export_answer, turns, answer_files, api_visibility="private"
+        )
+    reader.cite(_open_cited(session), inputs=turns, outputs=[reader, cards], api_visibility="private")
 
     def start_over() -> tuple[Messages, list[Turn], str, str, str]:
         empty_cards = render.render_citations_html(None, session.engine)
@@ -185,6 +216,18 @@ def _chat_tab(session: Session) -> Any:
     for clear in (new_chat.click, chatbot.clear):
         clear(start_over, outputs=[chatbot, turns, cards, reader, question], api_visibility="private")
     return scope
+
+
+def _open_cited(session: Session) -> Any:
+    """A citation click: the reader at its sentence, and the cited passages of the answer it belongs to
+    (an earlier answer's citation shows that answer's passages)."""
+
+    def open_cited(turns: list[Turn], evt: gr.EventData) -> tuple[str, Any]:
+        ref = str(getattr(evt, "ref", ""))
+        cards = session.cards_of_citation(ref, turns or [])
+        return session.open_reader(ref), cards if cards is not None else gr.skip()
+
+    return open_cited
 
 
 def _open_ref(session: Session) -> Any:
@@ -210,9 +253,16 @@ def _quotes_tab(session: Session) -> list[Any]:
                 elem_id="quotes",
                 label="Quotes (click one to read it in its article)",
             )
+            quote_files = gr.File(
+                label="Download the quotes listed (Markdown, CSV, JSON)",
+                file_count="multiple",
+                elem_id="quote-files",
+            )
+            record = gr.HTML(render_record_html(None, []), elem_id="speaker-record", max_height=480)
             speakers = gr.Dataframe(
                 headers=["Speaker", "Quotes", "Articles"],
                 datatype=["str", "number", "number"],
+                column_widths=["60%", "20%", "20%"],
                 interactive=False,
                 elem_id="speakers",
                 label="Speakers",
@@ -225,13 +275,11 @@ def _quotes_tab(session: Session) -> list[Any]:
                 js_on_load=_SCROLL_JS,
             )
     refs = gr.State([])
-    for control in (speaker, article):
-        control.change(
+    for control in (speaker.change, article.change, text.submit):
+        control(
             session.quote_table, [speaker, article, text], [table, refs, speakers], api_visibility="private"
-        )
-    text.submit(
-        session.quote_table, [speaker, article, text], [table, refs, speakers], api_visibility="private"
-    )
+        ).then(session.export_quotes, [refs, speaker], quote_files, api_visibility="private")
+    speaker.change(session.speaker_record, speaker, record, api_visibility="private")
 
     def open_quote(shown: list[Quote], evt: gr.SelectData) -> Any:
         row = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
@@ -239,6 +287,32 @@ def _quotes_tab(session: Session) -> list[Any]:
 
     table.select(open_quote, refs, reader, api_visibility="private")
     return [speaker, article, table, refs, speakers]
+
+
+def _check_tab(session: Session) -> None:
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=3):
+            with gr.Row():
+                quote = gr.Textbox(
+                    label="Words to check", lines=3, elem_id="check-quote", scale=4,
+                    placeholder="Paste a quote as you heard or read it",
+                )  # fmt: skip
+                speaker = gr.Textbox(label="Said by (optional)", elem_id="check-speaker", scale=2)
+            check = gr.Button("Check", variant="primary", elem_id="check")
+            result = gr.HTML(render_check_html(None), elem_id="check-result")
+            files = gr.File(
+                label="Download (Markdown, CSV, JSON)", file_count="multiple", elem_id="check-files"
+            )
+        with gr.Column(scale=2):
+            reader = gr.HTML(
+                render.render_reader_html(None, [], None),
+                elem_id="check-reader",
+                max_height=560,
+                js_on_load=_cite_js("check-link", "__qaCheckListener"),
+            )
+    for event in (check.click, quote.submit):
+        event(session.check_quote_html, [quote, speaker], [result, files], api_visibility="private")
+    reader.cite(_open_ref(session), outputs=reader, api_visibility="private")
 
 
 @dataclasses.dataclass
@@ -254,9 +328,10 @@ class _Library:
 
 
 def _library_tab(session: Session) -> _Library:
+    search = gr.Textbox(label="Search by title", elem_id="library-search", max_lines=1)
     articles = gr.Dataframe(
-        headers=["Title", "Source", "Date", "Sentences", "Quotes", "ID"],
-        datatype=["str", "str", "str", "number", "number", "str"],
+        headers=["Title", "File or URL", "Source", "Date", "Sentences", "Quotes", "ID"],
+        datatype=["str", "str", "str", "str", "number", "number", "str"],
         interactive=False,
         wrap=True,
         elem_id="articles",
@@ -284,6 +359,7 @@ def _library_tab(session: Session) -> _Library:
     def upload(paths: list[str] | None, progress: Any = PROGRESS) -> tuple[str, None]:
         return session.add_files(paths or [], progress), None
 
+    search.change(session.article_rows, search, articles, api_visibility="private")
     changed = [
         files.upload(upload, files, [report, files], api_visibility="private"),
         add_text.click(session.add_text, [title, text], report, api_visibility="private"),
@@ -293,11 +369,12 @@ def _library_tab(session: Session) -> _Library:
 
 
 def _api(session: Session) -> None:
-    """The named endpoints for `gradio_client`: /ask, /quotes, /articles, /add_articles."""
+    """The named endpoints for `gradio_client`: /ask, /quotes, /articles, /add_articles, /check_quote."""
     register_api(session.api_ask, api_name="ask")
     register_api(session.api_quotes, api_name="quotes")
     register_api(session.api_articles, api_name="articles")
     register_api(session.api_add_articles, api_name="add_articles")
+    register_api(session.api_check_quote, api_name="check_quote")
 
 
 def parse_auth(auth: str | None) -> tuple[str, str] | None:
@@ -326,6 +403,7 @@ def serve(engine: QAEngine, host: str = "127.0.0.1", port: int = 7860, auth: str
         auth=credentials,
         max_file_size=MAX_UPLOAD,
         css=CSS,
+        theme=THEME,
         show_error=True,
         quiet=True,
     )

@@ -22,7 +22,7 @@ from typing import Protocol
 
 from index.ingest import Failure
 from index.models import Article, Quote, Sentence
-from qa.models import Answer, Citation
+from qa.models import NOT_SURE, Answer, Citation
 
 __all__ = [
     "ArticleSource",
@@ -156,12 +156,17 @@ def render_answer_markdown(answer: Answer) -> str:
             (f"*{escape_markdown(c.speaker)}:* " if c.speaker else "") + _cited_sentence(c)
             for c in answer.citations
         )
+    if answer.weak:
+        note = f"{NOT_SURE} {answer.reason}".strip()
+        shown = f"*{escape_markdown(note)}*\n\n{shown}"
     cited = {c.n: c for c in answer.citations}
     # While an answer streams in, statements of citations not shown yet wait.
     statements = [st for st in answer.statements if st.n in cited]
     if statements:
         said = "; ".join(f"{escape_markdown(st.text)} {citation_link(cited[st.n])}" for st in statements)
         shown += f"\n\n**{WHO_SAYS_WHAT}:** {said}"
+    if answer.confidence is not None:
+        shown += f'\n\n<span class="qa-confidence">Confidence {answer.confidence:.0%}</span>'
     return shown
 
 

@@ -5,6 +5,7 @@ No `from __future__ import annotations` here: `gr.api` reads the API functions' 
 """
 
 import dataclasses
+import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -13,13 +14,15 @@ from typing import Any
 import gradio as gr
 
 from index.errors import InputError, QAError
-from index.ingest import Failure, article_from_record
+from index.ingest import Failure, article_from_record, where
 from index.models import Quote
 from index.pipeline import IndexReport
-from qa.contract import answer_record, article_record, quote_record
+from qa.contract import answer_record, article_record, check_record, quote_record
 from qa.engine import DEFAULT_CITATIONS, QAEngine, check_question
+from qa.factcheck.export import FORMATS, Format, export_answer, export_check, export_quotes
 from qa.models import Answer, Turn
 from ui import render
+from ui.render_check import render_check_html, render_record_html
 
 __all__ = ["LIST_LIMIT", "Messages", "Session", "article_choices", "articles_label"]
 
@@ -93,6 +96,14 @@ class Session:
             sentences = self.engine.sentences(target.article_id) if article else []
         return render.render_reader_html(article, sentences, target)
 
+    def cards_of_citation(self, ref: str, turns: Sequence[Turn]) -> str | None:
+        """The cited passages of the latest answer holding the citation `ref` links to (None: none)."""
+        for turn in reversed(turns):
+            if any(render.citation_target(c).to_ref() == ref for c in turn.answer.citations):
+                with self.lock:
+                    return render.render_citations_html(turn.answer, self.engine)
+        return None
+
     # -- who said what ---------------------------------------------------------------------------
 
     def quote_table(
@@ -103,7 +114,7 @@ class Session:
             store = self.engine.store
             shown = store.find_quotes(speaker, article_id, text, LIST_LIMIT)
             titles = store.titles(list({q.article_id for q in shown}))
-            speakers = [list(row) for row in store.speakers(LIST_LIMIT)]
+            speakers = [list(row) for row in store.speakers(LIST_LIMIT) if not speaker or row[0] == speaker]
         rows = [
             [q.speaker or "(unknown)", q.role or "", q.text, titles.get(q.article_id, q.article_id)]
             for q in shown
@@ -117,13 +128,67 @@ class Session:
             sentences = self.engine.sentences(quote.article_id) if article else []
         return render.render_reader_html(article, sentences, render.quote_target(quote, sentences))
 
+    # -- check a quote ---------------------------------------------------------------------------
+
+    def check_quote_html(self, text: str, speaker: str) -> tuple[str, list[str]]:
+        """The check of a pasted wording as HTML (verdict, matches, diffs), and its export files."""
+        try:
+            with self.lock:
+                check = self.engine.check_quote(text, speaker or None)
+        except QAError as error:
+            raise gr.Error(str(error)) from None
+        files = write_exports("quote-check", {f: export_check(check, f) for f in FORMATS})
+        return render_check_html(check), files
+
+    # -- evidence to take away -------------------------------------------------------------------
+
+    def export_answer(self, turns: Sequence[Turn]) -> list[str] | None:
+        """The last answer as Markdown, CSV and JSON files (None before the first answer)."""
+        if not turns:
+            return None
+        answer = turns[-1].answer
+        with self.lock:
+            texts = {f: export_answer(answer, self.engine.article, f) for f in FORMATS}
+        return write_exports("answer", texts)
+
+    def export_quotes(self, shown: Sequence[Quote], speaker: str | None) -> list[str] | None:
+        """The quotes listed as Markdown, CSV and JSON files (None when none are listed)."""
+        if not shown:
+            return None
+        heading = f"Quotes by {speaker}" if speaker else "Quotes"
+        with self.lock:
+            texts = {f: export_quotes(shown, self.engine.article, f, heading) for f in FORMATS}
+        return write_exports("quotes", texts)
+
+    def speaker_record(self, speaker: str | None) -> str:
+        """The chosen speaker's record as a timeline (empty without a speaker)."""
+        if not speaker:
+            return render_record_html(None, [])
+        with self.lock:
+            groups = self.engine.speaker_record(speaker)
+        return render_record_html(speaker, groups)
+
+    def api_check_quote(self, quote: str, speaker: str = "") -> dict[str, Any]:
+        """Did someone really say this? The verdict (exact, close, not_found) and the closest passages,
+        each with its speaker and a word diff against `quote`; `speaker` is who is said to have said it."""
+        try:
+            with self.lock:
+                return check_record(self.engine.check_quote(quote, speaker or None))
+        except QAError as error:
+            raise gr.Error(str(error)) from None
+
     # -- library ---------------------------------------------------------------------------------
 
-    def article_rows(self) -> list[list[Any]]:
-        """The newest `LIST_LIMIT` articles."""
+    def article_rows(self, title: str = "") -> list[list[Any]]:
+        """The newest `LIST_LIMIT` articles (those whose title holds `title`, any case), most recently
+        published first, undated ones last: title, file or URL, source, date, sentences, quotes, id."""
         with self.lock:
             infos = self.engine.articles(newest=LIST_LIMIT)
-        return [[a.title, a.source, a.published, a.sentences, a.quotes, a.id] for a in infos]
+        wanted = title.strip().lower()
+        infos = [a for a in infos if wanted in a.title.lower()]
+        dated = sorted((a for a in infos if a.published), key=lambda a: a.published, reverse=True)
+        infos = dated + [a for a in infos if not a.published]
+        return [[a.title, where(a.url), a.source, a.published, a.sentences, a.quotes, a.id] for a in infos]
 
     def article_choices(self) -> list[tuple[str, str]]:
         return article_choices(self.article_rows())
@@ -131,6 +196,17 @@ class Session:
     def article_count(self) -> int:
         with self.lock:
             return self.engine.store.count()
+
+    def example_prompt(self) -> str:
+        """The chat's placeholder, with example questions about the store's own most quoted speakers."""
+        with self.lock:
+            speakers = self.engine.store.speakers(2) if self.engine.store_path.exists() else []
+        if not speakers:
+            return "Ask about the articles, e.g. *Who said it?*, *When did it happen?*, *How many ...?*"
+        examples = [f"*What did {speakers[0][0]} say?*"] + [
+            f"*Who is {name}?*" for name, _, _ in speakers[1:]
+        ]
+        return "Ask about the articles, e.g. " + " or ".join(examples)
 
     def speaker_choices(self) -> list[str]:
         """The `LIST_LIMIT` most quoted speakers, by name."""
@@ -224,6 +300,18 @@ class Session:
         }
 
 
+def write_exports(stem: str, texts: dict[Format, str]) -> list[str]:
+    """Each export text in its own file (`answer.md`, `answer.csv`, `answer.json`) in a new temporary
+    folder, for the page's download list."""
+    folder = Path(tempfile.mkdtemp(prefix="newsqa-export-"))
+    paths = []
+    for fmt, text in texts.items():
+        path = folder / f"{stem}.{fmt}"
+        path.write_text(text, encoding="utf-8")
+        paths.append(str(path))
+    return paths
+
+
 def _assistant(answer: Answer) -> dict[str, Any]:
     return {"role": "assistant", "content": render.render_answer_markdown(answer)}
 
@@ -251,7 +339,7 @@ def article_choices(rows: Sequence[Sequence[Any]]) -> list[tuple[str, str]]:
 
 
 def articles_label(count: int) -> str:
-    """The library table's label: says so when it shows only the newest `LIST_LIMIT`."""
+    """The library table's label: how many articles; says so when it shows only the newest `LIST_LIMIT`."""
     if count > LIST_LIMIT:
         return f"Indexed articles: the newest {LIST_LIMIT:,} of {count:,} (`qa articles` lists them all)"
-    return "Indexed articles"
+    return f"Indexed articles ({count:,})"

@@ -1,4 +1,4 @@
-"""The app's named API through `gradio_client`: /ask, /quotes, /articles, /add_articles."""
+"""The app's named API through `gradio_client`: /ask, /quotes, /articles, /add_articles, /check_quote."""
 
 from __future__ import annotations
 
@@ -67,3 +67,15 @@ def test_add_articles_then_ask_and_list(client: Any) -> None:
         "Which bakery won the national sourdough prize?", 1, ["api-bakery"], api_name="/ask"
     )
     assert record["citations"][0]["article_id"] == "api-bakery"
+
+
+def test_check_quote_returns_the_verdict_and_who_said_it(client: Any) -> None:
+    record = client.predict(
+        "The fiercest and heaviest fighting is continuing today in the area of Soledar",
+        "Peskov",
+        api_name="/check_quote",
+    )
+    assert (record["verdict"], record["speaker_asked"]) == ("exact", "Peskov")
+    best = record["matches"][0]
+    assert (best["speaker"], best["speaker_matches"]) == ("Ganna Malyar", False)
+    assert record["summary"].startswith("Not Peskov: Ganna Malyar said it")

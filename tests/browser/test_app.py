@@ -53,6 +53,8 @@ def pwned(page: Any) -> Any:
 def test_answer_names_gerasimov_and_cites_his_sentence(page: Any, screenshots: Path) -> None:
     answer = ask(page, "Who was put in charge of Russia's operations in Ukraine?")
     assert "Valery Gerasimov" in answer.inner_text()
+    assert "Confidence" in answer.inner_text()
+    page.locator('#answer-files a[download="answer.md"]').wait_for()
     mark = page.locator("#citations mark.qa-target").first
     assert mark.inner_text() == GERASIMOV
     page.screenshot(path=str(screenshots / "chat.png"))
@@ -195,6 +197,13 @@ def test_who_said_what_filters_by_speaker_and_opens_the_quote(page: Any, screens
     assert page.locator("#quote-reader mark strong").count() == 1
     speakers = page.locator("#speakers").inner_text()
     assert "Dmitry Peskov" in speakers
+    record = page.locator("#speaker-record .qa-record")
+    record.wait_for()
+    assert record.inner_text().startswith("Dmitry Peskov: ")
+    assert "Huge work has been done in Soledar" in record.inner_text()
+    page.locator('#quote-files a[download="quotes.md"]').wait_for()
+    names = page.locator("#quote-files a.download-link").evaluate_all("links => links.map(a => a.download)")
+    assert sorted(names) == ["quotes.csv", "quotes.json", "quotes.md"]
     page.screenshot(path=str(screenshots / "who-said-what.png"))
 
 
@@ -221,3 +230,62 @@ def test_scope_by_source_and_date(page: Any) -> None:
     page.locator("#scope-since input").fill("")
     answer = ask(page, "Who is in charge of Russia's operations in Ukraine?")
     assert "Gerasimov" in answer.inner_text()
+
+
+def test_check_a_quote_shows_the_verdict_the_marked_diff_and_opens_the_article(
+    page: Any, screenshots: Path
+) -> None:
+    page.get_by_role("tab", name="Check a quote").click()
+    page.locator("#check-quote textarea").fill("Huge work has been done in Soledar, truly heroic actions")
+    page.locator("#check-speaker textarea, #check-speaker input").first.fill("Ganna Malyar")
+    page.locator("#check").click()
+    verdict = page.locator("#check-result .qa-verdict")
+    verdict.wait_for()
+    assert verdict.get_attribute("data-verdict") == "close"
+    assert verdict.inner_text().startswith("Close, not exact — Not Ganna Malyar: Dmitry Peskov said it")
+    first = page.locator("#check-result .qa-match").first
+    assert first.locator("del").first.inner_text() == "absolutely selfless"
+    assert first.locator("ins").first.inner_text() == "truly"
+    page.screenshot(path=str(screenshots / "check-a-quote.png"))
+    first.locator("a.check-link").click()
+    mark = page.locator("#check-reader mark.qa-target")
+    mark.wait_for()
+    assert "Huge work has been done in Soledar, absolutely selfless heroic actions" in mark.inner_text()
+
+
+def test_check_a_quote_nobody_said_says_not_found(page: Any) -> None:
+    page.get_by_role("tab", name="Check a quote").click()
+    page.locator("#check-quote textarea").fill("We will take Kyiv within three days and then go home")
+    page.locator("#check").click()
+    verdict = page.locator("#check-result .qa-verdict")
+    verdict.wait_for()
+    assert verdict.get_attribute("data-verdict") == "not_found"
+    assert page.locator("#check-result .qa-match").count() == 0
+
+
+def test_the_page_fetches_nothing_but_the_app_and_uses_a_system_font(browser: Any, server_url: str) -> None:
+    """Offline, a font fetched from the internet never arrives and text falls back mid-word."""
+    context = browser.new_context()
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(server_url)
+    page.wait_for_selector("#question textarea")
+    outside = [
+        url for url in requested if not url.startswith(server_url.rstrip("/")) and not url.startswith("data:")
+    ]
+    family = page.evaluate("getComputedStyle(document.querySelector('h2')).fontFamily")
+    context.close()
+    assert outside == []
+    assert family.startswith("system-ui")
+
+
+def test_a_citation_of_an_earlier_answer_shows_that_answers_passages(page: Any) -> None:
+    first = "Who was put in charge of Russia's operations in Ukraine?"
+    ask(page, first)
+    ask(page, "What did Kremlin spokesman Dmitry Peskov say about Soledar?")
+    page.locator("#chat .bot.message").first.locator("a.cite-link").first.click()
+    page.wait_for_function(
+        "q => document.querySelector('#citations .qa-cards')?.dataset.question === q", arg=first
+    )
+    assert "Valery Gerasimov" in page.locator("#reader mark.qa-target").inner_text()

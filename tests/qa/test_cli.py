@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -50,12 +51,15 @@ def test_ask_json_follows_the_contract(store: Path) -> None:
     assert first["title"] == "Dam repairs finished"
 
 
-def test_ask_dash_reads_one_question_per_line(store: Path) -> None:
+def test_ask_dash_gives_one_record_per_input_line_and_an_error_record_for_a_blank_one(store: Path) -> None:
     result = qa(
         "ask", "-", "--json", store=store, stdin="Who said the dam is safe?\n\nWhen were repairs finished?\n"
     )
     lines = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [a["question"] for a in lines] == ["Who said the dam is safe?", "When were repairs finished?"]
+    assert [a["question"] for a in lines] == ["Who said the dam is safe?", "", "When were repairs finished?"]
+    assert lines[1]["abstained"] and lines[1]["reason"].startswith("The question is empty")
+    assert result.returncode == 2
+    assert "qa ask: The question is empty" in result.stderr
 
 
 def test_articles_and_quotes_list_what_is_indexed(store: Path) -> None:
@@ -156,3 +160,65 @@ def test_source_and_since_filter_the_articles_searched(tmp_path: Path) -> None:
         2,
         "qa ask: --since must be a date YYYY-MM-DD, got 'yesterday'.\n",
     )
+
+
+def test_check_finds_who_said_a_quote_and_prints_one_json_object(store: Path) -> None:
+    result = qa("check", "the dam is safe again", "--speaker", "Rosa Lind", "--json", store=store)
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert record["verdict"] == "exact"
+    assert (record["matches"][0]["speaker"], record["matches"][0]["speaker_matches"]) == ("Rosa Lind", True)
+
+
+def test_check_prints_the_verdict_and_the_diff(store: Path) -> None:
+    result = qa("check", "The dam is totally safe again", store=store)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("Verdict: close. Close, not exact")
+    assert "diff: The dam is {+totally+} safe again" in result.stdout
+
+
+def test_check_of_an_empty_quote_is_one_line_and_exit_2(store: Path) -> None:
+    result = qa("check", "  ", store=store)
+    assert result.returncode == 2
+    assert (
+        result.stderr.strip() == "qa check: The quote to check is empty; paste the words you want to check."
+    )
+
+
+def test_quotes_of_an_unknown_speaker_say_so_with_close_names_and_exit_1(store: Path) -> None:
+    result = qa("quotes", "--speaker", "Anna Lind", store=store)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert (
+        result.stderr.strip() == "qa quotes: No quotes by Anna Lind; speakers with a close name: Rosa Lind."
+    )
+
+
+def test_quotes_take_the_articles_file_name_and_refuse_an_unknown_one(store: Path) -> None:
+    by_name = qa("quotes", "--article", "dam.txt", "--json", store=store)
+    assert by_name.returncode == 0, by_name.stderr
+    assert {json.loads(line)["speaker"] for line in by_name.stdout.splitlines()} >= {"Rosa Lind"}
+    unknown = qa("quotes", "--article", "nope.txt", store=store)
+    assert (unknown.returncode, unknown.stdout) == (1, "")
+    assert "no article 'nope.txt' in the store" in unknown.stderr
+
+
+def test_a_speakers_record_by_date_lists_articles_with_counts(store: Path) -> None:
+    result = qa("quotes", "--speaker", "Rosa Lind", "--by-date", store=store)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Rosa Lind: 1 quote in 1 article"
+    assert lines[2].startswith("undated  Dam repairs finished (") and lines[2].endswith(" — 1")
+
+
+def test_indexing_into_a_log_prints_progress_lines(tmp_path: Path) -> None:
+    (tmp_path / "dam.txt").write_text(ARTICLE, encoding="utf-8")
+    result = qa("index", str(tmp_path / "dam.txt"), store=tmp_path / "store")
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"^indexing: 1/1 articles \(\d+\.\d/s, 0:00 left\)$", result.stderr, re.M), result.stderr
+
+
+def test_articles_lists_each_with_its_file_name(store: Path) -> None:
+    [line] = qa("articles", store=store).stdout.splitlines()
+    assert line.split("\t")[1:] == ["Dam repairs finished", "dam.txt", "3 sentences, 1 quotes"]

@@ -35,3 +35,49 @@ def test_lists_show_the_newest_articles_and_say_how_many_there_are(
     _, shown, _ = session.quote_table("Ana Ruiz", None, "PIER 3")
     assert [(q.article_id, q.speaker) for q in shown] == [("a3", "Ana Ruiz")]
     assert session.speaker_choices() == ["Ana Ruiz", "Tom Hale"]
+
+
+def test_the_library_lists_newest_published_first_with_file_names_and_searches_titles(tmp_path: Path) -> None:
+    engine = QAEngine(tmp_path / "store", HashingEncoder(32))
+    engine.add_articles(
+        [
+            Article(
+                "old",
+                "Harbour opens",
+                "The harbour opened.",
+                published="2021-03-01",
+                url="file:///news/harbour%20a.txt",
+            ),
+            Article(
+                "new",
+                "Harbour closes",
+                "The harbour closed.",
+                published="2024-07-09",
+                url="https://news.example/h",
+            ),
+            Article("undated", "Ferry strike", "The ferries stopped."),
+        ]
+    )
+    session = ui_session.Session(engine)
+    rows = session.article_rows()
+    assert [(r[0], r[1], r[3]) for r in rows] == [
+        ("Harbour closes", "https://news.example/h", "2024-07-09"),
+        ("Harbour opens", "harbour a.txt", "2021-03-01"),
+        ("Ferry strike", "", ""),
+    ]
+    assert [r[-1] for r in session.article_rows("HARBOUR")] == ["new", "old"]
+    assert ui_session.articles_label(session.article_count()) == "Indexed articles (3)"
+
+
+def test_the_example_question_names_a_speaker_of_the_store(tmp_path: Path) -> None:
+    session = ui_session.Session(engine_with(tmp_path, 3))
+    assert (
+        session.example_prompt()
+        == "Ask about the articles, e.g. *What did Tom Hale say?* or *Who is Ana Ruiz?*"
+    )
+
+
+def test_the_speakers_list_follows_the_speaker_chosen(tmp_path: Path) -> None:
+    session = ui_session.Session(engine_with(tmp_path, 3))
+    _, _, speakers = session.quote_table("Ana Ruiz", None, "")
+    assert speakers == [["Ana Ruiz", 1, 1]]

@@ -1,0 +1,167 @@
+"""Let the reader decide: read the best candidates, order them by what the reader finds, abstain when
+no candidate answers, and say how sure the answer is.
+
+After retrieval and sentence scoring (`qa.extract`) the best candidates are read, each with the
+sentence before it in its paragraph: the first `first_read` in one batch, more (up to `depth`) only
+when none of those is a sure answer. A candidate's new score mixes its retrieval score with the
+reader's margin over "no answer" squashed to 0–1. Whether to answer at all rests on the answerability
+(the best margin plus a share of the best retrieval score), with a higher bar when the best
+candidate's article never mentions a year, number or name of the question (`qa.reader.terms`);
+`confidence` maps both to the chance that the first citation holds the answer (a logistic fitted on
+dev). All figures are chosen by `python -m qa.reader.calibrate` on the dev questions
+(docs/reader.md).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from index.models import Sentence
+from index.store import Store
+from qa.extract import ScoredSentence
+from qa.reader.reader import Reader, Reading
+
+__all__ = [
+    "Decision",
+    "ReadCandidate",
+    "ReaderSettings",
+    "answerability",
+    "confidence",
+    "decide",
+    "order_by_reader",
+    "read_candidates",
+    "read_sentences",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderSettings:
+    """How the reader's findings are used; chosen on dev by `qa.reader.calibrate` (docs/reader.md)."""
+
+    depth: int = 12  # candidates read per question at most
+    # Read the first `first_read` candidates; when one beats "no answer" by `sure_above`, stop there
+    # (most questions), else read the rest up to `depth` (latency: docs/reader.md).
+    first_read: int = 6
+    sure_above: float = 4.0
+    weight: float = 0.6  # share of the reader in a candidate's score (the rest: retrieval)
+    scale: float = 2.0  # margin units per step of the logistic squashing the margin to 0-1
+    support_below: float = 0.3  # mixed score under which a candidate is not cited after the first
+    typed_first: bool = True  # "who": a close candidate whose span is a person goes first (qa.rerank)
+    # Answerability = best reader margin + `retrieval_share` x best retrieval score; the answer
+    # abstains below `abstain_below`, or below `missing_below` when the best candidate's article lacks
+    # a year, number or name of the question (`qa.reader.terms`).
+    retrieval_share: float = 24.0
+    abstain_below: float = 11.37
+    missing_below: float = 21.87
+    # confidence = logistic(slope * answerability + missing_slope * [a term is missing] + intercept)
+    slope: float = 0.2118
+    missing_slope: float = -2.9835
+    intercept: float = -3.5745
+
+
+@dataclass(frozen=True, slots=True)
+class ReadCandidate:
+    """A candidate sentence with its retrieval score (`scored.score`), the reader's reading of it, and
+    the two mixed (`mixed`, set by `order_by_reader`)."""
+
+    scored: ScoredSentence
+    reading: Reading
+    mixed: float = 0.0
+
+    @property
+    def sentence(self) -> Sentence:
+        return self.scored.sentence
+
+
+def read_candidates(
+    reader: Reader,
+    store: Store,
+    question: str,
+    ranked: Sequence[ScoredSentence],
+    depth: int,
+    first_read: int | None = None,
+    sure_above: float = math.inf,
+) -> list[ReadCandidate]:
+    """The reader's reading of the first `depth` candidates: the first `first_read` in one batch, and
+    the rest in a second only when none of those beats "no answer" by `sure_above`."""
+    first = list(ranked[: min(depth, first_read or depth)])
+    readings = read_sentences(reader, store, question, [c.sentence for c in first])
+    read = [ReadCandidate(c, r) for c, r in zip(first, readings)]
+    if max((r.margin for r in readings), default=-math.inf) >= sure_above:
+        return read
+    rest = list(ranked[len(first) : depth])
+    more = read_sentences(reader, store, question, [c.sentence for c in rest])
+    return read + [ReadCandidate(c, r) for c, r in zip(rest, more)]
+
+
+def read_sentences(
+    reader: Reader, store: Store, question: str, sentences: Sequence[Sentence]
+) -> list[Reading]:
+    """The reader's reading of `sentences`, each with the sentence before it in its paragraph as
+    context, in one batch."""
+    if not sentences:
+        return []
+    places = [(s.article_id, s.position - 1) for s in sentences if s.position > 0]
+    before = store.sentences_at(places)
+    passages = []
+    for s in sentences:
+        previous = before.get((s.article_id, s.position - 1))
+        same_paragraph = previous is not None and previous.paragraph == s.paragraph
+        passages.append((previous.text if same_paragraph and previous else "", s.text))
+    return reader.read(question, passages)
+
+
+def squash(margin: float, scale: float) -> float:
+    return 1.0 / (1.0 + math.exp(-margin / scale))
+
+
+def order_by_reader(candidates: Sequence[ReadCandidate], settings: ReaderSettings) -> list[ReadCandidate]:
+    """`candidates` best first by retrieval score and reader margin mixed (`mixed`)."""
+    mixed = [
+        dataclasses.replace(
+            c,
+            mixed=(1 - settings.weight) * c.scored.score
+            + settings.weight * squash(c.reading.margin, settings.scale),
+        )
+        for c in candidates
+    ]
+    mixed.sort(key=lambda c: -c.mixed)
+    return mixed
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """Whether the read candidates answer the question, and how sure that is."""
+
+    answers: bool
+    answerability: float
+    missing: tuple[str, ...]  # key terms of the question the best candidate's article lacks
+    confidence: float
+
+
+def answerability(candidates: Sequence[ReadCandidate], settings: ReaderSettings) -> float:
+    """Best reader margin plus `retrieval_share` x best retrieval score (-inf with no candidate)."""
+    if not candidates:
+        return -math.inf
+    best_margin = max(c.reading.margin for c in candidates)
+    best_retrieval = max(c.scored.score for c in candidates)
+    return best_margin + settings.retrieval_share * best_retrieval
+
+
+def decide(candidates: Sequence[ReadCandidate], missing: Sequence[str], settings: ReaderSettings) -> Decision:
+    """Answer or abstain (`ReaderSettings`), with the calibrated confidence of answering."""
+    score = answerability(candidates, settings)
+    floor = settings.missing_below if missing else settings.abstain_below
+    return Decision(score >= floor, score, tuple(missing), confidence(score, bool(missing), settings))
+
+
+def confidence(score: float, missing: bool, settings: ReaderSettings) -> float:
+    """The chance, fitted on dev, that the first citation of an answer with this answerability holds
+    the answer."""
+    if score == -math.inf:
+        return 0.0
+    z = settings.slope * score + settings.missing_slope * missing + settings.intercept
+    return round(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))), 3)

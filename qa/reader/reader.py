@@ -1,0 +1,110 @@
+"""`Reader`: the project's extractive reader, int8 ONNX run by onnxruntime, read at question time.
+
+It reads a candidate sentence with the sentence before it in its paragraph (so "he" and "the company"
+can be read), gives the best answer span inside the candidate sentence and how far that span beats
+"no answer" (`SpanChoice.margin`). The model is trained here (`make train-reader`, `qa.reader.train`;
+model card: qa/reader/model/README.md) and loaded from the package folder, never from a hub.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from index.errors import ModelError
+from qa.reader.encoding import SpanChoice, best_span, encode_windows, load_tokenizer, pad, whole_words
+
+__all__ = ["MODEL_DIR", "Reader", "Reading"]
+
+MODEL_DIR = Path(__file__).resolve().parent / "model"
+MODEL_FILE = "reader.int8.onnx"
+_RESTORE = "restore it with `git checkout -- qa/reader/model` or train it again with `make train-reader`"
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """The reader's view of one candidate sentence: the answer span (offsets in the sentence, None when
+    the span is empty) and its margin over "no answer" (positive: the sentence answers)."""
+
+    span: tuple[int, int] | None
+    margin: float
+
+
+class Reader:
+    """Reads (context before, sentence) pairs in one batch; the model is loaded on first use.
+
+    Args:
+        model_dir: the folder holding `reader.int8.onnx` and `tokenizer.json`.
+        threads: onnxruntime intra-op threads; 0 lets onnxruntime choose.
+    """
+
+    def __init__(self, model_dir: Path = MODEL_DIR, threads: int = 0) -> None:
+        self.model_dir = model_dir
+        self._threads = threads
+        self._session: Any = None
+        self._tokenizer: Any = None
+
+    def load(self) -> None:
+        """Load the model now.
+
+        Raises:
+            ModelError: the model or tokenizer file is missing or damaged.
+        """
+        if self._session is not None:
+            return
+        model, tokenizer = self.model_dir / MODEL_FILE, self.model_dir / "tokenizer.json"
+        for file in (model, tokenizer):
+            if not file.is_file():
+                raise ModelError(f"The reader model file '{file}' is missing; {_RESTORE}.")
+        try:
+            self._session, self._tokenizer = _load(model, self._threads)
+        except Exception as error:  # onnxruntime and tokenizers raise their own types for a bad file
+            first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            raise ModelError(
+                f"The reader model in '{self.model_dir}' is damaged ({first_line[:120]}); {_RESTORE}."
+            ) from None
+
+    def read(self, question: str, passages: Sequence[tuple[str, str]]) -> list[Reading]:
+        """One `Reading` per (context before, sentence) pair, in the order given."""
+        if not passages:
+            return []
+        self.load()
+        windows, allowed = [], []
+        for before, sentence in passages:
+            context = f"{before} {sentence}" if before else sentence
+            windows.append((question, context))
+            allowed.append((len(context) - len(sentence), len(context)))
+        encoded = encode_windows(self._tokenizer, windows)
+        ids, mask, types = pad(encoded)
+        starts, ends = self._session.run(
+            ["start_logits", "end_logits"],
+            {"input_ids": ids, "attention_mask": mask, "token_type_ids": types},
+        )
+        readings = []
+        for row, (enc, (low, high)) in enumerate(zip(encoded, allowed)):
+            n = len(enc.ids)
+            choice: SpanChoice = best_span(enc, starts[row, :n], ends[row, :n], (low, high))
+            sentence = passages[row][1]
+            span = None
+            if choice.end > choice.start:
+                span = whole_words(sentence, choice.start - low, choice.end - low)
+            readings.append(Reading(span, round(choice.margin, 4)))
+        return readings
+
+
+@lru_cache(maxsize=4)
+def _load(model: Path, threads: int) -> tuple[Any, Any]:
+    """The onnxruntime session and tokenizer of a model file, loaded once per process."""
+    import onnxruntime  # type: ignore[import-untyped]
+
+    options = onnxruntime.SessionOptions()
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # as the encoder
+    if threads:
+        options.intra_op_num_threads = threads
+    tokenizer = load_tokenizer(model.parent)
+    session = onnxruntime.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
+    return session, tokenizer

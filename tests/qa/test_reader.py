@@ -1,0 +1,143 @@
+"""The shipped reader: it loads offline, finds answer spans, declines what a passage does not answer,
+and a missing or damaged model file fails with one line saying how to restore it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from index.embedding import Encoder
+from index.errors import ModelError
+from index.models import Article
+from qa.engine import QAEngine
+from qa.reader.decide import ReaderSettings, confidence
+from qa.reader.encoding import whole_words
+from qa.reader.reader import MODEL_DIR, MODEL_FILE, Reader
+from qa.reader.terms import missing_terms
+
+ARTICLES = [
+    Article(
+        "plant",
+        "Carmaker opens plant",
+        "The carmaker Voltra opened its first European factory in Brno on Tuesday.\n"
+        "The plant was built in 2019 at a cost of 400 million euros. It employs 2,300 people.\n"
+        "Chief executive Marta Kovacs said the site would double its output by 2027.",
+    ),
+    Article(
+        "flood",
+        "River floods town",
+        "The river Lenne burst its banks on Friday night after three days of rain.\n"
+        "Firefighters evacuated 85 families from the old town of Altena.\n"
+        "The town's mayor, Peter Hahn, asked the regional government for emergency funds.",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def engine(real_encoder: Encoder, tmp_path_factory: pytest.TempPathFactory) -> QAEngine:
+    engine = QAEngine(tmp_path_factory.mktemp("reader-store") / "store", real_encoder)
+    engine.add_articles(ARTICLES)
+    return engine
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("question", "span"),
+    [
+        ("Who is the chief executive of Voltra?", "Marta Kovacs"),
+        ("Who is the mayor of Altena?", "Peter Hahn"),
+        ("When was the Voltra plant built?", "2019"),
+        ("How many families were evacuated?", "85"),
+        ("How many people does the Brno plant employ?", "2,300"),
+    ],
+)
+def test_the_reader_bolds_the_answer(engine: QAEngine, question: str, span: str) -> None:
+    answer = engine.ask(question)
+    assert not answer.abstained, answer.reason
+    assert answer.citations[0].span_text == span
+    assert answer.confidence is not None and answer.confidence >= 0.5
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who won the football world cup in 1998?",
+        "How many people died in the earthquake in Japan?",
+    ],
+)
+def test_the_reader_declines_what_the_articles_do_not_answer(engine: QAEngine, question: str) -> None:
+    answer = engine.ask(question)
+    assert answer.abstained
+    assert answer.confidence is None
+
+
+@pytest.mark.model
+def test_a_sentence_is_read_with_the_one_before_it() -> None:
+    """ "It" is the plant of the sentence before: read alone, the sentence names no plant."""
+    reader = Reader()
+    before = "The carmaker Voltra opened its first European factory in Brno on Tuesday."
+    (reading,) = reader.read(
+        "How many people work at the Brno factory?", [(before, "It employs 2,300 people.")]
+    )
+    assert reading.span is not None
+    assert "It employs 2,300 people."[reading.span[0] : reading.span[1]] == "2,300"
+    assert reading.margin > ReaderSettings().abstain_below
+
+
+def test_a_missing_model_file_says_how_to_restore_it(tmp_path: Path) -> None:
+    shutil.copyfile(MODEL_DIR / "tokenizer.json", tmp_path / "tokenizer.json")
+    with pytest.raises(ModelError, match=r"reader\.int8\.onnx' is missing; restore it with `git checkout"):
+        Reader(tmp_path).read("Who?", [("", "Ann said so.")])
+
+
+def test_a_damaged_model_file_says_how_to_restore_it(tmp_path: Path) -> None:
+    shutil.copyfile(MODEL_DIR / "tokenizer.json", tmp_path / "tokenizer.json")
+    (tmp_path / MODEL_FILE).write_bytes(b"\x00not an onnx model" * 100)
+    with pytest.raises(ModelError, match=r"is damaged .*make train-reader"):
+        Reader(tmp_path).read("Who?", [("", "Ann said so.")])
+
+
+def test_the_shipped_model_is_small_enough_to_ship() -> None:
+    assert (MODEL_DIR / MODEL_FILE).stat().st_size < 40 * 1024 * 1024
+
+
+def test_confidence_grows_with_answerability_and_falls_with_a_missing_term() -> None:
+    settings = ReaderSettings()
+    values = [confidence(s, False, settings) for s in (-10.0, 0.0, 10.0, 20.0, 30.0)]
+    assert values == sorted(values)
+    assert values[0] < 0.5 < values[-1]
+    assert all(0.0 <= v <= 1.0 for v in values)
+    assert confidence(15.0, True, settings) < confidence(15.0, False, settings)
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "missing"),
+    [
+        ("How many people died in the 2011 earthquake in Japan?", "The 2004 tsunami hit Japan.", ["2011"]),
+        ("What did Tony Blair say about Brexit?", "Mr Blair spoke about tsunami aid.", ["Tony", "Brexit"]),
+        ("Which famous Indian practiced civil disobedience?", "Gandhi, in India, practised it.", []),
+        ("How many seats did the Greens win in 2019?", "In 2019 the Greens won 12 seats.", []),
+    ],
+)
+def test_missing_terms_are_the_years_numbers_and_names_an_article_never_mentions(
+    question: str, text: str, missing: list[str]
+) -> None:
+    assert missing_terms(question, text) == missing
+
+
+@pytest.mark.parametrize(
+    ("text", "piece", "words"),
+    [
+        ("The deal was worth £80m in all.", "80", "£80m"),
+        ("It employs 2,300 people.", "2,300", "2,300"),
+        ('He called it "a disgrace".', "disgrac", "disgrace"),
+        ("Talks (in Geneva) failed.", "Gene", "Geneva"),
+    ],
+)
+def test_a_span_never_splits_a_word(text: str, piece: str, words: str) -> None:
+    start = text.index(piece)
+    low, high = whole_words(text, start, start + len(piece))
+    assert text[low:high] == words

@@ -1,0 +1,93 @@
+"""A quote check as HTML: the verdict, then each match with its words, speaker, article and a diff
+against the pasted wording (dropped words struck through, added words marked), each opening the
+article at the match."""
+
+from __future__ import annotations
+
+import html
+
+from qa.factcheck.check import QuoteCheck, QuoteMatch
+from qa.factcheck.diff import DiffPiece
+from qa.factcheck.record import ArticleQuotes
+from ui.render import ReaderTarget
+
+__all__ = ["CHECK_EMPTY", "render_check_html", "render_record_html"]
+
+CHECK_EMPTY = "Paste the words to check (and, if you like, who is said to have said them), then press Check."
+RECORD_EMPTY = "Choose a speaker to see their record: everything they said, oldest article first."
+_VERDICTS = {"exact": "Exact quote", "close": "Close, not exact", "not_found": "Not found"}
+
+
+def render_check_html(check: QuoteCheck | None) -> str:
+    if check is None:
+        return f'<div class="qa-empty">{html.escape(CHECK_EMPTY)}</div>'
+    verdict = (
+        f'<div class="qa-verdict qa-verdict-{check.verdict}" data-verdict="{check.verdict}">'
+        f"<strong>{_VERDICTS[check.verdict]}</strong> — {html.escape(check.summary)}</div>"
+    )
+    cards = "".join(_match_card(n, m) for n, m in enumerate(check.matches, start=1))
+    return f'<div class="qa-check">{verdict}{cards}</div>'
+
+
+def _match_card(n: int, match: QuoteMatch) -> str:
+    target = ReaderTarget(match.article_id, (match.start, match.end), (match.start, match.end))
+    link = (
+        f'<a class="check-link" href="{html.escape(target.to_ref(), quote=True)}" '
+        f'title="Open the article at these words">[{n}]</a>'
+    )
+    speaker = html.escape(match.speaker) if match.speaker else "<em>no speaker found</em>"
+    if match.speaker_matches is not None:
+        speaker += " ✓" if match.speaker_matches else " (not the speaker asked)"
+    meta = ", ".join(html.escape(p) for p in (match.title, match.published) if p)
+    diff = (
+        ""
+        if match.exact
+        else f'<div class="qa-diff">Pasted against the article: {render_diff_html(match.diff)}</div>'
+    )
+    return (
+        f'<div class="qa-card qa-match">'
+        f'<div class="qa-card-head">{link} \u201c{html.escape(match.quote)}\u201d</div>'
+        f'<div class="qa-speaker">{speaker}</div>'
+        f'<div class="qa-meta">{meta} · {match.similarity:.0%} alike</div>{diff}</div>'
+    )
+
+
+def render_diff_html(diff: tuple[DiffPiece, ...]) -> str:
+    """Same words plain, dropped ones struck through (`<del>`), added ones marked (`<ins>`)."""
+    parts = []
+    for piece in diff:
+        text = html.escape(piece.text)
+        if piece.op == "same":
+            parts.append(text)
+        elif piece.op == "dropped":
+            parts.append(f'<del title="in the article, not in the pasted words">{text}</del>')
+        elif piece.op == "added":
+            parts.append(f'<ins title="in the pasted words, not in the article">{text}</ins>')
+        else:
+            parts.append(f"<del>{html.escape(piece.original or '')}</del> <ins>{text}</ins>")
+    return " ".join(parts)
+
+
+def render_record_html(speaker: str | None, groups: list[ArticleQuotes]) -> str:
+    """A speaker's record as a timeline: one entry per article (date, title, count), its quotes below."""
+    if speaker is None:
+        return f'<div class="qa-empty">{html.escape(RECORD_EMPTY)}</div>'
+    total = sum(len(g.quotes) for g in groups)
+    head = (
+        f'<div class="qa-card-head">{html.escape(speaker)}: {total} quote{"s" if total != 1 else ""} '
+        f"in {len(groups)} article{'s' if len(groups) != 1 else ''}</div>"
+    )
+    entries = []
+    for group in groups:
+        quotes = "".join(f"<li>{_said(q.text, q.kind)}</li>" for q in group.quotes)
+        meta = ", ".join(html.escape(p) for p in (group.source, group.title) if p)
+        date = html.escape(group.published or "undated")
+        entries.append(
+            f'<li class="qa-record-entry"><span class="qa-record-date">{date}</span> '
+            f"{meta} — {len(group.quotes)}<ul>{quotes}</ul></li>"
+        )
+    return f'<div class="qa-record">{head}<ol class="qa-timeline">{"".join(entries)}</ol></div>'
+
+
+def _said(text: str, kind: str) -> str:
+    return f"\u201c{html.escape(text)}\u201d" if kind == "direct" else html.escape(text)

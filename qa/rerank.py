@@ -86,11 +86,11 @@ def reader_typed_first(question: Question, read: Sequence[ReadCandidate]) -> lis
 
 def _label(text: str, span: tuple[int, int]) -> str:
     """The NER label of the entity that overlaps `span` most ("" for none)."""
-    from qa.nlp import load_spacy
+    from qa.nlp import named_entities
 
     best, label = 0, ""
-    for entity in load_spacy()(text).ents:
-        overlap = min(entity.end_char, span[1]) - max(entity.start_char, span[0])
+    for start, end, entity_label in named_entities(text):
+        overlap = min(end, span[1]) - max(start, span[0])
         if overlap > best:
-            best, label = overlap, entity.label_
+            best, label = overlap, entity_label
     return label

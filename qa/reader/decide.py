@@ -41,25 +41,25 @@ __all__ = [
 class ReaderSettings:
     """How the reader's findings are used; chosen on dev by `qa.reader.calibrate` (docs/reader.md)."""
 
-    depth: int = 12  # candidates read per question at most
+    depth: int = 8  # candidates read per question at most
     # Read the first `first_read` candidates; when one beats "no answer" by `sure_above`, stop there
     # (most questions), else read the rest up to `depth` (latency: docs/reader.md).
-    first_read: int = 6
-    sure_above: float = 4.0
+    first_read: int = 3
+    sure_above: float = 3.0
     weight: float = 0.6  # share of the reader in a candidate's score (the rest: retrieval)
     scale: float = 2.0  # margin units per step of the logistic squashing the margin to 0-1
-    support_below: float = 0.3  # mixed score under which a candidate is not cited after the first
+    support_below: float = 0.25  # mixed score under which a candidate is not cited after the first
     typed_first: bool = True  # "who": a close candidate whose span is a person goes first (qa.rerank)
     # Answerability = best reader margin + `retrieval_share` x best retrieval score; the answer
     # abstains below `abstain_below`, or below `missing_below` when the best candidate's article lacks
     # a year, number or name of the question (`qa.reader.terms`).
     retrieval_share: float = 24.0
-    abstain_below: float = 11.37
-    missing_below: float = 21.87
+    abstain_below: float = 11.50
+    missing_below: float = 22.00
     # confidence = logistic(slope * answerability + missing_slope * [a term is missing] + intercept)
-    slope: float = 0.2118
-    missing_slope: float = -2.9835
-    intercept: float = -3.5745
+    slope: float = 0.2073
+    missing_slope: float = -2.9754
+    intercept: float = -3.4081
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,12 +16,12 @@ def _words(text: str) -> frozenset[str]:
 # when it is outside the quote marks.
 REPORTING_VERBS: frozenset[str] = _words(
     """
-    acknowledge add admit advise agree allege announce answer argue ask assert assure boast brag caution
+    acknowledge add admit advise agree allege announce answer argue ask assert assure bark boast brag caution
     chant charge chime claim comment complain concede conclude confirm contend continue counter cry declare
     demand deny emphasise emphasize estimate exclaim explain fume grumble insist joke lament maintain
-    mutter note observe offer opine pledge post predict proclaim promise quip read recall recount
-    rejoin remark repeat reply report respond retort reveal say scoff scream shout sing snap speculate
-    state stress suggest swear tell testify tweet urge vow warn whisper wonder write yell
+    mutter note observe offer opine pledge post predict proclaim promise quip react read recall recount
+    rejoin remark remember repeat reply report respond retaliate retort reveal say scoff scream shout sing
+    snap speculate state stress suggest swear tell testify tweet urge vow warn whisper wonder write yell
     """
 )
 
@@ -57,8 +57,8 @@ CONTESTING_CUES: frozenset[str] = _words(
 # Verbs that may be followed by their subject after a quote ("'...,' said Caddell").
 INVERTING_VERBS: frozenset[str] = _words(
     """
-    add answer argue ask continue declare explain insist joke note quip recall reply respond retort say
-    shout tell tweet warn write yell
+    add answer argue ask continue declare explain insist joke note quip react read recall remember reply
+    respond retort say shout tell tweet warn write yell
     """
 )
 
@@ -171,5 +171,34 @@ ORG_NAME_WORDS: frozenset[str] = _words(
     corp council court department dnc fbi foundation fox group house inc institute journal kremlin
     league llc ltd ministry msnbc nbc network news npr office party pentagon post press reuters rnc
     senate service times union university
+    """
+)
+
+# Head nouns of events and states, which a parser can make the subject of a reporting verb ("the
+# reported feud between Tony Blair and Gordon Brown suggests ...", "Gordon Brown's decision confirmed
+# ..."): nobody's words, so such a subject is no speaker.
+EVENT_NOUNS: frozenset[str] = _words(
+    """
+    absence affair announcement appearance approval arrest attack battle bombing change choice clash
+    collapse concern conflict controversy crash crisis deal death decision decline defeat departure
+    dispute drop election evidence explosion fact failure fall fear feud fight growth hope idea
+    increase issue loss move notion outcome possibility problem prospect question refusal rejection
+    resignation result retirement rift rise risk row scandal shift shooting situation split success
+    surge threat trip turnout victory visit vote war win
+    """
+)
+
+# Words that make a count approximate ("about 500 officials", "more than 100 people"): a crowd or a
+# statistic, not a source. A small exact count ("two officials familiar with the talks") is a source.
+APPROXIMATORS: frozenset[str] = _words(
+    """
+    about almost approximately around estimated least less more nearly over roughly some than up
+    """
+)
+# Number words of ten and more, and the nouns of a large count ("hundreds of protesters").
+LARGE_NUMBER_WORDS: frozenset[str] = _words(
+    """
+    billion billions dozen dozens eighty eleven fifty forty hundred hundreds million millions ninety
+    percent score scores seventy sixty ten tens thirty thousand thousands twelve twenty
     """
 )

@@ -76,7 +76,10 @@ def cue_tokens(doc: Doc, in_quote: Sequence[int]) -> list[Token]:
         according = token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to"
         lemma = token.lemma_.lower()
         reporting = token.pos_ == "VERB" and (
-            lemma in lexicon.REPORTING_VERBS or lemma in lexicon.CHARACTERISING_VERBS or _puts_it(token)
+            lemma in lexicon.REPORTING_VERBS
+            or lemma in lexicon.CHARACTERISING_VERBS
+            or _puts_it(token)
+            or _phrasal_cue(token)
         )
         if according or reporting:
             found.append(token)
@@ -86,6 +89,20 @@ def cue_tokens(doc: Doc, in_quote: Sequence[int]) -> list[Token]:
 def _puts_it(verb: Token) -> bool:
     """The idiom 'as X put it, "..."'."""
     return verb.lemma_.lower() == "put" and any(c.lower_ == "it" and c.dep_ == "dobj" for c in verb.children)
+
+
+# Verbs that report speech with a particle: '"...," Trump shot back', 'he points out'.
+_PHRASAL_CUES = frozenset(
+    {("shoot", "back"), ("fire", "back"), ("point", "out"), ("cut", "in"), ("go", "on")}
+)
+
+
+def _phrasal_cue(verb: Token) -> bool:
+    """A reporting phrasal verb ('shot back', 'fired back', 'points out', 'cut in')."""
+    lemma = verb.lemma_.lower()
+    return any(
+        (lemma, c.lower_) in _PHRASAL_CUES and c.dep_ in ("prt", "advmod", "prep") for c in verb.children
+    )
 
 
 def subject_of(verb: Token, in_quote: Sequence[int], depth: int = 0) -> Token | None:
@@ -110,7 +127,11 @@ def subject_of(verb: Token, in_quote: Sequence[int], depth: int = 0) -> Token | 
         if child.dep_ == "nsubjpass" and lemma not in _ADDRESSEE_PASSIVES:
             return child
     if verb.dep_ == "acl" and verb.head.pos_ in ("PROPN", "NOUN", "PRON"):
-        return verb.head  # "footage of Trump saying ..."
+        head = verb.head
+        if head.dep_ == "appos" and head.head.pos_ == "PROPN" and in_quote[head.head.i] < 0:
+            # '"...," Nate Silver, the polling guru who founded it, tweeted': the name, not its appositive.
+            return head.head
+        return head  # "footage of Trump saying ..."
     if verb.dep_ == "compound" and verb.head.pos_ == "PROPN":
         return verb.head  # "Said Ellis: ..." parsed as a name compound
     reporter = _coordinated_reporter(verb) if depth < 2 else None
@@ -124,6 +145,9 @@ def subject_of(verb: Token, in_quote: Sequence[int], depth: int = 0) -> Token | 
     if left is not None:
         return left
     if lemma in lexicon.INVERTING_VERBS and verb.i > 0:
+        inverted = _name_right_after(verb, in_quote)
+        if inverted is not None:
+            return inverted
         for child in verb.rights:
             if (
                 child.dep_ in _INVERTED_SUBJECT_DEPS
@@ -134,6 +158,30 @@ def subject_of(verb: Token, in_quote: Sequence[int], depth: int = 0) -> Token | 
             ):
                 return child
     return None
+
+
+def _name_right_after(verb: Token, in_quote: Sequence[int]) -> Token | None:
+    """The name right after a verb that follows a quote ('"The risk," said Edward Leamer, ...'), when the
+    parser hung the name on a later verb."""
+    doc = verb.doc
+    before = doc[verb.i - 1]
+    if not (in_quote[before.i] >= 0 or before.text == ","):
+        return None
+    end = verb.i + 1
+    while end < len(doc) and doc[end].pos_ == "PROPN" and in_quote[end] < 0:
+        end += 1
+    if end == verb.i + 1:
+        # '"...," said the woman, who ...': a determiner, modifiers and the noun they lead to.
+        if end >= len(doc) or doc[end].lower_ not in ("the", "a", "an") or in_quote[end] >= 0:
+            return None
+        end += 1
+        while end < len(doc) and doc[end].pos_ in ("ADJ", "NOUN", "PROPN") and in_quote[end] < 0:
+            end += 1
+        last = doc[end - 1]
+        return last if last.pos_ == "NOUN" and (end == len(doc) or not doc[end].is_alpha) else None
+    if doc[end - 1].ent_type_ not in ("PERSON", "ORG", ""):
+        return None
+    return doc[end - 1]
 
 
 def _is_reporting(token: Token) -> bool:
@@ -203,6 +251,40 @@ def _subject_on_the_left(verb: Token, in_quote: Sequence[int]) -> Token | None:
     return None
 
 
+def is_non_speaker(subject: Token) -> bool:
+    """Whether a cue's subject cannot name a speaker: a number phrase or an event.
+
+    "About 500 officials" and "more than 100 people" are a crowd or a statistic; "the reported feud
+    between Tony Blair and Gordon Brown" and "Gordon Brown's decision" are events. A person, an
+    organisation or a described source ("two officials familiar with the talks", "the spokesman") is
+    a speaker.
+    """
+    if subject.tag_ in ("WP", "WDT") and subject.head.dep_ == "relcl":
+        subject = subject.head.head
+    if subject.pos_ not in ("NOUN", "PROPN", "NUM") or subject.ent_type_ in _NAME_ENTITY_LABELS:
+        return False
+    if _is_large_number(subject):
+        return True  # "Hundreds of protesters chanted", "31 percent said"
+    counts = [child for child in subject.children if child.dep_ == "nummod"]
+    for count in counts:
+        modifiers = [t for t in count.subtree if t.i != count.i]
+        if _is_large_number(count) or any(t.lower_ in lexicon.APPROXIMATORS for t in modifiers):
+            return True
+    return subject.pos_ == "NOUN" and subject.lemma_.lower() in lexicon.EVENT_NOUNS
+
+
+_NAME_ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC"})
+
+
+def _is_large_number(token: Token) -> bool:
+    """A count of ten or more, in digits or in words."""
+    lowered = token.lower_
+    if lowered in lexicon.LARGE_NUMBER_WORDS or token.lemma_.lower() in lexicon.LARGE_NUMBER_WORDS:
+        return True
+    digits = lowered.replace(",", "")
+    return digits.isdigit() and int(digits) >= 10
+
+
 def describe(subject: Token, offset: int) -> SpeakerWords | None:
     """Classify the words of a subject: a name, a pronoun or a description. `offset` is the doc's."""
     if subject.tag_ in ("WP", "WDT") and subject.head.dep_ == "relcl":
@@ -238,7 +320,12 @@ def describe(subject: Token, offset: int) -> SpeakerWords | None:
     entity = next((e for e in doc.ents if e.start <= subject.i < e.end), None)
     name_start, name_end = -1, -1
     label = ""
-    if entity is not None and entity.label_ in ("PERSON", "ORG", "GPE", "NORP", "FAC"):
+    if (entity is None or entity.label_ != "PERSON") and _named_in(subject) is None:
+        person = _appositive_person(subject)
+        if person is not None:
+            # "The Labour MP for Vauxhall, Kate Hoey, said": the name is the most specific speaker.
+            return _name_words(person, offset, role_tokens=_before_comma(doc, subject.left_edge.i, person))
+    if entity is not None and entity.label_ in _NAME_ENTITY_LABELS:
         name_start, name_end, label = entity.start, entity.end, entity.label_
     elif subject.pos_ == "PROPN" and subject.text[:1].isupper():
         name_start, name_end = subject.i, subject.i + 1
@@ -254,7 +341,9 @@ def describe(subject: Token, offset: int) -> SpeakerWords | None:
         words = words_of_name(doc.text[doc[name_start].idx : doc[name_end - 1].idx + len(doc[name_end - 1])])
         if not words:
             return None
-        said_left = [t for t in doc[subject.left_edge.i : name_start] if t.dep_ not in ("det", "punct")]
+        said_left = [
+            t for t in doc[_left_start(subject, name_start) : name_start] if t.dep_ not in ("det", "punct")
+        ]
         left = [t for t in said_left if t.lower_.rstrip(".") not in _HONORIFICS]
         role_tokens = left if left else _appositive(subject)
         role = _join(role_tokens) if role_tokens else None
@@ -285,6 +374,38 @@ def describe(subject: Token, offset: int) -> SpeakerWords | None:
         definite,
         plural=subject.tag_ in ("NNS", "NNPS"),
     )
+
+
+def _left_start(subject: Token, name_start: int) -> int:
+    """Where the words said of a name on its left begin: never before a quote mark or comma, since a
+    quote the parser hung on the name ('"...," Nate Silver tweeted') is not a description of it."""
+    doc = subject.doc
+    for i in range(name_start - 1, subject.left_edge.i - 1, -1):
+        if doc[i].text in ('"', ",", "\u201c", "\u201d", "\u201e"):
+            return i + 1
+    return subject.left_edge.i
+
+
+def _appositive_person(subject: Token) -> Token | None:
+    """A person's name set off by commas inside the subject's phrase, wherever the parser hung it."""
+    for token in subject.subtree:
+        if (
+            token.i > subject.i
+            and token.dep_ == "appos"
+            and token.ent_type_ == "PERSON"
+            and token.i > 0
+            and any(t.text == "," for t in token.doc[subject.i : token.left_edge.i])
+        ):
+            return token
+    return None
+
+
+def _before_comma(doc: Doc, start: int, name: Token) -> list[Token]:
+    """The words of a phrase from `start` up to the comma before `name`'s words."""
+    tokens = list(doc[start : name.left_edge.i])
+    while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
+        tokens.pop()
+    return tokens
 
 
 def _named_in(subject: Token) -> Token | None:
@@ -479,10 +600,12 @@ def _clause_subject(clause: Sequence[Token]) -> tuple[Token | None, Token | None
                 return child, verb
     if verbs:
         return None, None
-    for token in clause:
-        if token.ent_type_ in ("PERSON", "ORG") and token.ent_iob_ == "B":
-            entity = next(e for e in token.doc.ents if e.start == token.i)
-            return entity.root, None
+    # The person before the organisation: "Labour's Kate Hoey, in a tweet: ..." is Kate Hoey's.
+    for label in ("PERSON", "ORG"):
+        for token in clause:
+            if token.ent_type_ == label and token.ent_iob_ == "B":
+                entity = next(e for e in token.doc.ents if e.start == token.i)
+                return entity.root, None
     for token in clause:
         if token.dep_ == "poss" and token.pos_ in ("PROPN", "NOUN"):
             return token, None

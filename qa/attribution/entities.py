@@ -15,12 +15,14 @@ A pronoun is never resolved against a mention of the other gender; unknown gende
 from __future__ import annotations
 
 import bisect
+import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from qa import lexicon
+from qa.attribution import ranking
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
@@ -214,17 +216,89 @@ class Registry:
         self._mentions.insert(index, mention)
 
     def resolve_pronoun(self, pronoun: str, offset: int, sentence: int) -> int | None:
-        """The antecedent of a subject pronoun at `offset` (in sentence `sentence`), or None."""
+        """The antecedent of a subject pronoun at `offset` (in sentence `sentence`), or None.
+
+        The compatible entities of the last few sentences are ranked by the fitted weights of
+        `qa.attribution.ranking` where installed, else by salience.
+        """
         word = pronoun.lower()
         if word in lexicon.MALE_PRONOUNS:
-            return self.resolve_antecedent(("person", "unknown"), "m", offset, sentence)
-        if word in lexicon.FEMALE_PRONOUNS:
-            return self.resolve_antecedent(("person", "unknown"), "f", offset, sentence)
-        if word == "it":
-            return self.resolve_antecedent(("org", "unknown"), None, offset, sentence)
-        if word in ("they", "we"):
-            return self.resolve_antecedent(("org", "group", "unknown"), None, offset, sentence)
-        return None
+            kinds: tuple[EntityKind, ...] = ("person", "unknown")
+            gender: Gender | None = "m"
+        elif word in lexicon.FEMALE_PRONOUNS:
+            kinds, gender = ("person", "unknown"), "f"
+        elif word == "it":
+            kinds, gender = ("org", "unknown"), None
+        elif word in ("they", "we"):
+            kinds, gender = ("org", "group", "unknown"), None
+        else:
+            return None
+        candidates = self.pronoun_candidates(kinds, gender, offset, sentence)
+        trace = ranking.TRACE.get()
+        if trace is not None:
+            names = tuple(self.name(c.entity) for c in candidates)
+            trace.append(ranking.PronounEvent(offset, tuple(candidates), names))
+        # While tracing (fitting), the salience rule decides: the events are those of the rule.
+        return ranking.best(candidates, ranking.load_weights() if trace is None else None)
+
+    def pronoun_candidates(
+        self, kinds: tuple[EntityKind, ...], gender: Gender | None, offset: int, sentence: int
+    ) -> list[ranking.Candidate]:
+        """The compatible entities of the last few sentences before `offset`, most recent first, with
+        the features `ranking.FEATURES` names."""
+        index = bisect.bisect_left(self._starts, offset)
+        seen: dict[int, list[Mention]] = {}
+        for mention in reversed(self._mentions[:index]):
+            if sentence - mention.sentence > _PRONOUN_REACH:
+                break
+            entity = mention.entity
+            if entity not in seen:
+                kind = self.kind(entity)
+                known = self.gender(entity)
+                if kind not in kinds or (kind == "unknown" and not self.is_named(entity)):
+                    continue
+                if gender is not None and known is not None and known != gender:
+                    continue
+                seen[entity] = []
+            seen[entity].append(mention)
+        if not seen:
+            return []
+        speaker_weight = RECENCY_WEIGHT + MAIN_SUBJECT_WEIGHT + SPEAKER_WEIGHT
+        last_speaker = next(
+            (
+                m.entity
+                for m in reversed(self._mentions[:index])
+                if m.entity in seen and m.weight >= speaker_weight
+            ),
+            None,
+        )
+        salience = {
+            entity: max(m.weight * 0.5 ** max(0, sentence - m.sentence) for m in mentions)
+            for entity, mentions in seen.items()
+        }
+        top = max(salience, key=lambda e: salience[e])
+        candidates: list[ranking.Candidate] = []
+        for rank, (entity, mentions) in enumerate(seen.items()):
+            back = max(0, sentence - mentions[0].sentence)
+            record = self._entities[entity]
+            votes = sum(record.label_votes[label] for label in ("PERSON", "ORG", "GPE", "NORP", "FAC"))
+            features = (
+                salience[entity] / speaker_weight,
+                float(entity == top),
+                float(rank == 0),
+                back / _PRONOUN_REACH,
+                float(back == 0),
+                float(entity == last_speaker),
+                float(any(m.weight >= speaker_weight for m in mentions)),
+                float(any(m.weight >= RECENCY_WEIGHT + MAIN_SUBJECT_WEIGHT for m in mentions)),
+                math.log1p(len(mentions)),
+                float(self.kind(entity) == "person"),
+                float(gender is not None and self.gender(entity) == gender),
+                float(" " in record.name),
+                record.label_votes["PERSON"] / votes if votes else 0.0,
+            )
+            candidates.append(ranking.Candidate(entity, features))
+        return candidates
 
     def resolve_antecedent(
         self,

@@ -4,12 +4,14 @@ Each paragraph is parsed once (spaCy via `qa.nlp`). Cues are resolved to speaker
 pronoun sees every speaker named before it. A quote with no cue of its own takes, in order: the cue of
 the quote right after it ('"A." "B," she said.'), the last cue before it in its paragraph, and (for a
 quote that opens its paragraph) the last speaker of the previous paragraph: news style lets a quote
-paragraph with no attribution continue the speaker of the paragraph before.
+paragraph with no attribution continue the speaker of the paragraph before. A short paragraph of a dash and
+a name under a quote paragraph ("- Clinton.") signs the quotes there that no cue attributes.
 """
 
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -27,9 +29,10 @@ from qa.attribution.entities import (
     Mention,
     Registry,
     strip_name,
+    words_of_name,
 )
 from qa.attribution.linking import is_fragment, link_quotes
-from qa.attribution.marks import QuotedSpan, find_quoted_spans
+from qa.attribution.marks import DOUBLE_MARKS, QuotedSpan, find_quoted_spans
 from qa.attribution.mentions import build_registry
 from qa.attribution.paragraphs import Paragraph, paragraph_bounds, parse_paragraphs
 
@@ -121,6 +124,16 @@ def extract_quotes(
             if _quoted_share(spans, start, end) > _MAX_QUOTED_SHARE_OF_INDIRECT:
                 continue
             records.append((start, end, "indirect", resolver.speaker(cue)))
+        signed = _signature(paragraph, registry)
+        if signed is not None and paragraph.number > 0:
+            # "- Clinton." under a quote paragraph signs its quotes that no cue attributes.
+            previous = paragraphs[paragraph.number - 1]
+            records = [
+                (start, end, kind, signed)
+                if previous.start <= start < previous.end and kind != "indirect" and speaker.cue is None
+                else (start, end, kind, speaker)
+                for start, end, kind, speaker in records
+            ]
         last_speaker = _last_speaker(paragraph, records, cues, resolver)
 
     starts = [s.start for s in sentences]
@@ -258,6 +271,8 @@ def _paragraph_cues(paragraph: Paragraph, resolver: _Resolver) -> list[Cue]:
     found.sort(key=lambda item: item[0].i)
     cues: list[Cue] = []
     for token, subject, text, content in found:
+        if subject is not None and cue_rules.is_non_speaker(subject):
+            continue  # "About 500 officials said", "Gordon Brown's decision confirmed": no speech
         words = None if subject is None else cue_rules.describe(subject, paragraph.start)
         if words is not None:
             words = replace(words, sentence=paragraph.sentence_of[subject.i] if subject is not None else 0)
@@ -265,6 +280,30 @@ def _paragraph_cues(paragraph: Paragraph, resolver: _Resolver) -> list[Cue]:
         resolver.speaker(cue)
         cues.append(cue)
     return cues
+
+
+# A paragraph that signs the quote above it: "- Clinton.", "—President Obama, tweeting after the speech."
+_SIGNATURE = re.compile(r"[-\u2013\u2014]+\s*[A-Z]")
+_SIGNATURE_WORDS = 12
+
+
+def _signature(paragraph: Paragraph, registry: Registry) -> Speaker | None:
+    """The speaker a short paragraph opening with a dash and a name names, or None."""
+    text = paragraph.doc.text
+    if (
+        not _SIGNATURE.match(text)
+        or len(text.split()) > _SIGNATURE_WORDS
+        or any(m in text for m in DOUBLE_MARKS)
+    ):
+        return None
+    entity = next((e for e in paragraph.doc.ents if e.label_ in ("PERSON", "ORG")), None)
+    if entity is None or entity.start > 3:
+        return None
+    words = strip_name(words_of_name(entity.text))
+    if not words:
+        return None
+    found = registry.person_or_org(words, entity.label_)
+    return Speaker(registry.name(found), entity.text, registry.role(found), None)
 
 
 def _first_quote(quotes_by_paragraph: dict[int, list[int]], paragraph: Paragraph, index: int) -> bool:

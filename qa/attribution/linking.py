@@ -10,6 +10,7 @@ before it in its paragraph.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from qa import lexicon
 from qa.attribution import cues as cue_rules
@@ -17,8 +18,13 @@ from qa.attribution.cues import Cue
 from qa.attribution.marks import QuotedSpan
 from qa.attribution.paragraphs import Paragraph
 
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
 # Quote ends after which the cue usually follows in the same sentence ('"...," she said').
 _OPEN_ENDINGS = frozenset(",?!\u2014\u2013-\u2026:")
+# Verbs that modify a noun ("a retired worker", "the man accused of ...") start no clause of their own.
+_MODIFIER_DEPS = frozenset({"amod", "acl", "compound", "nmod"})
 # A quote this short inside a cue's sentence is a nickname or title, not a quote that ends the sentence.
 _NICKNAME_TOKENS = 5
 
@@ -46,10 +52,19 @@ def link_quotes(
             if not between.strip() and indices[position + 1] in own:
                 linked[index] = own[indices[position + 1]]
                 continue
-        earlier = [cue for cue in cues if cue.offset < span.open_mark and cue.speaker is not None]
+        earlier = [
+            cue
+            for cue in cues
+            if cue.offset < span.open_mark and cue.speaker is not None and not _negated(paragraph, cue)
+        ]
         if earlier:
             linked[index] = earlier[-1]
     return linked
+
+
+def _negated(paragraph: Paragraph, cue: Cue) -> bool:
+    """A cue that denies speech ("officials haven't said ...") hands no later quote to its subject."""
+    return any(child.dep_ == "neg" for child in paragraph.doc[cue.token].children)
 
 
 def _own_cue(paragraph: Paragraph, span: QuotedSpan, index: int, by_token: dict[int, Cue]) -> Cue | None:
@@ -119,10 +134,22 @@ def _cue_after(paragraph: Paragraph, span: QuotedSpan, by_token: dict[int, Cue])
             if token.lemma_.lower() in lexicon.CHARACTERISING_VERBS:
                 return None
             return by_token[token.i]
-        if token.pos_ == "VERB":
+        if token.pos_ == "VERB" and token.dep_ not in _MODIFIER_DEPS and not _in_relative_clause(token):
             # Another clause starts before any cue: '("...") Trump inflamed tensions by saying'.
             return None
     return None
+
+
+def _in_relative_clause(token: Token) -> bool:
+    """Whether a verb belongs to a relative clause ('Nate Silver, who founded the site, tweeted')."""
+    node = token
+    for _ in range(4):
+        if node.dep_ == "relcl":
+            return True
+        if node.head.i == node.i:
+            return False
+        node = node.head
+    return False
 
 
 def _cue_before(paragraph: Paragraph, span: QuotedSpan, by_token: dict[int, Cue]) -> tuple[Cue | None, int]:

@@ -9,6 +9,7 @@ import pytest
 from index.models import Article, Quote
 from index.sentences import split_sentences
 from qa.attribution.marks import find_quoted_spans
+from qa.attribution.paragraphs import paragraph_bounds
 from qa.quotes import extract_quotes
 
 pytestmark = pytest.mark.model  # loads the spaCy pipeline
@@ -48,6 +49,83 @@ def test_quote_marks_pair_into_outermost_spans(text: str, expected: list[str]) -
     assert [text[s.start : s.end] for s in spans] == expected
 
 
+def _quoted(text: str) -> list[str]:
+    spans = find_quoted_spans(text, paragraph_bounds(split_sentences("a", text)))
+    return [text[s.start : s.end] for s in spans]
+
+
+# Straight marks and paragraphs of several sentences, as BBC News writes them.
+RUN_ON = (
+    'Rachel Moss said the bank would act. "We will not wait for the data. Rates will rise if prices keep '
+    "climbing.\n"
+    '"Nobody should doubt that," she said. "We mean it."'
+)
+UNCLOSED_BEFORE_ATTRIBUTION = (
+    '"The housing market is cooling fast, said David Ford. The outlook remains highly uncertain. Buyers '
+    "are waiting.\n"
+    'Sales fell by a tenth in March. "It is widely accepted that prices will fall," he said.'
+)
+UNCLOSED_BEFORE_NEXT_QUOTE = (
+    '"Prices are too high, he said. The housing market outlook remains highly uncertain. "It is widely '
+    'accepted that rates will stay," Mr Frost added.'
+)
+STRAY_MARK_BETWEEN_QUOTES = (
+    '"We are ready," the minister said. Officials "expect a long winter. "Supplies are low," a spokesman '
+    "said."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (RUN_ON, ["We will not wait for the data. Rates will rise if prices keep climbing.",
+                  "Nobody should doubt that,", "We mean it."]),
+        (UNCLOSED_BEFORE_ATTRIBUTION, ["The housing market is cooling fast,",
+                                       "It is widely accepted that prices will fall,"]),
+        (UNCLOSED_BEFORE_NEXT_QUOTE, ["Prices are too high,", "It is widely accepted that rates will stay,"]),
+        (STRAY_MARK_BETWEEN_QUOTES, ["We are ready,", "Supplies are low,"]),
+        # A fragment left open at the end of the article: where it ends cannot be told.
+        ('The council met on Monday. He called the plan "a disgrace. The vote is on Friday.', []),
+        # A quote paragraph that lost its closing mark is still the speaker's.
+        ('The council met on Monday.\n"The bridge will reopen in May.', ["The bridge will reopen in May."]),
+        ('"We will win," he said. "And we will keep going.\nTurnout fell in the north.',
+         ["We will win,", "And we will keep going."]),
+        # A straight mark glued between a comma and a word closes the open quote.
+        ('"Trump says different things to different audiences,"Katie Packer said.',
+         ["Trump says different things to different audiences,"]),
+    ],
+)  # fmt: skip
+def test_straight_marks_pair_per_paragraph_as_news_writes_them(text: str, expected: list[str]) -> None:
+    assert _quoted(text) == expected
+
+
+def test_paragraph_that_opens_without_a_mark_is_not_inside_the_quote_before() -> None:
+    text = (
+        '"We will not wait for the data, said Rachel Moss. "Rates will rise.\n'
+        "Markets fell after the speech. Traders said the move was expected.\n"
+        '"It was priced in," one trader said.'
+    )
+    assert _quoted(text) == ["We will not wait for the data,", "Rates will rise.", "It was priced in,"]
+
+
+def test_no_direct_quote_holds_the_narration_between_two_quotes() -> None:
+    text = (
+        "Interest rates rose again on Thursday, the third rise this year.\n"
+        '"Prices are too high, David Frost said. The housing market outlook remains highly uncertain. '
+        '"It is widely accepted that rates will stay where they are," Rachel Moss added.\n'
+        '"We are watching closely," Ms Moss said. "Nobody wants a crash.\n'
+        '"But we will act if we must."'
+    )
+    quotes = [(q.text, q.speaker) for q in _quotes(text) if q.kind == "direct"]
+    assert quotes == [
+        ("Prices are too high,", "David Frost"),
+        ("It is widely accepted that rates will stay where they are,", "Rachel Moss"),
+        ("We are watching closely,", "Rachel Moss"),
+        ("Nobody wants a crash.", "Rachel Moss"),
+        ("But we will act if we must.", "Rachel Moss"),
+    ]
+
+
 # -- direct quotes and their speakers ---------------------------------------------------------------------
 
 
@@ -71,6 +149,53 @@ def test_cue_next_to_the_quote_names_the_speaker(
 ) -> None:
     found = _by_text(_quotes(text), quote)
     assert (found.kind, found.speaker, found.speaker_mention, found.cue) == ("direct", speaker, mention, cue)
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "speaker", "cue"),
+    [
+        # The parser hangs the name on the verb of the quote's second half.
+        ('"The risk," said Edward Leamer, an economist who is the director of the forecast, "is that we '
+         'attract workers."', "is that we attract workers.", "Edward Leamer", "said"),
+        ('"She set out to prove them wrong," remembered Roy Verley, the firm\'s former spokesman.',
+         "She set out to prove them wrong,", "Roy Verley", "remembered"),
+        ('"Jeb wants to be a tough guy tonight," Trump shot back.', "Jeb wants to be a tough guy tonight,",
+         "Trump", "shot"),
+        ('"Her experience shone through in the speech," read the statement.',
+         "Her experience shone through in the speech,", "the statement", "read"),
+        ('"Is Obama profiling?" reacted Trump.', "Is Obama profiling?", "Trump", "reacted"),
+        ('"You know, it happens, right?" Trump went on.', "You know, it happens, right?", "Trump", "went"),
+        ('"Maybe we should leave," said the woman, who did not want to be named.', "Maybe we should leave,",
+         "the woman", "said"),
+        # A relative clause between the quote and its verb does not end the search for the cue.
+        ('"Clinton needs a strategy for these voters," Nate Silver, the polling guru who founded the site, '
+         "tweeted on Wednesday.", "Clinton needs a strategy for these voters,", "Nate Silver", "tweeted"),
+    ],
+)  # fmt: skip
+def test_inverted_and_idiomatic_cues_name_the_speaker(text: str, quote: str, speaker: str, cue: str) -> None:
+    found = _by_text(_quotes(text), quote)
+    assert (found.speaker, found.cue) == (speaker, cue)
+
+
+def test_a_denied_statement_hands_no_later_quote_to_its_subject() -> None:
+    text = (
+        '"It is damaging," Mike McCaul said, though James Comey has not said the inquiry is "open". '
+        '"To get a warrant you need probable cause."'
+    )
+    assert _by_text(_quotes(text), "To get a warrant you need probable cause.").speaker == "Mike McCaul"
+
+
+def test_a_signature_line_under_a_quote_names_its_speaker() -> None:
+    text = (
+        "Fact check: what the candidates said this week.\n"
+        '"I went to the banks before the crash and told them they would wreck the economy."\n'
+        "- Hillary Clinton.\n"
+        "She tends to overstate the significance of that visit."
+    )
+    quote = _by_text(
+        _quotes(text), "I went to the banks before the crash and told them they would wreck the economy."
+    )
+    assert (quote.speaker, quote.speaker_mention, quote.cue) == ("Hillary Clinton", "Hillary Clinton", None)
 
 
 def test_surname_resolves_to_the_full_name_introduced_earlier() -> None:
@@ -175,6 +300,48 @@ def test_anonymous_source_is_a_speaker_and_its_next_quote_paragraph_continues_it
 def test_quote_with_no_cue_and_no_context_has_no_speaker() -> None:
     quote = _by_text(_quotes('"This cannot go on."'), "This cannot go on.")
     assert (quote.kind, quote.speaker, quote.speaker_mention) == ("direct", None, None)
+
+
+# -- speakers that are not speakers ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "About 500 officials said the plan would fail.",
+        "More than 100 people warned that the road was unsafe.",
+        "Hundreds of protesters chanted that the mayor must resign.",
+        "The reported feud between Tony Blair and Gordon Brown suggests that the party is split.",
+        "Gordon Brown's decision to stand down confirmed that the party was split.",
+    ],
+)
+def test_a_number_phrase_or_an_event_is_no_speaker(text: str) -> None:
+    assert _quotes(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Two officials familiar with the talks said a deal was close.",
+         "Two officials familiar with the talks"),
+        ("The spokesman said a deal was close.", "the spokesman"),
+        ("A Moscow-based defence analyst said a deal was close.", "a Moscow-based defence analyst"),
+    ],
+)  # fmt: skip
+def test_a_described_source_is_a_speaker(text: str, speaker: str) -> None:
+    assert [(q.kind, q.speaker) for q in _quotes(text)] == [("indirect", speaker)]
+
+
+@pytest.mark.parametrize(
+    ("text", "quote"),
+    [
+        ('Labour\'s Kate Hoey, in a tweet: "It is a disgrace."', "It is a disgrace."),
+        ('The Labour MP for Vauxhall, Kate Hoey, said: "It is a disgrace."', "It is a disgrace."),
+        ('"It is a disgrace," said Labour MP Kate Hoey.', "It is a disgrace,"),
+    ],
+)
+def test_the_named_member_is_the_speaker_not_her_party(text: str, quote: str) -> None:
+    assert _by_text(_quotes(text), quote).speaker == "Kate Hoey"
 
 
 # -- partial quotes, scare quotes, reported speech -----------------------------------------------------

@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 
 from qa.factcheck.check import QuoteCheck, QuoteMatch
-from qa.factcheck.diff import DiffPiece
+from qa.factcheck.diff import DiffMarks, render_diff
 from qa.factcheck.record import ArticleQuotes
 from ui.render import ReaderTarget
 
@@ -16,6 +16,14 @@ __all__ = ["CHECK_EMPTY", "render_check_html", "render_record_html"]
 CHECK_EMPTY = "Paste the words to check (and, if you like, who is said to have said them), then press Check."
 RECORD_EMPTY = "Choose a speaker to see their record: everything they said, oldest article first."
 _VERDICTS = {"exact": "Exact quote", "close": "Close, not exact", "not_found": "Not found"}
+
+# Same words plain, dropped ones struck through (`<del>`), added ones marked (`<ins>`).
+HTML_MARKS = DiffMarks(
+    '<del title="in the article, not in the pasted words">{}</del>',
+    '<ins title="in the pasted words, not in the article">{}</ins>',
+    "<del>{was}</del> <ins>{now}</ins>",
+    escape=html.escape,
+)
 
 
 def render_check_html(check: QuoteCheck | None) -> str:
@@ -42,7 +50,7 @@ def _match_card(n: int, match: QuoteMatch) -> str:
     diff = (
         ""
         if match.exact
-        else f'<div class="qa-diff">Pasted against the article: {render_diff_html(match.diff)}</div>'
+        else f'<div class="qa-diff">Pasted against the article: {render_diff(match.diff, HTML_MARKS)}</div>'
     )
     return (
         f'<div class="qa-card qa-match">'
@@ -50,22 +58,6 @@ def _match_card(n: int, match: QuoteMatch) -> str:
         f'<div class="qa-speaker">{speaker}</div>'
         f'<div class="qa-meta">{meta} · {match.similarity:.0%} alike</div>{diff}</div>'
     )
-
-
-def render_diff_html(diff: tuple[DiffPiece, ...]) -> str:
-    """Same words plain, dropped ones struck through (`<del>`), added ones marked (`<ins>`)."""
-    parts = []
-    for piece in diff:
-        text = html.escape(piece.text)
-        if piece.op == "same":
-            parts.append(text)
-        elif piece.op == "dropped":
-            parts.append(f'<del title="in the article, not in the pasted words">{text}</del>')
-        elif piece.op == "added":
-            parts.append(f'<ins title="in the pasted words, not in the article">{text}</ins>')
-        else:
-            parts.append(f"<del>{html.escape(piece.original or '')}</del> <ins>{text}</ins>")
-    return " ".join(parts)
 
 
 def render_record_html(speaker: str | None, groups: list[ArticleQuotes]) -> str:

@@ -8,11 +8,21 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["Alignment", "DiffOp", "DiffPiece", "Word", "align", "words"]
+__all__ = [
+    "TEXT_MARKS",
+    "Alignment",
+    "DiffMarks",
+    "DiffOp",
+    "DiffPiece",
+    "Word",
+    "align",
+    "render_diff",
+    "words",
+]
 
 DiffOp = Literal["same", "added", "dropped", "changed"]
 
@@ -102,3 +112,33 @@ def align(
 def _join(text: str, run: Sequence[Word]) -> str:
     """The words of `run` as they stand in `text` (punctuation between them kept)."""
     return text[run[0].start : run[-1].end] if run else ""
+
+
+@dataclass(frozen=True, slots=True)
+class DiffMarks:
+    """How a rendering marks the pieces of a diff: templates around the (escaped) words."""
+
+    dropped: str  # "{}" stands for the article's words the pasted text drops
+    added: str  # "{}" for the words the pasted text adds
+    changed: str  # "{was}" and "{now}" for the article's words and the pasted ones
+    escape: Callable[[str], str] = str
+
+
+TEXT_MARKS = DiffMarks("[-{}-]", "{{+{}+}}", "[-{was}-]{{+{now}+}}")
+
+
+def render_diff(diff: Sequence[DiffPiece], marks: DiffMarks = TEXT_MARKS) -> str:
+    """The diff as one line of words, each piece marked by `marks` (plain text by default:
+    [-dropped-] {+added+} [-was-]{+now+})."""
+    parts = []
+    for piece in diff:
+        text = marks.escape(piece.text)
+        if piece.op == "same":
+            parts.append(text)
+        elif piece.op == "dropped":
+            parts.append(marks.dropped.format(text))
+        elif piece.op == "added":
+            parts.append(marks.added.format(text))
+        else:
+            parts.append(marks.changed.format(was=marks.escape(piece.original or ""), now=text))
+    return " ".join(parts)

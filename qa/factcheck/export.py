@@ -16,6 +16,7 @@ from typing import Any, Literal
 from index.models import Article, Quote
 from qa.contract import answer_record, check_record, quote_record
 from qa.factcheck.check import QuoteCheck
+from qa.factcheck.diff import DiffMarks, render_diff
 from qa.models import Answer
 
 __all__ = ["FORMATS", "Format", "export_answer", "export_check", "export_quotes"]
@@ -49,6 +50,10 @@ def _md(text: str) -> str:
     for ch in text:
         out.append("\\" + ch if ch in "\\`*_[]<>#|" else ch)
     return "".join(out)
+
+
+# Dropped words struck through, added words in bold, a change as both.
+MARKDOWN_MARKS = DiffMarks("~~{}~~", "**{}**", "~~{was}~~ **{now}**", escape=_md)
 
 
 def _csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
@@ -156,23 +161,8 @@ def export_check(check: QuoteCheck, fmt: Format) -> str:
         lines.append(f"> \u201c{_md(m.quote)}\u201d — {_md(m.speaker or 'no speaker found')} [{n}]")
         if not m.exact:
             lines.append(">")
-            lines.append(f"> Pasted against the article: {diff_markdown(m.diff)}")
+            lines.append(f"> Pasted against the article: {render_diff(m.diff, MARKDOWN_MARKS)}")
         lines.append("")
         lines.append(f"[{n}] {_source_line(meta)} (characters {m.start}–{m.end}), {m.similarity:.0%} alike")
         lines.append("")
     return "\n".join(lines)
-
-
-def diff_markdown(diff: Sequence[Any]) -> str:
-    """Dropped words struck through, added words in bold, a change as both."""
-    parts = []
-    for piece in diff:
-        if piece.op == "same":
-            parts.append(_md(piece.text))
-        elif piece.op == "dropped":
-            parts.append(f"~~{_md(piece.text)}~~")
-        elif piece.op == "added":
-            parts.append(f"**{_md(piece.text)}**")
-        else:
-            parts.append(f"~~{_md(piece.original or '')}~~ **{_md(piece.text)}**")
-    return " ".join(parts)

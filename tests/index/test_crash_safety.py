@@ -46,6 +46,29 @@ def check_consistent(path: Path) -> list[str]:
     return ids
 
 
+def children(pid: int) -> list[int]:
+    """The processes `pid` started (Linux /proc)."""
+    listing = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in listing.read_text().split()] if listing.exists() else []
+
+
+def assert_ended(pids: list[int], within: float = 10.0) -> None:
+    """Each of `pids` ends within `within` seconds: nothing an indexing run started outlives it."""
+    deadline = time.monotonic() + within
+    alive = pids
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.2)
+        alive = [p for p in alive if Path(f"/proc/{p}").exists() and "Z" not in _state(p)]
+    assert not alive, f"processes outlived the killed indexing run: {alive}"
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return "Z"
+
+
 def test_sigkill_while_indexing_leaves_the_last_commit(tmp_path: Path) -> None:
     feed, store = tmp_path / "feed.jsonl", tmp_path / "store"
     ids = write_feed(feed, 640)
@@ -67,8 +90,10 @@ def test_sigkill_while_indexing_leaves_the_last_commit(tmp_path: Path) -> None:
             stderr=subprocess.DEVNULL,
         )
         time.sleep(rng.uniform(0.3, 0.6) * full_run)  # mid-run: after start-up, before the end
+        workers = children(process.pid)  # the worker preparing batches ahead, once it has started
         process.send_signal(signal.SIGKILL)
         process.wait()
+        assert_ended(workers)
         if not (store / "store.sqlite").exists():
             continue
         indexed = check_consistent(store)

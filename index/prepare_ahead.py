@@ -1,0 +1,189 @@
+"""Articles prepared for the store (sentences, chunks, quotes) one batch ahead, in a worker process.
+
+Preparing is spaCy's parse and the quote rules, Python on one core; encoding is onnxruntime, which
+then has the other. While the main process encodes and writes batch i, a worker process prepares batch
+i + 1, so both cores work (bench/README.md, `bench.index_stages`). Input of one batch is prepared in
+the process itself: starting a worker (a fresh interpreter loading spaCy, about 3 s) would cost more
+than it saves. The worker runs at a lower priority, so an app answering on the same machine comes
+first. What is prepared is the same either way: the worker runs the same function on the same input.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import os
+import pickle
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+import numpy as np
+
+from index.chunking import make_chunks
+from index.errors import InputError
+from index.models import Article, Quote, Sentence
+from index.sentences import split_sentences
+from index.store import IndexedArticle
+
+__all__ = ["Outcome", "Prepared", "prepare_article", "prepare_batches"]
+
+QuoteExtractor = Callable[[Article, Sequence[Sentence]], list[Quote]]
+Prepared = tuple[IndexedArticle, list[str]]  # the article without vectors, and the texts to encode
+# Per article of a batch: (article, digest, what preparing gave: the prepared article, an error message
+# for an article that cannot be indexed, or None when the store already held this version).
+Outcome = tuple[Article, str, Prepared | str | None]
+WORKER_NICENESS = 10
+WORKERS = 2  # one per core: preparing (spaCy) costs more than encoding on this machine (bench/README.md)
+
+
+def prepare_article(
+    article: Article, digest: str, dimension: int, extract_quotes: QuoteExtractor | None
+) -> Prepared:
+    """Sentences, chunks and quotes of an article, and the texts to encode (its sentences, then its
+    chunks); the vectors are filled in after encoding.
+
+    Raises:
+        InputError: the article has no sentences.
+    """
+    sentences = split_sentences(article.id, article.text)
+    if not sentences:
+        raise InputError("the article has no sentences")
+    chunks = make_chunks(sentences, article.text)
+    quotes = extract_quotes(article, sentences) if extract_quotes else []
+    empty = np.zeros((0, dimension), dtype=np.float32)
+    item = IndexedArticle(article, digest, sentences, chunks, quotes, empty, empty)
+    return item, [s.text for s in sentences] + [c.text for c in chunks]
+
+
+def _prepare_all(
+    batch: Sequence[tuple[Article, str]], dimension: int, extract_quotes: QuoteExtractor | None
+) -> list[Prepared | str]:
+    prepared: list[Prepared | str] = []
+    for article, digest in batch:
+        try:
+            prepared.append(prepare_article(article, digest, dimension, extract_quotes))
+        except InputError as error:
+            prepared.append(str(error))
+    return prepared
+
+
+def prepare_batches(
+    batches: Iterable[list[tuple[Article, str]]],
+    known: Mapping[str, str],
+    dimension: int,
+    extract_quotes: QuoteExtractor | None,
+    ahead: bool = True,
+) -> Iterator[list[Outcome]]:
+    """Each batch of (article, digest) prepared, in order; articles whose digest `known` already holds
+    are not prepared (None). With `ahead`, from the second batch on a worker process prepares the next
+    batch while the caller works on the current one (the caller checks `known` again: it may have
+    written the same version in the meantime).
+
+    Args:
+        known: article id -> digest of the version in the store, as the caller keeps it up to date.
+    """
+
+    def pending(batch: list[tuple[Article, str]]) -> list[tuple[Article, str]]:
+        return [(a, d) for a, d in batch if known.get(a.id) != d]
+
+    def here(batch: list[tuple[Article, str]]) -> list[Outcome]:
+        sent = pending(batch)
+        return _outcomes(
+            batch, sent, _prepare_all(sent, dimension, extract_quotes), known, dimension, extract_quotes
+        )
+
+    iterator = iter(batches)
+    first = next(iterator, None)
+    if first is None:
+        return
+    second = next(iterator, None)
+    if second is None or not ahead or not _picklable(extract_quotes):
+        for batch in itertools.chain([first], [second] if second is not None else [], iterator):
+            yield here(batch)
+        return
+    context = multiprocessing.get_context("spawn")  # fork would copy onnxruntime's and spaCy's threads
+    with ProcessPoolExecutor(WORKERS, mp_context=context, initializer=_start_worker) as worker:
+
+        def submit(sent: list[tuple[Article, str]]) -> Future[list[Prepared | str]] | None:
+            try:
+                return worker.submit(_prepare_all, sent, dimension, extract_quotes)
+            except BrokenProcessPool:
+                return None
+
+        def collect(
+            future: Future[list[Prepared | str]] | None, sent: list[tuple[Article, str]]
+        ) -> list[Prepared | str]:
+            if future is not None:
+                try:
+                    return future.result()
+                except BrokenProcessPool:  # the worker died (killed, out of memory): go on here
+                    pass
+            return _prepare_all(sent, dimension, extract_quotes)
+
+        # The workers start (and load spaCy) on the next batches while this process prepares the first.
+        in_flight: deque[
+            tuple[list[tuple[Article, str]], list[tuple[Article, str]], Future[list[Prepared | str]] | None]
+        ] = deque()
+
+        def send(batch: list[tuple[Article, str]]) -> None:
+            sent = pending(batch)
+            in_flight.append((batch, sent, submit(sent)))
+
+        for batch in itertools.islice(itertools.chain([second], iterator), WORKERS):
+            send(batch)
+        yield here(first)
+        while in_flight:
+            batch, sent, future = in_flight.popleft()
+            done = collect(future, sent)
+            following = next(iterator, None)
+            if following is not None:
+                send(following)
+            yield _outcomes(batch, sent, done, known, dimension, extract_quotes)
+
+
+def _outcomes(
+    batch: list[tuple[Article, str]],
+    sent: list[tuple[Article, str]],
+    done: list[Prepared | str],
+    known: Mapping[str, str],
+    dimension: int,
+    extract_quotes: QuoteExtractor | None,
+) -> list[Outcome]:
+    """Outcomes of a batch of which `sent` were prepared (`done`, in order): None for an article whose
+    version the store holds by now (`known`), and one not sent that the store no longer holds in this
+    version is prepared here."""
+    prepared = {(a.id, d): result for (a, d), result in zip(sent, done)}
+    outcomes: list[Outcome] = []
+    for a, d in batch:
+        result = None if known.get(a.id) == d else prepared.get((a.id, d))
+        if result is None and known.get(a.id) != d:  # an older version given after a newer one: it wins
+            result = _prepare_all([(a, d)], dimension, extract_quotes)[0]
+        outcomes.append((a, d, result))
+    return outcomes
+
+
+def _picklable(function: QuoteExtractor | None) -> bool:
+    """Whether the worker can be handed `function` (a module's function can, a closure cannot)."""
+    try:
+        pickle.dumps(function)
+    except (pickle.PicklingError, AttributeError, TypeError):
+        return False
+    return True
+
+
+def _start_worker() -> None:
+    """In the worker: a lower priority, and an end when the indexing process is gone (killed, say),
+    instead of living on as an orphan."""
+    os.nice(WORKER_NICENESS)
+    parent = os.getppid()
+
+    def watch_parent() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch_parent, name="watch-parent", daemon=True).start()

@@ -26,7 +26,7 @@ __all__ = ["build_app", "serve"]
 
 MAX_CITATIONS = 8
 MAX_UPLOAD = "20mb"
-UPLOAD_TYPES = [".txt", ".md", ".html", ".htm", ".json", ".jsonl"]
+UPLOAD_TYPES = [".txt", ".md", ".html", ".htm", ".json", ".jsonl", ".pdf", ".xml", ".rss", ".atom"]
 PROGRESS = gr.Progress()  # Gradio passes a live progress bar to a parameter with this default
 
 # Fonts the page can always have: the system's own (the default theme fetches Source Sans Pro from Google
@@ -341,11 +341,15 @@ def _library_tab(session: Session) -> _Library:
     with gr.Row(equal_height=False):
         with gr.Column():
             files = gr.File(
-                label="Upload articles (.txt .md .html .json .jsonl)",
+                label="Upload articles (.txt .md .html .json .jsonl .pdf) or feeds (.xml .rss .atom)",
                 file_count="multiple",
                 file_types=UPLOAD_TYPES,
                 elem_id="upload",
             )
+            url = gr.Textbox(
+                label="Article or feed URL", placeholder="https://", elem_id="add-url-box", max_lines=1
+            )
+            add_url = gr.Button("Add from the web", elem_id="add-url")
         with gr.Column():
             title = gr.Textbox(label="Title", elem_id="paste-title")
             text = gr.Textbox(label="Article text", lines=6, elem_id="paste-text")
@@ -359,10 +363,15 @@ def _library_tab(session: Session) -> _Library:
     def upload(paths: list[str] | None, progress: Any = PROGRESS) -> tuple[str, None]:
         return session.add_files(paths or [], progress), None
 
+    def fetch(address: str, progress: Any = PROGRESS) -> str:
+        return session.add_url(address, progress)
+
     search.change(session.article_rows, search, articles, api_visibility="private")
     changed = [
         files.upload(upload, files, [report, files], api_visibility="private"),
         add_text.click(session.add_text, [title, text], report, api_visibility="private"),
+        add_url.click(fetch, url, report, api_visibility="private"),
+        url.submit(fetch, url, report, api_visibility="private"),
         remove.click(session.remove, remove_ids, report, api_visibility="private"),
     ]
     return _Library(articles, remove_ids, changed)

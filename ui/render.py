@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from index.ingest import Failure
+from index.ingest import Failure, FeedRead
 from index.models import Article, Quote, Sentence
 from qa.models import NOT_SURE, Answer, Citation
 
@@ -320,10 +320,14 @@ def _paragraphs(article: Article, sentences: Sequence[Sentence]) -> list[Range]:
 
 
 def render_index_report(
-    added: Iterable[str], updated: Iterable[str], unchanged: Iterable[str], failed: Iterable[Failure]
+    added: Iterable[str],
+    updated: Iterable[str],
+    unchanged: Iterable[str],
+    failed: Iterable[Failure],
+    feeds: Iterable[FeedRead] = (),
 ) -> str:
-    """What an indexing run did, by name, as Markdown (names are escaped)."""
-    lines = []
+    """What an indexing run did, by name, as Markdown (names are escaped); a line per feed read."""
+    lines = [f"**Feed** {escape_markdown(str(feed))}" for feed in feeds]
     for label, names in (("Added", added), ("Updated", updated), ("Skipped (unchanged)", unchanged)):
         listed = [escape_markdown(n) for n in names]
         if listed:

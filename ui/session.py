@@ -14,6 +14,7 @@ from typing import Any
 import gradio as gr
 
 from index.errors import InputError, QAError
+from index.fetch import is_url
 from index.ingest import Failure, article_from_record, where
 from index.models import Quote
 from index.pipeline import IndexReport
@@ -221,6 +222,18 @@ class Session:
             report = self.engine.add_paths(list(paths), progress=_progress_callback(progress))
             return self._report(report, folders=[str(Path(p).parent) for p in paths])
 
+    def add_url(self, url: str, progress: Any = None) -> str:
+        """Fetch and index a web page, or a feed's new items; the report says what was added or why not."""
+        url = (url or "").strip()
+        if not is_url(url):
+            return "Give the address of an article or feed, starting with http:// or https://."
+        with self.lock:
+            try:
+                report = self.engine.add_paths([url], progress=_progress_callback(progress))
+            except QAError as error:
+                return render.escape_markdown(str(error))
+            return self._report(report)
+
     def add_text(self, title: str, text: str) -> str:
         """Index one pasted article."""
         try:
@@ -248,8 +261,9 @@ class Session:
             return titles.get(article_id, article_id)
 
         failed = [Failure(_strip_folders(f.where, folders), f.message) for f in report.failed]
+        feeds = [dataclasses.replace(f, feed=_strip_folders(f.feed, folders)) for f in report.feeds]
         return render.render_index_report(
-            map(name, report.added), map(name, report.updated), map(name, report.unchanged), failed
+            map(name, report.added), map(name, report.updated), map(name, report.unchanged), failed, feeds
         )
 
     # -- the API ---------------------------------------------------------------------------------

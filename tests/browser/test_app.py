@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from tests.web import LocalSite, article_page
+
 pytestmark = pytest.mark.browser
 
 GERASIMOV = (
@@ -165,6 +167,32 @@ def test_upload_ask_and_remove_an_article(page: Any, tmp_path: Path, screenshots
     page.get_by_role("tab", name="Chat").click()
     answer = ask(page, "How many winters did Marta Quill keep the Skerry Point lighthouse lit?")
     assert "forty-one" not in answer.inner_text()
+
+
+def test_an_article_url_is_added_with_its_source_and_date_then_removed(page: Any, site: LocalSite) -> None:
+    paragraphs = [
+        "The Ben Cairn observatory reopened on Saturday after its dome was rebuilt, its trust said.",
+        "Astronomer Priya Lanark said the new telescope could see the rings of Saturn on a clear night.",
+    ]
+    url = site.add(
+        "/news/observatory",
+        article_page(
+            "Observatory reopens", paragraphs, site_name="Highland Courier", published="2024-04-06T09:00:00Z"
+        ),
+    )
+    page.get_by_role("tab", name="Library").click()
+    page.locator("#add-url-box input, #add-url-box textarea").first.fill(url)
+    page.locator("#add-url").click()
+    report = page.locator("#library-report")
+    report.filter(has_text="Observatory reopens").wait_for()
+    assert report.inner_text().startswith("Added (1): Observatory reopens")
+    listed = page.locator("#articles").filter(has_text="Observatory reopens")
+    listed.wait_for()
+    assert "Highland Courier" in listed.inner_text() and "2024-04-06" in listed.inner_text()
+
+    choose(page, "remove-ids", "Observatory reopens")
+    page.locator("#remove").click()
+    report.filter(has_text="Removed").wait_for()
 
 
 def test_pasted_article_is_added_by_title(page: Any) -> None:

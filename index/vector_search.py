@@ -1,0 +1,216 @@
+"""Where a store's vectors and full-text search live, and the one seam between the store and them.
+
+`VectorSearch` is the part of the store that retrieval calls (`qa/retrieve.py`, `qa/extract.py`):
+dense search, lexical (BM25) search, vectors by row id, counts. `index.store.Store` implements it with
+its own FAISS files and FTS5 tables, the default. A store built with `--vectors milvus:...` hands those
+calls to an `ExternalVectors` engine (`index/milvus.py`), which also takes the writes; articles,
+sentence offsets, quotes and speakers stay in the store's SQLite whichever engine holds the vectors.
+
+The choice is made when a store is created and kept in its `meta` table (`VectorsChoice.spec`); an
+existing store opens with the engine it was built with.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, Protocol
+
+from index.embedding import Vectors
+from index.errors import InputError
+
+Kind = Literal["chunks", "sentences"]
+Engine = Literal["faiss", "milvus"]
+
+_SERVER = re.compile(r"^(https?|tcp|grpc)://[^\s/:]+(:\d+)?/?$")
+# FTS5's unicode61 tokenizer: runs of letters and digits (underscore separates), diacritics removed.
+_TOKEN = re.compile(r"[^\W_]+")
+_FTS_OPERATORS = frozenset({"OR", "AND", "NOT", "NEAR"})
+_BAD_VECTORS = (
+    "--vectors {value!r} is not a vector engine: use faiss (the default), milvus:FILE.db (Milvus Lite, "
+    "a local file) or milvus:http://HOST:19530 (a Milvus server; token from MILVUS_TOKEN)."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class VectorsChoice:
+    """Which engine holds a store's vectors: its own FAISS files, or Milvus at `uri` (a Milvus Lite
+    file, as an absolute path, or a server URL)."""
+
+    engine: Engine = "faiss"
+    uri: str = ""
+
+    @property
+    def spec(self) -> str:
+        """The text kept in the store's meta (and accepted by `parse_vectors`)."""
+        return self.engine if self.engine == "faiss" else f"{self.engine}:{self.uri}"
+
+    @property
+    def is_server(self) -> bool:
+        return _SERVER.match(self.uri) is not None
+
+
+DEFAULT_VECTORS = VectorsChoice()
+
+
+def parse_vectors(text: str, base: Path | None = None) -> VectorsChoice:
+    """The engine named by a `--vectors` value; a Milvus Lite file is resolved against `base`
+    (default: the current folder), so the store finds it from anywhere.
+
+    Raises:
+        InputError: `text` names no engine this project can use.
+    """
+    value = text.strip()
+    if value == "faiss":
+        return DEFAULT_VECTORS
+    engine, colon, uri = value.partition(":")
+    if engine != "milvus" or not colon or not uri:
+        raise InputError(_BAD_VECTORS.format(value=text))
+    if _SERVER.match(uri):
+        return VectorsChoice("milvus", uri.rstrip("/"))
+    if "://" in uri or not uri.endswith(".db") or uri.endswith("/.db"):
+        raise InputError(_BAD_VECTORS.format(value=text))
+    path = Path(uri).expanduser()
+    return VectorsChoice("milvus", str((base or Path.cwd()) / path if not path.is_absolute() else path))
+
+
+def match_words(match: str) -> list[str]:
+    """The words of an FTS5 MATCH expression (quoted terms and bare words, operators left out), for an
+    engine that ranks a bag of words."""
+    words: list[str] = []
+    for quoted, bare in re.findall(r'"([^"]*)"|(\S+)', match):
+        if bare in _FTS_OPERATORS:
+            continue
+        words += _TOKEN.findall(quoted or bare)
+    return words
+
+
+def fts_tokens(text: str) -> list[str]:
+    """`text` split as FTS5's unicode61 tokenizer splits it: lower case, diacritics removed."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return _TOKEN.findall(plain.lower())
+
+
+class VectorSearch(Protocol):
+    """The searches retrieval runs over a store's chunks and sentences (row ids are store row ids)."""
+
+    def search_dense(
+        self, kind: str, query: Vectors, k: int, scope: Collection[str] | None = None
+    ) -> list[tuple[int, float]]:
+        """Row ids of the `k` nearest rows to a unit query vector, with inner-product scores, best first;
+        `scope` limits them to some article ids."""
+        ...
+
+    def search_lexical(
+        self, kind: str, match: str, k: int, scope: Collection[str] | None = None
+    ) -> list[tuple[int, float]]:
+        """Row ids of the best `k` rows for an FTS5 MATCH expression, BM25 scores (higher is better)."""
+        ...
+
+    def vectors(self, kind: str, ids: Sequence[int]) -> Vectors:
+        """The stored vectors of these row ids, in their order (KeyError for one it does not hold)."""
+        ...
+
+    def vector_count(self, kind: str) -> int:
+        """How many live vectors of `kind` it holds."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class VectorRows:
+    """Rows of one kind to add to an external engine: ids, unit vectors, texts and the filterable
+    fields of each row's article."""
+
+    ids: Sequence[int]
+    vectors: Vectors
+    texts: Sequence[str]
+    article_ids: Sequence[str]
+    sources: Sequence[str]
+    published: Sequence[str]
+
+
+class ExternalVectors(VectorSearch, Protocol):
+    """An engine outside the store's folder holding its vectors and full-text index. The store calls
+    `add` before its SQLite commit and `delete` after it (deleted rows are tombstones in SQLite until
+    then, which searches skip via `exclude`)."""
+
+    def search_dense(
+        self,
+        kind: str,
+        query: Vectors,
+        k: int,
+        scope: Collection[str] | None = None,
+        exclude: Collection[int] = (),
+    ) -> list[tuple[int, float]]: ...
+
+    def search_lexical(
+        self,
+        kind: str,
+        match: str,
+        k: int,
+        scope: Collection[str] | None = None,
+        exclude: Collection[int] = (),
+    ) -> list[tuple[int, float]]: ...
+
+    @property
+    def ranks_text(self) -> bool:
+        """Whether the store sends its lexical searches here; else to its own FTS5 tables, which every
+        store keeps (for document frequencies and the quote search)."""
+        ...
+
+    def search_fused(
+        self,
+        kind: str,
+        query: Vectors,
+        match: str,
+        k: int,
+        scope: Collection[str] | None = None,
+        exclude: Collection[int] = (),
+    ) -> list[tuple[int, float]]:
+        """Dense and BM25 search fused by reciprocal rank (k=60), in one call where the engine can."""
+        ...
+
+    def add(self, kind: str, rows: VectorRows) -> None:
+        """Insert (or overwrite) rows; batched by the engine."""
+        ...
+
+    def delete(self, kind: str, ids: Sequence[int]) -> None: ...
+
+    def delete_articles(self, kind: str, article_ids: Sequence[str]) -> None: ...
+
+    def delete_after(self, kind: str, last_id: int) -> None:
+        """Delete rows with ids above `last_id` (left by a write that failed before its commit)."""
+        ...
+
+    def flush(self) -> None:
+        """Make what was written fast to search (called after each commit)."""
+        ...
+
+    def drop(self) -> None:
+        """Delete this store's collections."""
+        ...
+
+    def close(self) -> None: ...
+
+
+_token: list[str | None] = [None]
+
+
+def set_server_token(token: str | None) -> None:
+    """The token for Milvus servers, for the rest of this process. Set by the entry point (the CLI reads
+    `MILVUS_TOKEN`); a token is never kept in the store."""
+    _token[0] = token or None
+
+
+def open_external(choice: VectorsChoice, name: str, dimension: int) -> ExternalVectors:
+    """The engine of `choice` for the store whose collections are named `name`, created when missing.
+
+    Raises:
+        StoreError: the engine cannot be reached or refused the collections.
+    """
+    from index.milvus import MilvusVectors
+
+    return MilvusVectors.connect(choice, name, dimension, _token[0] if choice.is_server else None)

@@ -21,13 +21,14 @@ import functools
 import hashlib
 import json
 import os
+import secrets
 import sqlite3
 import time
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -35,7 +36,9 @@ from index import vector_index
 from index.embedding import Vectors
 from index.errors import StoreError, StoreMismatch
 from index.models import Article, Chunk, Quote, Sentence
+from index.vector_search import DEFAULT_VECTORS, ExternalVectors, VectorRows, VectorsChoice, parse_vectors
 
+ChunkVectors = Literal["encoded", "sentence-mean"]
 SCHEMA_VERSION = 4  # 3: text_key on sentences and chunks, to find a stored vector by its text; 4: quotes_fts
 # Deltas and tombstones are merged into the base past this share of it (or this many vectors).
 MERGE_SHARE = 0.1
@@ -149,6 +152,37 @@ def read_stored_articles(path: Path) -> list[Article]:
     return [Article(*row) for row in rows]
 
 
+def read_stored_vectors(path: Path) -> VectorsChoice:
+    """The vector engine of the store at `path` (FAISS for a store from before the choice), read-only
+    whatever its encoder or schema version, so a rebuild keeps it."""
+    return parse_vectors(_read_meta(path).get("vectors", "faiss"))
+
+
+def drop_stored_vectors(path: Path) -> None:
+    """Delete the collections of the store at `path` from its external vector engine (nothing for a
+    store whose vectors are its own files)."""
+    meta = _read_meta(path)
+    choice = parse_vectors(meta.get("vectors", "faiss"))
+    if choice.engine != "faiss":
+        from index.vector_search import open_external
+
+        engine = open_external(choice, meta["vectors_name"], int(meta["dimension"]))
+        try:
+            engine.drop()
+        finally:
+            engine.close()
+
+
+def _read_meta(path: Path) -> dict[str, str]:
+    db = sqlite3.connect(f"file:{path / _DB}?mode=ro", uri=True)
+    try:
+        return dict(db.execute("SELECT key, value FROM meta").fetchall())
+    except sqlite3.DatabaseError as error:
+        raise StoreError(f"Cannot read the meta table of '{path}' ({error}); index it again.") from None
+    finally:
+        db.close()
+
+
 def recover_interrupted_rebuild(path: Path) -> None:
     """Put back the old store when a rebuild was killed between moving it aside and moving the new
     one in (see `index.pipeline.rebuild_store`)."""
@@ -170,6 +204,9 @@ class Store:
         self.approximate_above = vector_index.APPROXIMATE_ABOVE
         self._generation = -1
         self._vocabularies: set[str] = set()
+        # Set when the store was built with an external vector engine (meta `vectors`, see
+        # index/vector_search.py): searches and vector writes go there instead of the FAISS files.
+        self._external: ExternalVectors | None = None
 
     # -- opening --------------------------------------------------------------------------------
 
@@ -203,11 +240,14 @@ class Store:
                 f"Cannot open store at '{path}': built with encoder {meta.get('encoder')}, this run uses "
                 f"{encoder_name}. Use that model (QA_MODEL) or rebuild with `qa index --rebuild`."
             )
+        store._attach_vectors()
         return store
 
     @classmethod
-    def create(cls, path: Path, encoder_name: str, dimension: int) -> Store:
-        """Create an empty store in `path` (which must not hold one yet)."""
+    def create(
+        cls, path: Path, encoder_name: str, dimension: int, vectors: VectorsChoice = DEFAULT_VECTORS
+    ) -> Store:
+        """Create an empty store in `path` (which must not hold one yet), its vectors in `vectors`."""
         if path.exists() and not path.is_dir():
             raise StoreError(f"Cannot create a store at '{path}': it is a file, not a folder.")
         if path.is_dir() and any(p.name != _LOCK for p in path.iterdir()) and not is_store(path):
@@ -227,6 +267,9 @@ class Store:
             "generation": "0",
             "segments": json.dumps({kind: {"base": 0, "deltas": []} for kind in _KINDS}),
             "built_at": str(time.time()),
+            "vectors": vectors.spec,
+            "vectors_name": f"qa_{secrets.token_hex(6)}",  # its collections' names in an external engine
+            "chunk_vectors": "sentence-mean",  # see `Store.chunk_vectors`
         }
         db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
         db.commit()
@@ -235,10 +278,31 @@ class Store:
         store = cls(path, _connect(path / _DB))
         for kind in _KINDS:
             store._save_vectors(kind, vector_index.new_index(dimension), 0)
+        store._attach_vectors()
         return store
 
     def close(self) -> None:
+        if self._external is not None:
+            self._external.close()
         self._db.close()
+
+    @property
+    def vectors_choice(self) -> VectorsChoice:
+        """The engine holding this store's vectors (stores from before the choice existed: FAISS)."""
+        return parse_vectors(self.meta().get("vectors", "faiss"))
+
+    def _attach_vectors(self) -> None:
+        """Connect to the external vector engine the store was built with, if any."""
+        choice = self.vectors_choice
+        if choice.engine == "faiss":
+            return
+        from index.vector_search import open_external
+
+        try:
+            self._external = open_external(choice, self.meta()["vectors_name"], self.dimension)
+        except BaseException:
+            self._db.close()
+            raise
 
     def _upgrade_from_3(self) -> None:
         """Schema 3 → 4: add the quote search table, filled from the stored quotes (no re-embedding)."""
@@ -261,6 +325,15 @@ class Store:
 
     # -- reading --------------------------------------------------------------------------------
 
+    @property
+    def chunk_vectors(self) -> ChunkVectors:
+        """How this store's chunk vectors are made: "sentence-mean", the normalised sum of the chunk's
+        sentence vectors (stores created since session 7: the chunk texts, 55% of the words, are not
+        encoded again; dev figures unchanged, docs/results.md), or "encoded" (older stores, which keep
+        it so their vectors stay of one kind)."""
+        value = self.meta().get("chunk_vectors", "encoded")
+        return "sentence-mean" if value == "sentence-mean" else "encoded"
+
     def meta(self) -> dict[str, str]:
         try:
             return dict(self._db.execute("SELECT key, value FROM meta").fetchall())
@@ -278,6 +351,10 @@ class Store:
 
     def count(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def urls(self) -> set[str]:
+        """The URLs of the stored articles (a feed's items with these links need no fetching)."""
+        return {row[0] for row in self._db.execute("SELECT url FROM articles WHERE url != ''")}
 
     def article_ids(self, source: str | None = None, since: str | None = None) -> list[str]:
         """Ids of the articles from `source` (case-insensitive) published on or after `since`."""
@@ -432,6 +509,8 @@ class Store:
     ) -> list[tuple[int, float]]:
         """Row ids of the `k` nearest chunks or sentences to a unit query vector, with cosine scores;
         `scope` limits them to some article ids (searched exactly inside that subset)."""
+        if self._external is not None:
+            return self._external.search_dense(kind, query, k, scope, self._tombstones(kind))
         allowed = None
         if scope is not None:
             allowed = self._rows_in_scope(kind, scope)
@@ -446,6 +525,8 @@ class Store:
         (higher is better); `scope` limits them to some article ids."""
         if not match or (scope is not None and not scope):
             return []
+        if self._external is not None and self._external.ranks_text:
+            return self._external.search_lexical(kind, match, k, scope, self._tombstones(kind))
         table = f"{kind}_fts"
         where, args = "", [match]
         if scope is not None:
@@ -513,12 +594,14 @@ class Store:
     def row_count(self, kind: str) -> int:
         """About how many rows a full-text table holds (chunks, sentences or quotes), cheaply: live
         vectors for chunks and sentences, the largest id for quotes."""
-        if kind in _KINDS:
-            return self.vector_count(kind)
+        if kind in _KINDS and self._external is None:
+            return self.vector_count(kind)  # (an external engine's count is a round trip: the largest id)
         return int(self._db.execute(f"SELECT coalesce(max(id), 0) FROM {kind}").fetchone()[0])
 
     def vector_count(self, kind: str) -> int:
         """Live vectors (tombstones left out)."""
+        if self._external is not None:
+            return self._external.vector_count(kind) - len(self._tombstones(kind))
         return self._segments(kind).count()
 
     def segment_count(self, kind: str) -> int:
@@ -528,6 +611,8 @@ class Store:
         return vector_index.is_approximate(self._segments(kind).indexes[0])
 
     def vectors(self, kind: str, ids: Sequence[int]) -> Vectors:
+        if self._external is not None:
+            return self._external.vectors(kind, ids)
         return self._segments(kind).reconstruct(ids)
 
     # -- writing --------------------------------------------------------------------------------
@@ -559,6 +644,9 @@ class Store:
         Call inside `writing()`."""
         replaced = [item.article.id for item in add]
         doomed = list(dict.fromkeys([*remove, *replaced]))
+        if self._external is not None:
+            self._write_external(self._external, add, doomed)
+            return
         meta = self.meta()
         generation = int(meta["generation"]) + 1
         layout = json.loads(meta["segments"])
@@ -739,6 +827,70 @@ class Store:
                 "INSERT INTO quotes_fts (rowid, text) VALUES (?, ?)", (cur.lastrowid, f"{q.text} {sentence}")
             )
         return {"sentences": (item.sentence_vectors, sentence_ids), "chunks": (item.chunk_vectors, chunk_ids)}
+
+    def _write_external(
+        self, engine: ExternalVectors, add: Sequence[IndexedArticle], doomed: list[str]
+    ) -> None:
+        """`write` for a store whose vectors live in an external engine. New rows go to the engine before
+        the SQLite commit; deleted rows become tombstones in the same commit and leave the engine after
+        it. A crash before the commit leaves rows above the committed ids in the engine (deleted at the
+        next write); one after it, tombstones (skipped by searches, deleted at the next write)."""
+        self._clear_tombstones(engine)
+        cur = self._db.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        last = dict(cur.execute("SELECT name, seq FROM sqlite_sequence").fetchall())
+        try:
+            for kind, rows in self._delete(cur, doomed).items():
+                cur.executemany("INSERT INTO tombstones VALUES (?, ?)", [(kind, row) for row in rows])
+            ids: dict[str, list[int]] = {kind: [] for kind in _KINDS}
+            vectors: dict[str, list[Vectors]] = {kind: [] for kind in _KINDS}
+            texts: dict[str, list[str]] = {kind: [] for kind in _KINDS}
+            articles: dict[str, list[Article]] = {kind: [] for kind in _KINDS}
+            for item in add:
+                for kind, (kind_vectors, kind_ids) in self._insert(cur, item).items():
+                    ids[kind] += kind_ids
+                    vectors[kind].append(kind_vectors)
+                    parts = item.sentences if kind == "sentences" else item.chunks
+                    texts[kind] += [part.text for part in parts]
+                    articles[kind] += [item.article] * len(kind_ids)
+            for kind in _KINDS:
+                engine.delete_after(kind, int(last.get(kind, 0)))
+                if ids[kind]:
+                    engine.add(
+                        kind,
+                        VectorRows(
+                            ids[kind],
+                            np.concatenate(vectors[kind]),
+                            texts[kind],
+                            [a.id for a in articles[kind]],
+                            [a.source for a in articles[kind]],
+                            [a.published for a in articles[kind]],
+                        ),
+                    )
+            cur.execute("UPDATE meta SET value = ? WHERE key = 'built_at'", (str(time.time()),))
+            self._db.commit()
+        except BaseException:
+            self._db.rollback()
+            with suppress(StoreError):  # else the next write deletes them
+                for kind in _KINDS:
+                    engine.delete_after(kind, int(last.get(kind, 0)))
+            raise
+        # Committed: should the engine fail now, the tombstones keep the rows out of searches until the
+        # next write deletes them.
+        with suppress(StoreError):
+            self._clear_tombstones(engine)
+            engine.flush()
+
+    def _tombstones(self, kind: str) -> list[int]:
+        return [row[0] for row in self._db.execute("SELECT id FROM tombstones WHERE kind = ?", (kind,))]
+
+    def _clear_tombstones(self, engine: ExternalVectors) -> None:
+        """Delete the tombstoned rows from the engine, then the tombstones."""
+        for kind in _KINDS:
+            dead = self._tombstones(kind)
+            if dead:
+                engine.delete(kind, dead)
+                self._db.execute("DELETE FROM tombstones WHERE kind = ? AND id <= ?", (kind, max(dead)))
 
     # -- vector files ---------------------------------------------------------------------------
 

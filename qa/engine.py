@@ -20,12 +20,13 @@ from index.pipeline import (
     rebuild_store,
     remove_articles,
 )
-from index.store import ArticleInfo, Store
+from index.store import ArticleInfo, Store, is_store
 from qa.compose import abstain, compose_answer
 from qa.extract import ScoredSentence, score_sentences
 from qa.factcheck.check import QuoteCheck, check_quote
 from qa.factcheck.record import ArticleQuotes, speaker_record
 from qa.followup import resolve_followup
+from qa.language import question_language
 from qa.models import Answer, Turn
 from qa.question import analyze_question
 from qa.quote_answers import answer_quote_question
@@ -114,6 +115,11 @@ class QAEngine:
             InputError: the question is empty or too long.
         """
         question = check_question(question)
+        language = question_language(question)
+        if language is not None:
+            return abstain(
+                question, f"I can read English only (this question looks like {language}); ask it in English."
+            )
         store = self.store
         if store.count() == 0:
             return abstain(question, "The store holds no articles yet; add some with `qa index`.")
@@ -131,7 +137,7 @@ class QAEngine:
             if answer is not None:
                 return answer
         settings = self.reader_settings
-        read = self.read(resolved.question, scope, resolved.exclude, max(k, settings.depth))
+        read = self.read(resolved.question, scope, resolved.exclude, max(k, settings.depth), first=k)
         if settings.typed_first:
             read = reader_typed_first(analyze_question(resolved.question), read)
         decision = decide(read, self.missing_terms(resolved.question, read), settings)
@@ -198,14 +204,26 @@ class QAEngine:
         return missing_terms(question, f"{article.title}\n{article.text}") if article else []
 
     def read(
-        self, question: str, scope: set[str] | None, exclude: Collection[tuple[str, int]] = (), depth: int = 0
+        self,
+        question: str,
+        scope: set[str] | None,
+        exclude: Collection[tuple[str, int]] = (),
+        depth: int = 0,
+        first: int = 0,
     ) -> list[ReadCandidate]:
-        """Retrieve, score and read the best `depth` candidate sentences; best first by the reader's mix
-        of retrieval score and margin (`qa.reader.decide`)."""
-        return order_by_reader(self.read_unordered(question, scope, exclude, depth), self.reader_settings)
+        """Retrieve, score and read the best `depth` candidate sentences (at least `first` of them, so
+        `k` citations can be given); best first by the reader's mix of retrieval score and margin
+        (`qa.reader.decide`)."""
+        read = self.read_unordered(question, scope, exclude, depth, first)
+        return order_by_reader(read, self.reader_settings)
 
     def read_unordered(
-        self, question: str, scope: set[str] | None, exclude: Collection[tuple[str, int]] = (), depth: int = 0
+        self,
+        question: str,
+        scope: set[str] | None,
+        exclude: Collection[tuple[str, int]] = (),
+        depth: int = 0,
+        first: int = 0,
     ) -> list[ReadCandidate]:
         """`read` before the reader's order: in retrieval order, with retrieval scores."""
         store = self.store
@@ -220,7 +238,7 @@ class QAEngine:
             question,
             ranked,
             depth or settings.depth,
-            settings.first_read,
+            max(settings.first_read, first),
             settings.sure_above,
         )
 
@@ -279,9 +297,16 @@ class QAEngine:
     # -- the library ----------------------------------------------------------------------------
 
     def add_paths(self, paths: Sequence[str], progress: Progress | None = None) -> IndexReport:
-        """Read and index files and folders; unreadable ones are reported in `failed`, not raised."""
-        read = read_paths(paths)
-        return self.add_articles(read.articles, progress, IndexReport(failed=list(read.failures)))
+        """Read and index files, folders, URLs and feeds (of a feed, only the items whose URLs the store
+        does not hold yet); what cannot be read is reported in `failed`, each feed in `feeds`.
+
+        Raises:
+            InputError: a path that does not exist.
+        """
+        indexed = self.store.urls() if is_store(self.store_path) else set()
+        read = read_paths(paths, indexed=indexed)
+        report = IndexReport(failed=list(read.failures), feeds=list(read.feeds))
+        return self.add_articles(read.articles, progress, report)
 
     def add_articles(
         self, articles: Sequence[Article], progress: Progress | None = None, report: IndexReport | None = None

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from index.embedding import DEFAULT_MODEL, Encoder, HashingEncoder, SentenceTransformerEncoder, make_encoder
 from index.models import Article
+from index.vector_search import VectorsChoice, parse_vectors
 from qa.engine import QAEngine
+from tests.web import LocalSite, serve_site
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -17,6 +20,26 @@ SEEDS = ROOT / "seeds"
 @pytest.fixture
 def fake_encoder() -> HashingEncoder:
     return HashingEncoder(64)
+
+
+@pytest.fixture
+def site() -> Iterator[LocalSite]:
+    """A local web site on 127.0.0.1 (the only network a test uses); add pages to it with `site.add`."""
+    with serve_site() as served:
+        yield served
+
+
+@pytest.fixture(scope="session")
+def milvus_lite(tmp_path_factory: pytest.TempPathFactory) -> VectorsChoice:
+    """One Milvus Lite file for the session, started on first use (each store has its own collections)."""
+    return parse_vectors(f"milvus:{tmp_path_factory.mktemp('milvus') / 'vectors.db'}")
+
+
+@pytest.fixture(params=["faiss", "milvus"])
+def vectors(request: pytest.FixtureRequest, milvus_lite: VectorsChoice) -> VectorsChoice | None:
+    """Where a test's store keeps its vectors: its own FAISS files (None: the default) or Milvus Lite.
+    A store fixture taking it runs every test that uses the store on both."""
+    return None if request.param == "faiss" else milvus_lite
 
 
 @pytest.fixture(scope="session")

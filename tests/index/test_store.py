@@ -11,6 +11,7 @@ from index.errors import StoreError, StoreMismatch
 from index.models import Article, Quote
 from index.pipeline import index_articles, open_or_create, rebuild_store, remove_articles
 from index.store import Store
+from index.vector_search import VectorsChoice
 
 
 def story(id: str, text: str) -> Article:
@@ -23,8 +24,9 @@ def one_quote(article: Article, sentences: object) -> list[Quote]:
 
 
 @pytest.fixture
-def store(tmp_path: Path, fake_encoder: HashingEncoder) -> Store:
-    store = open_or_create(tmp_path / "store", fake_encoder)
+def store(tmp_path: Path, fake_encoder: HashingEncoder, vectors: VectorsChoice | None) -> Store:
+    """Two stories, their vectors in each engine (`vectors`, tests/conftest.py)."""
+    store = open_or_create(tmp_path / "store", fake_encoder, vectors)
     index_articles(
         store,
         fake_encoder,
@@ -106,6 +108,7 @@ def test_a_missing_store_says_how_to_create_one(tmp_path: Path) -> None:
         Store.open(tmp_path / "none")
 
 
+@pytest.mark.parametrize("vectors", [None], ids=["faiss"])  # FAISS files are the default store's
 def test_a_deleted_vector_file_is_reported_and_rebuild_repairs_it(
     store: Store, fake_encoder: HashingEncoder
 ) -> None:
@@ -123,6 +126,7 @@ def test_a_deleted_vector_file_is_reported_and_rebuild_repairs_it(
     assert len(repaired.search_dense("sentences", encode_query(fake_encoder, "river"), 10)) == 3
 
 
+@pytest.mark.parametrize("vectors", [None], ids=["faiss"])
 def test_a_truncated_vector_file_is_reported(store: Store, fake_encoder: HashingEncoder) -> None:
     generation = store.meta()["generation"]
     file = store.path / f"chunks.{generation}.faiss"

@@ -222,3 +222,12 @@ def test_indexing_into_a_log_prints_progress_lines(tmp_path: Path) -> None:
 def test_articles_lists_each_with_its_file_name(store: Path) -> None:
     [line] = qa("articles", store=store).stdout.splitlines()
     assert line.split("\t")[1:] == ["Dam repairs finished", "dam.txt", "3 sentences, 1 quotes"]
+
+
+def test_a_question_not_in_english_gets_i_can_read_english_only(store: Path) -> None:
+    result = qa("ask", "--json", "Qui a terminé les réparations du barrage ?", store=store)
+    answer = json.loads(result.stdout)
+    assert answer["abstained"]
+    assert answer["reason"] == (
+        "I can read English only (this question looks like French); ask it in English."
+    )

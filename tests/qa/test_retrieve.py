@@ -10,17 +10,18 @@ from index.embedding import HashingEncoder
 from index.models import Article
 from index.pipeline import index_articles, open_or_create
 from index.store import Store
+from index.vector_search import VectorsChoice
 from qa import retrieve
 
 
 @pytest.fixture
-def store(tmp_path: Path, fake_encoder: HashingEncoder) -> Store:
+def store(tmp_path: Path, fake_encoder: HashingEncoder, vectors: VectorsChoice | None) -> Store:
     articles = [
         Article(id=f"a{i}", title=f"Report {i}", text=f"Officials said the council met on day {i}.")
         for i in range(40)
     ]
     articles.append(Article(id="flood", title="Flood", text="Officials said floods closed the bridge."))
-    store = open_or_create(tmp_path / "store", fake_encoder)
+    store = open_or_create(tmp_path / "store", fake_encoder, vectors)
     index_articles(store, fake_encoder, articles)
     return store
 

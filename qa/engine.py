@@ -94,11 +94,13 @@ class QAEngine:
         return self._store
 
     def warm_up(self) -> None:
-        """Load the model and the vectors now rather than on the first question."""
+        """Load the models and the vectors now rather than on the first question (spaCy, which parses
+        the question, took 4.8 s of the first answer: bench/README.md)."""
         query = encode_query(self.encoder, "warm up")
         for kind in ("chunks", "sentences"):
             self.store.search_dense(kind, query, 1)
         self.reader.read("warm up", [("", "Warm up.")])
+        analyze_question("Who warmed up the models?")
 
     # -- asking ---------------------------------------------------------------------------------
 

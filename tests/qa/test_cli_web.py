@@ -133,6 +133,9 @@ def test_watch_stops_cleanly_on_ctrl_c(site: LocalSite, tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        # as from a terminal: a suite started in the background (`.ci/run &`) has SIGINT ignored, and
+        # a child would inherit that
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         assert watcher.stdout is not None

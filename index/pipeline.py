@@ -95,8 +95,8 @@ def index_articles(
         batches = ([(a, _digest(a)) for a in _unique(batch)] for batch in _batches(articles, BATCH_ARTICLES))
         for outcomes in prepare_batches(batches, known, encoder.dimension, extract_quotes, ahead):
             prepared = []
-            for article, digest, outcome in outcomes:
-                if outcome is None or known.get(article.id) == digest:
+            for article, _, outcome in outcomes:
+                if outcome is None:
                     report.unchanged.append(article.id)
                 elif isinstance(outcome, str):
                     report.failed.append(Failure(article.id, outcome))

@@ -1,11 +1,11 @@
-"""Articles prepared for the store (sentences, chunks, quotes) one batch ahead, in a worker process.
+"""Articles prepared for the store (sentences, chunks, quotes) ahead, in worker processes.
 
-Preparing is spaCy's parse and the quote rules, Python on one core; encoding is onnxruntime, which
-then has the other. While the main process encodes and writes batch i, a worker process prepares batch
-i + 1, so both cores work (bench/README.md, `bench.index_stages`). Input of one batch is prepared in
-the process itself: starting a worker (a fresh interpreter loading spaCy, about 3 s) would cost more
-than it saves. The worker runs at a lower priority, so an app answering on the same machine comes
-first. What is prepared is the same either way: the worker runs the same function on the same input.
+Preparing is spaCy's parse and the quote rules, Python on one core; encoding is onnxruntime. While the
+main process encodes and writes batch i, `WORKERS` worker processes prepare the batches after it, so
+both cores work (bench/README.md, `bench.index_stages`). Input of one batch is prepared in the process
+itself: starting a worker (a fresh interpreter loading spaCy, about 3 s) would cost more than it saves.
+The workers run at a lower priority, so an app answering on the same machine comes first. What is
+prepared is the same either way: a worker runs the same function on the same input.
 """
 
 from __future__ import annotations
@@ -78,10 +78,9 @@ def prepare_batches(
     extract_quotes: QuoteExtractor | None,
     ahead: bool = True,
 ) -> Iterator[list[Outcome]]:
-    """Each batch of (article, digest) prepared, in order; articles whose digest `known` already holds
-    are not prepared (None). With `ahead`, from the second batch on a worker process prepares the next
-    batch while the caller works on the current one (the caller checks `known` again: it may have
-    written the same version in the meantime).
+    """Each batch of (article, digest) prepared, in order; articles whose digest `known` holds when the
+    batch is yielded are None (a version written since the batch was sent counts too). With `ahead`,
+    `WORKERS` worker processes prepare the next batches while the caller works on the current one.
 
     Args:
         known: article id -> digest of the version in the store, as the caller keeps it up to date.

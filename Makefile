@@ -56,7 +56,7 @@ eval: install
 	$(BIN)/qa eval ../shared/eval/qa.dev.jsonl --articles ../shared/eval/articles.dev.jsonl \
 	  --distractors ../shared/eval/quotes.dev.jsonl
 
-# Train the reader from ../shared/train (about 1.5 hours on 2 cores for 14,000 of the 18,879 paragraphs; resumes where it stopped; never part
+# Train the reader from ../shared/train (about 2 hours on 2 idle cores for 14,000 of the 18,879 paragraphs; resumes where it stopped; never part
 # of `make test`). Checkpoints, log and the int8 export go to build/reader; `make ship-reader` copies the
 # export into qa/reader/model once its held-out scores beat the shipped model's.
 READER_ARGS ?= --max-paragraphs 14000

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from index.models import Article, Quote, QuoteKind, Sentence
 from qa import lexicon
 from qa.attribution import cues as cue_rules
-from qa.attribution.cues import Cue, SpeakerWords
+from qa.attribution.cues import Cue
 from qa.attribution.entities import (
     MAIN_SUBJECT_WEIGHT,
     RECENCY_WEIGHT,
@@ -35,6 +35,7 @@ from qa.attribution.linking import is_fragment, link_quotes
 from qa.attribution.marks import DOUBLE_MARKS, QuotedSpan, find_quoted_spans
 from qa.attribution.mentions import build_registry
 from qa.attribution.paragraphs import Paragraph, paragraph_bounds, parse_paragraphs
+from qa.attribution.speaker_words import SpeakerWords, describe, is_non_speaker
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -271,9 +272,9 @@ def _paragraph_cues(paragraph: Paragraph, resolver: _Resolver) -> list[Cue]:
     found.sort(key=lambda item: item[0].i)
     cues: list[Cue] = []
     for token, subject, text, content in found:
-        if subject is not None and cue_rules.is_non_speaker(subject):
+        if subject is not None and is_non_speaker(subject):
             continue  # "About 500 officials said", "Gordon Brown's decision confirmed": no speech
-        words = None if subject is None else cue_rules.describe(subject, paragraph.start)
+        words = None if subject is None else describe(subject, paragraph.start)
         if words is not None:
             words = replace(words, sentence=paragraph.sentence_of[subject.i] if subject is not None else 0)
         cue = Cue(paragraph.number, token.i, paragraph.start + token.idx, text, words, content)

@@ -5,9 +5,9 @@
 The store holds the dev articles and the quotes articles as distractors (as `qa eval` builds it; it
 is built when missing). Every question of `qa.dev.jsonl` and `qa_whosaid.dev.jsonl` (up to
 `--queries`, shuffled with the seed) is asked through `QAEngine.ask` after a warm-up, then the same
-number of quote checks (gold quotes of the dev news articles, as they stand and with a word dropped)
-through `QAEngine.check_quote`; it prints p50 / p95 / max ms and the reader's share. Speed is measured
-here, never asserted in tests (bench/README.md has the latest run).
+number of quote checks (gold quotes of the dev news articles: as they stand, with a word dropped, and
+made up of halves of two) through `QAEngine.check_quote`; it prints p50 / p95 / max ms and the
+reader's share. Speed is measured here, never asserted in tests (bench/README.md has the latest run).
 """
 
 from __future__ import annotations
@@ -79,14 +79,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     ]
     rng.shuffle(quotes)
     checks = []
+    verdicts: dict[str, int] = {}
     for i, quote in enumerate(quotes[: args.queries]):
         words = quote.split()
-        text = quote if i % 2 == 0 else " ".join(words[:2] + words[3:])
+        if i % 3 == 0:
+            text = quote  # as it stands
+        elif i % 3 == 1:
+            text = " ".join(words[:2] + words[3:])  # a word dropped
+        else:  # made up: the first half of this quote, the second half of another
+            other = quotes[(i + 1) % len(quotes)].split()
+            text = " ".join(words[: len(words) // 2] + other[len(other) // 2 :])
         started = time.perf_counter()
-        engine.check_quote(text)
+        verdict = engine.check_quote(text).verdict
         checks.append(time.perf_counter() - started)
+        verdicts[verdict] = verdicts.get(verdict, 0) + 1
     articles = engine.store.count()
-    print(f"store: {articles} articles; reader calls: {len(reader_seconds)}")
+    print(f"store: {articles:,} articles; reader calls: {len(reader_seconds)}; quote checks: {verdicts}")
     print("| what | n | p50 ms | p95 ms | max ms |")
     print("|---|---:|---:|---:|---:|")
     print(_row("`QAEngine.ask` (retrieval, scoring, reader, composition)", answers))

@@ -54,12 +54,12 @@ class ReaderSettings:
     # abstains below `abstain_below`, or below `missing_below` when the best candidate's article lacks
     # a year, number or name of the question (`qa.reader.terms`).
     retrieval_share: float = 24.0
-    abstain_below: float = 11.50
-    missing_below: float = 22.00
+    abstain_below: float = 12.27
+    missing_below: float = 20.77
     # confidence = logistic(slope * answerability + missing_slope * [a term is missing] + intercept)
-    slope: float = 0.2073
-    missing_slope: float = -2.9754
-    intercept: float = -3.4081
+    slope: float = 0.2194
+    missing_slope: float = -2.9108
+    intercept: float = -3.6666
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -20,13 +21,16 @@ __all__ = [
     "DiffPiece",
     "Word",
     "align",
+    "folded_words",
     "render_diff",
+    "similarity_bound",
     "words",
 ]
 
 DiffOp = Literal["same", "added", "dropped", "changed"]
 
 _WORD = re.compile(r"[\w'\u2019-]+|[^\w\s]", re.UNICODE)
+_ALNUM = re.compile(r"[^\W_]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,10 +71,30 @@ def words(text: str) -> list[Word]:
     """The words of `text` that count: punctuation and quote marks are left out."""
     found = []
     for match in _WORD.finditer(text):
-        folded = match.group().lower().replace("\u2019", "'").strip("'-")
-        if folded and any(c.isalnum() for c in folded):
+        folded = _fold(match.group())
+        if folded:
             found.append(Word(match.start(), match.end(), match.group(), folded))
     return found
+
+
+def folded_words(text: str) -> list[str]:
+    """The folded forms of `words(text)`, without building the words."""
+    return [f for f in map(_fold, _WORD.findall(text)) if f]
+
+
+def _fold(word: str) -> str:
+    """`word` lower-cased, curly apostrophes straight, with no apostrophe or hyphen at either end;
+    empty when no letter or digit is left."""
+    folded = word.lower().replace("\u2019", "'").strip("'-")
+    return folded if _ALNUM.search(folded) else ""
+
+
+def similarity_bound(pasted: Sequence[Word], passage: Sequence[str]) -> float:
+    """The highest similarity `align` can give `pasted` against a passage with these folded words:
+    no alignment matches more words than the two share (counted with repeats), and its stretch holds
+    at least the words it matches."""
+    shared = sum((Counter(w.folded for w in pasted) & Counter(passage)).values())
+    return 2 * shared / (len(pasted) + shared) if shared else 0.0
 
 
 def align(

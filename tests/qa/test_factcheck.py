@@ -14,7 +14,7 @@ from index.errors import InputError
 from index.models import Article
 from qa.contract import check_record
 from qa.engine import QAEngine
-from qa.factcheck.diff import align, words
+from qa.factcheck.diff import align, folded_words, similarity_bound, words
 from qa.factcheck.export import export_answer, export_check, export_quotes
 from qa.models import Answer, Citation
 
@@ -196,3 +196,21 @@ def test_a_check_exports_its_verdict_and_the_marked_diff(dam_engine: QAEngine) -
     text = export_check(dam_engine.check_quote("The dam totally safe again"), "md")
     assert "**Verdict:** Close, not exact" in text
     assert "The dam ~~is~~ **totally** safe again" in text
+
+
+def test_no_alignment_is_more_alike_than_its_bound() -> None:
+    import random
+
+    rng = random.Random(5)
+    vocabulary = "the minister said we will never give up on the people of this town again".split()
+    for _ in range(300):
+        pasted = words(" ".join(rng.choices(vocabulary, k=rng.randint(3, 12))))
+        passage = " ".join(rng.choices(vocabulary, k=rng.randint(3, 20)))
+        alignment = align(pasted, passage)
+        bound = similarity_bound(pasted, folded_words(passage))
+        assert (alignment.similarity if alignment else 0.0) <= bound + 1e-4  # similarity is rounded
+    # The bound is reached by a passage that holds the pasted words as they stand.
+    pasted = words("We will never give up.")
+    assert similarity_bound(pasted, folded_words("And we will never give up, he said.")) == pytest.approx(
+        2 * 5 / 10
+    )

@@ -48,3 +48,16 @@ def test_the_rarest_words_are_kept_even_when_all_are_common(
     # Every word is in 40 or 41 of the 41 rows: the two in fewest rows remain.
     query = retrieve.lexical_query(store, "Officials said the council met on which day?")
     assert query == '"council" OR "met"'
+
+
+def test_a_long_query_keeps_only_its_rarest_words_when_asked(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    quote = "Officials said the council met and floods closed the bridge on that day"
+    assert retrieve.lexical_query(store, quote, most=2) == retrieve.lexical_query(store, quote)  # small store
+    monkeypatch.setattr(retrieve, "COMMON_ROWS", 10)
+    monkeypatch.setattr(retrieve, "COMMON_SHARE", 1.0)  # no word is too common here
+    # "floods", "closed" and "bridge" are in one row of 41, "council" and "met" in 40.
+    kept = retrieve.lexical_query(store, quote, most=3)
+    assert kept == '"floods" OR "closed" OR "bridge"'
+    assert retrieve.lexical_query(store, quote).count(" OR ") == 7  # without `most`, all eight words

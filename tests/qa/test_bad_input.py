@@ -3,13 +3,16 @@ keeps answering exactly as before (DESIGN.md: "nothing is lost")."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -20,7 +23,18 @@ QUESTION = "When did the ferry to Orla resume?"
 
 
 def qa(*args: str, store: Path, env: dict[str, str] = ENV) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*QA, *args, "--store", str(store)], capture_output=True, text=True, env=env)
+    """`qa ARGS --store STORE` run by the CLI's own `main` in this process, with `env` as its
+    environment: the models load once for the file instead of once per command (four commands a test)."""
+    from qa.cli import main
+
+    argv = [*args, "--store", str(store)]
+    out, err = io.StringIO(), io.StringIO()
+    with mock.patch.dict(os.environ, env, clear=True), redirect_stdout(out), redirect_stderr(err):
+        try:
+            code = main(argv)
+        except SystemExit as stop:  # argparse's usage errors
+            code = stop.code if isinstance(stop.code, int) else 2
+    return subprocess.CompletedProcess([*QA, *argv], code, out.getvalue(), err.getvalue())
 
 
 def answer(store: Path) -> list[str]:

@@ -29,9 +29,11 @@ def site() -> Iterator[LocalSite]:
         yield served
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def milvus_lite(tmp_path_factory: pytest.TempPathFactory) -> VectorsChoice:
-    """One Milvus Lite file for the session, started on first use (each store has its own collections)."""
+    """One Milvus Lite file per test module, started on first use (each store has its own collections).
+    Not one per session: Milvus Lite's in-process gRPC server, shared across modules that load torch
+    and spawn workers in between, was at times unreachable for the next module's first store."""
     return parse_vectors(f"milvus:{tmp_path_factory.mktemp('milvus') / 'vectors.db'}")
 
 

@@ -6,7 +6,7 @@ The store holds the dev articles and the quotes articles as distractors (as `qa 
 is built when missing). Every question of `qa.dev.jsonl` and `qa_whosaid.dev.jsonl` (up to
 `--queries`, shuffled with the seed) is asked through `QAEngine.ask` after a warm-up, then the same
 number of quote checks (gold quotes of the dev news articles: as they stand, with a word dropped, and
-made up of halves of two) through `QAEngine.check_quote`; it prints p50 / p95 / max ms and the
+spliced from halves of two) through `QAEngine.check_quote`; it prints p50 / p95 / max ms and the
 reader's share. Speed is measured here, never asserted in tests (bench/README.md has the latest run).
 """
 
@@ -86,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             text = quote  # as it stands
         elif i % 3 == 1:
             text = " ".join(words[:2] + words[3:])  # a word dropped
-        else:  # made up: the first half of this quote, the second half of another
+        else:  # spliced: the first half of this quote, the second half of another
             other = quotes[(i + 1) % len(quotes)].split()
             text = " ".join(words[: len(words) // 2] + other[len(other) // 2 :])
         started = time.perf_counter()

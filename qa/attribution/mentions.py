@@ -19,6 +19,7 @@ from qa.attribution.entities import (
     words_of_name,
 )
 from qa.attribution.paragraphs import Paragraph
+from qa.attribution.speaker_words import span_text
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -95,7 +96,7 @@ def _register_role(registry: Registry, entity: int, root: Token, name_start: int
     left = [t for t in doc[root.left_edge.i : name_start] if t.dep_ not in ("det", "punct")]
     if left and any(t.pos_ == "NOUN" or t.lower_ in lexicon.TITLES for t in left):
         head = left[-1].lemma_.lower()
-        registry.set_role(entity, doc.text[left[0].idx : left[-1].idx + len(left[-1])], head)
+        registry.set_role(entity, span_text(left), head)
         return
     for child in root.rights:
         if child.dep_ == "appos" and child.pos_ == "NOUN":
@@ -103,9 +104,7 @@ def _register_role(registry: Registry, entity: int, root: Token, name_start: int
             while tokens and tokens[-1].is_punct:
                 tokens.pop()
             if tokens:
-                registry.set_role(
-                    entity, doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1])], child.lemma_.lower()
-                )
+                registry.set_role(entity, span_text(tokens), child.lemma_.lower())
             return
 
 

@@ -16,6 +16,7 @@ lexical search, so reported speech is found too); each is aligned word by word w
 
 from __future__ import annotations
 
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
@@ -124,10 +125,11 @@ def check_quote(
         raise InputError(f"The quote {text!r} has no words to check.")
     searched = store.count()
     scored: list[tuple[Alignment, _Candidate]] = []
+    pasted_counts = Counter(w.folded for w in pasted)
     aligned: dict[str, Alignment | None] = {}  # by passage text: copies of a story align alike
     for candidate in _candidates(store, encoder, text):
         if candidate.text not in aligned:
-            if similarity_bound(pasted, folded_words(candidate.text)) < close_at:
+            if similarity_bound(pasted_counts, folded_words(candidate.text)) < close_at:
                 aligned[candidate.text] = None  # cannot reach `close_at`: skipped unaligned
             else:
                 aligned[candidate.text] = align(pasted, candidate.text)

@@ -89,12 +89,12 @@ def _fold(word: str) -> str:
     return folded if _ALNUM.search(folded) else ""
 
 
-def similarity_bound(pasted: Sequence[Word], passage: Sequence[str]) -> float:
-    """The highest similarity `align` can give `pasted` against a passage with these folded words:
-    no alignment matches more words than the two share (counted with repeats), and its stretch holds
-    at least the words it matches."""
-    shared = sum((Counter(w.folded for w in pasted) & Counter(passage)).values())
-    return 2 * shared / (len(pasted) + shared) if shared else 0.0
+def similarity_bound(pasted: Counter[str], passage: Sequence[str]) -> float:
+    """The highest similarity `align` can give pasted words (their folded forms counted: `pasted`)
+    against a passage with these folded words: no alignment matches more words than the two share
+    (counted with repeats), and its stretch holds at least the words it matches."""
+    shared = sum((pasted & Counter(passage)).values())
+    return 2 * shared / (pasted.total() + shared) if shared else 0.0
 
 
 def align(

@@ -3,38 +3,24 @@ keeps answering exactly as before (DESIGN.md: "nothing is lost")."""
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import sqlite3
 import subprocess
-import sys
 from collections.abc import Callable
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
-from unittest import mock
 
 import pytest
 
-QA = [sys.executable, "-m", "qa.cli"]
+from tests.cli import run_qa
+
 ENV = {**os.environ, "QA_MODEL": "hashing-64"}
 STORY = "The ferry to Orla resumed on Monday. The operator said storms had stopped it for a week.\n"
 QUESTION = "When did the ferry to Orla resume?"
 
 
 def qa(*args: str, store: Path, env: dict[str, str] = ENV) -> subprocess.CompletedProcess[str]:
-    """`qa ARGS --store STORE` run by the CLI's own `main` in this process, with `env` as its
-    environment: the models load once for the file instead of once per command (four commands a test)."""
-    from qa.cli import main
-
-    argv = [*args, "--store", str(store)]
-    out, err = io.StringIO(), io.StringIO()
-    with mock.patch.dict(os.environ, env, clear=True), redirect_stdout(out), redirect_stderr(err):
-        try:
-            code = main(argv)
-        except SystemExit as stop:  # argparse's usage errors
-            code = stop.code if isinstance(stop.code, int) else 2
-    return subprocess.CompletedProcess([*QA, *argv], code, out.getvalue(), err.getvalue())
+    return run_qa([*args, "--store", str(store)], env)
 
 
 def answer(store: Path) -> list[str]:

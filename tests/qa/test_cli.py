@@ -3,19 +3,16 @@ a subprocess for `--help` and the encoder check."""
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
 import subprocess
-import sys
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
-from unittest import mock
 
 import pytest
 
-QA = [sys.executable, "-m", "qa.cli"]
+from tests.cli import QA, run_qa
+
 ARTICLE = (
     "Dam repairs finished\n"
     "Engineers finished repairs on the Kellan dam on Friday, the water board said.\n"
@@ -24,24 +21,7 @@ ARTICLE = (
 
 
 def qa(*args: str, store: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    """`qa ARGS --store STORE` run by the CLI's `main` in this process (the models load once for the
-    file, not once per command); the entry point itself runs in a subprocess in the tests that say so."""
-    from qa.cli import main
-
-    argv = [*args, "--store", str(store)]
-    out, err = io.StringIO(), io.StringIO()
-    env = {**os.environ, "QA_MODEL": "hashing-64"}
-    with (
-        mock.patch.dict(os.environ, env, clear=True),
-        mock.patch("sys.stdin", io.StringIO(stdin)),
-        redirect_stdout(out),
-        redirect_stderr(err),
-    ):
-        try:
-            code = main(argv)
-        except SystemExit as stop:  # argparse's usage errors
-            code = stop.code if isinstance(stop.code, int) else 2
-    return subprocess.CompletedProcess([*QA, *argv], code, out.getvalue(), err.getvalue())
+    return run_qa([*args, "--store", str(store)], {**os.environ, "QA_MODEL": "hashing-64"}, stdin)
 
 
 @pytest.fixture

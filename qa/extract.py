@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -12,7 +13,7 @@ from index.embedding import Vectors
 from index.models import Sentence
 from index.store import Store
 from qa.models import Hit
-from qa.retrieve import content_words
+from qa.retrieve import STOP_WORDS, WORD, content_words
 
 SENTENCE_DEPTH = 30
 NEIGHBOURS = 1
@@ -122,11 +123,15 @@ def _sentences_before(store: Store, sentences: Sequence[Sentence]) -> dict[tuple
     return at
 
 
-def _stems(text: str) -> set[str]:
-    return {w[:5] for w in content_words(text)}
+@lru_cache(maxsize=50_000)
+def _stems(text: str) -> frozenset[str]:
+    """The first five letters of each content word (`content_words`) of `text`; cached, as the same
+    sentences come back as candidates question after question."""
+    words = (w.strip("'-") for w in WORD.findall(text.lower()))
+    return frozenset(w[:5] for w in words if w and w not in STOP_WORDS)
 
 
-def _local_weights(terms: Sequence[str], stems: Sequence[set[str]]) -> dict[str, float]:
+def _local_weights(terms: Sequence[str], stems: Sequence[Collection[str]]) -> dict[str, float]:
     """Each question word's share of the question, weighted by how few candidates hold it: a word in
     every candidate (the article's subject, "Jacksonville") tells them apart less than one in a few
     ("county"). The shares sum to 1 (or there are none)."""
@@ -136,6 +141,6 @@ def _local_weights(terms: Sequence[str], stems: Sequence[set[str]]) -> dict[str,
     return {t: w / total for t, w in weights.items()} if total else {}
 
 
-def weighted_overlap(weights: dict[str, float], stems: set[str]) -> float:
+def weighted_overlap(weights: dict[str, float], stems: Collection[str]) -> float:
     """The question's share (`_local_weights`) found in a sentence's stems."""
     return sum(w for t, w in weights.items() if t in stems)

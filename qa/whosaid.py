@@ -11,8 +11,10 @@ from __future__ import annotations
 import difflib
 import re
 import string
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from index.models import Quote
@@ -203,12 +205,16 @@ def _singular(word: str) -> str:
     return word
 
 
+_PUNCTUATION_TO_SPACE = str.maketrans(
+    dict.fromkeys(string.punctuation + "\u2018\u2019\u201c\u201d\u2014\u2013\u2026", " ")
+)
+
+
+@lru_cache(maxsize=50_000)
 def _normalise(text: str) -> str:
-    text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
-    text = "".join(
-        " " if ch in string.punctuation or ch in "\u201c\u201d\u2014\u2013\u2026" else ch for ch in text
-    )
-    return " ".join(text.split())
+    """Lower case, punctuation (curly quotes and dashes too) as spaces, single spaces; cached, as the
+    same quotes and sentences are matched question after question."""
+    return " ".join(text.lower().translate(_PUNCTUATION_TO_SPACE).split())
 
 
 def _content_words(text: str) -> list[str]:
@@ -226,10 +232,23 @@ def _match(pieces: Sequence[str], target: str, floor: float = 0.0) -> float:
         return 1.0
     if len(pieces) == 1 and target in pieces[0]:
         return len(target) / total
-    phrase_words = " ".join(pieces).split()
+    phrase = " ".join(pieces)
+    phrase_words = phrase.split()
     target_words = set(target.split())
     overlap = sum(w in target_words for w in phrase_words) / len(phrase_words)
-    matcher = difflib.SequenceMatcher(None, " ".join(pieces), target, autojunk=False)
-    if (overlap + matcher.quick_ratio()) / 2 < floor:
+    if (overlap + _quick_ratio(phrase, target)) / 2 < floor:
         return 0.0
-    return (overlap + matcher.ratio()) / 2
+    return (overlap + difflib.SequenceMatcher(None, phrase, target, autojunk=False).ratio()) / 2
+
+
+def _quick_ratio(a: str, b: str) -> float:
+    """difflib's `quick_ratio` (the characters the texts share, as a bound on `ratio`), counted with
+    `Counter` instead of a SequenceMatcher, whose set-up cost most of a who-said question (about 770
+    quotes and their sentences matched each: p95 178 → … ms)."""
+    shared = sum((_letters(a) & Counter(b)).values())
+    return 2.0 * shared / (len(a) + len(b)) if a or b else 1.0
+
+
+@lru_cache(maxsize=64)
+def _letters(text: str) -> Counter[str]:
+    return Counter(text)

@@ -1,4 +1,10 @@
-"""Export the trained reader to ONNX and quantise it to int8 per channel, as the encoder is.
+"""Export the trained reader to ONNX, fuse its attention, and quantise it to int8 per channel.
+
+The graph is traced with eager attention so that onnxruntime's transformer optimizer can fuse each
+layer's attention, layer norms and GELU into single operators (`Attention`, `SkipLayerNormalization`,
+`BiasGelu`) before `quantize_dynamic` turns them into their int8 forms (`QAttention`). Measured on 345
+reader calls of the dev questions (docs/reader.md): the fused int8 graph, run a window at a time, takes
+33 ms a call where the unfused one took 43-45 ms; held-out F1 0.777 → 0.780.
 
 Only training (`qa.reader.train`) imports this module; answering needs onnxruntime alone.
 """
@@ -13,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from index.onnx_embedding import OPSET, quantise
+from index.onnx_embedding import OPSET
 from qa.reader.encoding import Encoded, FloatArray, pad
 
 __all__ = ["export_reader", "onnx_logits"]
@@ -28,6 +34,7 @@ def export_reader(model: Any, target: Path, tokenizer_dir: Path) -> Path:
 
     target.parent.mkdir(parents=True, exist_ok=True)
     model.eval()
+    model.set_attn_implementation("eager")  # the attention pattern the optimizer fuses
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".export-") as tmp:
         fp32 = Path(tmp) / "reader.fp32.onnx"
         int8 = Path(tmp) / "reader.int8.onnx"
@@ -52,10 +59,42 @@ def export_reader(model: Any, target: Path, tokenizer_dir: Path) -> Path:
                 do_constant_folding=True,
                 dynamo=False,
             )
-        quantise(fp32, int8)
+        fused = Path(tmp) / "reader.fused.onnx"
+        _fuse(fp32, fused, model.config.num_attention_heads, model.config.hidden_size)
+        _quantise(fused, int8)
         os.replace(int8, target)
     shutil.copyfile(tokenizer_dir / "tokenizer.json", target.parent / "tokenizer.json")
     return target
+
+
+def _fuse(source: Path, target: Path, heads: int, hidden: int) -> None:
+    """Fuse attention, layer norms and GELU (onnxruntime's BERT optimizer); fails if nothing fused."""
+    from onnxruntime.transformers import optimizer  # type: ignore[import-untyped]
+
+    optimized = optimizer.optimize_model(
+        str(source), model_type="bert", num_heads=heads, hidden_size=hidden, opt_level=1
+    )
+    fused = optimized.get_fused_operator_statistics()
+    if fused.get("Attention", 0) == 0:
+        raise RuntimeError(f"The reader's attention did not fuse ({fused}); the export would be slow.")
+    optimized.save_model_to_file(str(target))
+
+
+def _quantise(source: Path, target: Path) -> None:
+    """int8 weights, one scale per output channel, as the encoder's (`index.onnx_embedding`)."""
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic  # type: ignore[import-untyped]
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        quantize_dynamic(
+            str(source),
+            str(target),
+            per_channel=True,
+            weight_type=QuantType.QInt8,
+            # The fused operators are in onnxruntime's own domain, where shape inference finds no types.
+            extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+        )
 
 
 def _logits_module(model: Any) -> Any:

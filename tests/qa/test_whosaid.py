@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+
 import pytest
 
 from index.models import Quote, QuoteKind
@@ -184,3 +186,21 @@ def test_one_surname_is_one_person_unless_the_first_names_differ(
     asked: str, speaker: str, matches: bool
 ) -> None:
     assert speaker_matches(asked, speaker) is matches
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("the main work is yet to come", "he said the main work was still to come"),
+        ("we will not give up", "nothing in common"),
+        ("aaa", "a"),
+        ("", "text"),
+        ("", ""),
+    ],
+)
+def test_the_bound_that_rules_quotes_out_is_difflibs_quick_ratio(a: str, b: str) -> None:
+    from qa.whosaid import _quick_ratio
+
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    assert _quick_ratio(a, b) == pytest.approx(matcher.quick_ratio())
+    assert _quick_ratio(a, b) >= matcher.ratio()

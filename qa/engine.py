@@ -28,6 +28,7 @@ from qa.factcheck.record import ArticleQuotes, speaker_record
 from qa.followup import resolve_followup
 from qa.language import question_language
 from qa.models import Answer, Turn
+from qa.nlp import named_entities
 from qa.question import analyze_question
 from qa.quote_answers import answer_quote_question
 from qa.reader.decide import (
@@ -101,6 +102,7 @@ class QAEngine:
             self.store.search_dense(kind, query, 1)
         self.reader.read("warm up", [("", "Warm up.")])
         analyze_question("Who warmed up the models?")
+        named_entities("Warm up.")  # NER runs apart from the question's parse (`qa.question`)
 
     # -- asking ---------------------------------------------------------------------------------
 

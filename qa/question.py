@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
-from qa.nlp import load_spacy
+from qa.nlp import load_spacy, named_entities
 
 __all__ = ["Question", "QuestionType", "WhRole", "analyze_question"]
 
@@ -142,7 +142,6 @@ class Question:
     type: QuestionType
     expected_labels: tuple[str, ...]
     terms: tuple[str, ...]
-    entities: tuple[tuple[str, str], ...]
     quotes: tuple[str, ...]
     wh: str | None = None
     answer_head: str | None = None
@@ -152,6 +151,12 @@ class Question:
     term_distances: tuple[tuple[str, int], ...] = ()
     governor_arguments: tuple[str, ...] = ()
     wh_span: tuple[int, int] | None = None
+
+    @property
+    def entities(self) -> tuple[tuple[str, str], ...]:
+        """(text, label) of the question's named entities, found on first use: NER is more than a third
+        of a question's parse and most questions never need it."""
+        return _entities(self.text)
 
 
 def analyze_question(question: str) -> Question:
@@ -174,9 +179,8 @@ def analyze_question(question: str) -> Question:
 
 @lru_cache(maxsize=1024)
 def _analyze(text: str) -> Question:
-    doc = load_spacy()(text)
+    doc = _parse(text)
     quotes = tuple(a or b for a, b in _QUOTED.findall(text))
-    entities = tuple((ent.text, ent.label_) for ent in doc.ents)
     terms = _content_terms(doc)
     wh = _wh_token(doc)
     if wh is None:
@@ -184,7 +188,7 @@ def _analyze(text: str) -> Question:
         qtype: QuestionType = "yes_no" if first in _AUXILIARIES else "other"
         if first == "name" or first == "list":
             qtype = "what"
-        return Question(text, qtype, (), terms, entities, quotes)
+        return Question(text, qtype, (), terms, quotes)
 
     word = wh.lower_
     role, prep = _wh_role(wh)
@@ -215,7 +219,6 @@ def _analyze(text: str) -> Question:
         type=qtype,
         expected_labels=labels,
         terms=terms,
-        entities=entities,
         quotes=quotes,
         wh=word,
         answer_head=head,
@@ -261,8 +264,26 @@ def _content_terms(doc: Any) -> tuple[str, ...]:
 
 def _all_named(doc: Any, terms: Sequence[str]) -> bool:
     """Whether every content word of the question stands inside a named entity."""
-    named = {t.lemma_.lower() for ent in doc.ents for t in ent} | {t.lower_ for ent in doc.ents for t in ent}
+    spans = [doc.char_span(start, end, alignment_mode="expand") for start, end, _ in named_entities(doc.text)]
+    tokens = [t for span in spans if span is not None for t in span]
+    named = {t.lemma_.lower() for t in tokens} | {t.lower_ for t in tokens}
     return all(term in named for term in terms)
+
+
+def _parse(text: str) -> Any:
+    """`text` through the whole pipeline but NER (the last component, whose entities nothing else in
+    the pipeline reads): tagger, parser and lemmas as `nlp(text)` gives them."""
+    nlp = load_spacy()
+    doc = nlp.make_doc(text)
+    for name, component in nlp.pipeline:
+        if name != "ner":
+            doc = component(doc)
+    return doc
+
+
+@lru_cache(maxsize=1024)
+def _entities(text: str) -> tuple[tuple[str, str], ...]:
+    return tuple((text[start:end], label) for start, end, label in named_entities(text))
 
 
 def _wh_token(doc: Any) -> Any | None:

@@ -236,7 +236,9 @@ def _match(pieces: Sequence[str], target: str, floor: float = 0.0) -> float:
     phrase_words = phrase.split()
     target_words = set(target.split())
     overlap = sum(w in target_words for w in phrase_words) / len(phrase_words)
-    if (overlap + _quick_ratio(phrase, target)) / 2 < floor:
+    # Two bounds on difflib's ratio, the cheaper first: the lengths alone, then the shared characters.
+    length_bound = 2.0 * min(len(phrase), len(target)) / (len(phrase) + len(target))
+    if (overlap + length_bound) / 2 < floor or (overlap + _quick_ratio(phrase, target)) / 2 < floor:
         return 0.0
     return (overlap + difflib.SequenceMatcher(None, phrase, target, autojunk=False).ratio()) / 2
 

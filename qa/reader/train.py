@@ -13,6 +13,9 @@ ends the model is evaluated on the held-out slice, exported to int8 ONNX and eva
 (`qa.reader.export`); `--export-only` redoes that last part from the final checkpoint.
 
     nohup nice -n 19 .venv/bin/python -m qa.reader.train > build/reader/train.log 2>&1 &
+
+`--init build/reader/final.pt --work build/reader-rest` continues from a finished run's weights on the
+paragraphs that run did not sample (the same seed, so the same articles stay held out).
 """
 
 from __future__ import annotations
@@ -80,8 +83,12 @@ def _prepare(args: argparse.Namespace) -> tuple[list[Window], list[Encoded], lis
     paragraphs = read_paragraphs(args.data)
     held = held_out_titles(paragraphs, args.held_out_articles, args.seed)
     train = [p for p in paragraphs if p.title not in held]
-    if args.max_paragraphs:
-        train = random.Random(args.seed).sample(train, min(args.max_paragraphs, len(train)))
+    if args.init:
+        # A run continued from another's weights trains on the paragraphs that run did not sample.
+        first = _init_settings(args)
+        seen = {id(p) for p in _sample(train, first["max_paragraphs"], first["seed"])}
+        train = [p for p in train if id(p) not in seen]
+    train = _sample(train, args.max_paragraphs, args.seed)
     print(f"building windows from {len(train)} paragraphs ({len(held)} articles held out)", flush=True)
     windows = build_windows(train, args.seed, args.other_sentence, args.other_paragraph, args.near_miss)
     tokenizer = load_tokenizer(_base_model())
@@ -98,6 +105,21 @@ def _prepare(args: argparse.Namespace) -> tuple[list[Window], list[Encoded], lis
         kinds[w.kind] = kinds.get(w.kind, 0) + 1
     print(f"{len(kept_windows)} windows: {kinds}", flush=True)
     return kept_windows, kept_encoded, targets, tokenizer
+
+
+def _sample(rows: list[Any], most: int, seed: int) -> list[Any]:
+    """`most` of `rows` drawn with `seed` (all of them when `most` is 0)."""
+    return random.Random(seed).sample(rows, min(most, len(rows))) if most else rows
+
+
+def _init_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The settings of the run whose weights `--init` continues from; its held-out slice must be ours."""
+    import torch
+
+    settings: dict[str, Any] = torch.load(args.init, weights_only=False)["settings"]
+    if (settings["seed"], settings["held_out_articles"]) != (args.seed, args.held_out_articles):
+        sys.exit(f"{args.init} held out other articles (seed {settings['seed']}); use the same --seed.")
+    return settings
 
 
 def held_out_windows(args: argparse.Namespace) -> list[Window]:
@@ -188,6 +210,9 @@ def train(args: argparse.Namespace) -> Path:
     batches = _batches([len(e.ids) for e in encoded], args.batch_size, args.seed)
     total = len(batches) * args.epochs
     model = AutoModelForQuestionAnswering.from_pretrained(str(_base_model()), local_files_only=True)
+    if args.init:
+        model.load_state_dict(torch.load(args.init, weights_only=False)["model"])
+        print(f"starting from the weights of {args.init}", flush=True)
     no_decay = ("bias", "LayerNorm.weight")
     groups = [
         {
@@ -307,7 +332,10 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
         "seed", "lr", "epochs", "batch_size", "warmup", "held_out_articles", "max_paragraphs",
         "other_sentence", "other_paragraph", "near_miss",
     )  # fmt: skip
-    return {k: getattr(args, k) for k in keys}
+    settings = {k: getattr(args, k) for k in keys}
+    if args.init:
+        settings["init"] = str(args.init)
+    return settings
 
 
 def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -324,6 +352,12 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--other-sentence", type=float, default=0.35)
     parser.add_argument("--other-paragraph", type=float, default=0.1)
     parser.add_argument("--near-miss", type=float, default=0.12)
+    parser.add_argument(
+        "--init",
+        type=Path,
+        help="start from a finished run's weights (its final.pt) and train on the paragraphs it did not "
+        "sample (with --max-paragraphs, that many of them); give a new --work",
+    )
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--log-every", type=int, default=25)
     parser.add_argument("--checkpoint-every", type=int, default=200)

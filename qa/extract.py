@@ -13,7 +13,7 @@ from index.embedding import Vectors
 from index.models import Sentence
 from index.store import Store
 from qa.models import Hit
-from qa.retrieve import STOP_WORDS, WORD, content_words
+from qa.retrieve import content_words
 
 SENTENCE_DEPTH = 30
 NEIGHBOURS = 1
@@ -127,8 +127,7 @@ def _sentences_before(store: Store, sentences: Sequence[Sentence]) -> dict[tuple
 def _stems(text: str) -> frozenset[str]:
     """The first five letters of each content word (`content_words`) of `text`; cached, as the same
     sentences come back as candidates question after question."""
-    words = (w.strip("'-") for w in WORD.findall(text.lower()))
-    return frozenset(w[:5] for w in words if w and w not in STOP_WORDS)
+    return frozenset(w[:5] for w in content_words(text))
 
 
 def _local_weights(terms: Sequence[str], stems: Sequence[Collection[str]]) -> dict[str, float]:

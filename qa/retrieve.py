@@ -19,7 +19,7 @@ RRF_K = 60
 COMMON_SHARE = 0.02
 COMMON_ROWS = 5_000
 KEEP_RAREST = 2
-WORD = re.compile(r"[\w'-]+")
+_WORD = re.compile(r"[\w'-]+")
 STOP_WORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before being below
     between both but by can could did do does doing down during each few for from further had has have
@@ -33,7 +33,7 @@ STOP_WORDS = frozenset(
 
 def content_words(text: str) -> list[str]:
     """Lower-cased words of `text` that are not stop words, in order, without repeats."""
-    words = (w.strip("'-").lower() for w in WORD.findall(text))
+    words = (w.strip("'-").lower() for w in _WORD.findall(text))
     return list(dict.fromkeys(w for w in words if w and w not in STOP_WORDS))
 
 

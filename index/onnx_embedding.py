@@ -188,8 +188,13 @@ def _export_fp32(file: Path) -> None:
         )
 
 
-def quantise(source: Path, target: Path) -> None:
-    """int8 weights, one scale per output channel (per-tensor scales lost retrieval accuracy)."""
+def quantise(source: Path, target: Path, fused: bool = False) -> None:
+    """int8 weights, one scale per output channel (per-tensor scales lost retrieval accuracy).
+
+    `fused`: the graph was fused already by onnxruntime's transformer optimizer (the reader's export),
+    so it is quantised as it stands; its fused operators are in onnxruntime's own domain, where shape
+    inference finds no types, so float is assumed."""
+    import onnx
     from onnxruntime.quantization import (  # type: ignore[import-untyped]
         QuantType,
         quant_pre_process,
@@ -199,9 +204,15 @@ def quantise(source: Path, target: Path) -> None:
     prepared = source.with_suffix(".prepared.onnx")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        # Shape inference and graph fusion first, as onnxruntime recommends before quantising.
-        quant_pre_process(str(source), str(prepared), skip_symbolic_shape=True)
-        quantize_dynamic(str(prepared), str(target), per_channel=True, weight_type=QuantType.QInt8)
+        options = {}
+        if fused:
+            prepared, options = source, {"DefaultTensorType": onnx.TensorProto.FLOAT}
+        else:
+            # Shape inference and graph fusion first, as onnxruntime recommends before quantising.
+            quant_pre_process(str(source), str(prepared), skip_symbolic_shape=True)
+        quantize_dynamic(
+            str(prepared), str(target), per_channel=True, weight_type=QuantType.QInt8, extra_options=options
+        )
 
 
 def _model_path() -> Path:

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from index.onnx_embedding import OPSET
+from index.onnx_embedding import OPSET, quantise
 from qa.reader.encoding import Encoded, FloatArray, pad
 
 __all__ = ["export_reader", "onnx_logits"]
@@ -61,7 +61,7 @@ def export_reader(model: Any, target: Path, tokenizer_dir: Path) -> Path:
             )
         fused = Path(tmp) / "reader.fused.onnx"
         _fuse(fp32, fused, model.config.num_attention_heads, model.config.hidden_size)
-        _quantise(fused, int8)
+        quantise(fused, int8, fused=True)
         os.replace(int8, target)
     shutil.copyfile(tokenizer_dir / "tokenizer.json", target.parent / "tokenizer.json")
     return target
@@ -78,23 +78,6 @@ def _fuse(source: Path, target: Path, heads: int, hidden: int) -> None:
     if fused.get("Attention", 0) == 0:
         raise RuntimeError(f"The reader's attention did not fuse ({fused}); the export would be slow.")
     optimized.save_model_to_file(str(target))
-
-
-def _quantise(source: Path, target: Path) -> None:
-    """int8 weights, one scale per output channel, as the encoder's (`index.onnx_embedding`)."""
-    import onnx
-    from onnxruntime.quantization import QuantType, quantize_dynamic  # type: ignore[import-untyped]
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        quantize_dynamic(
-            str(source),
-            str(target),
-            per_channel=True,
-            weight_type=QuantType.QInt8,
-            # The fused operators are in onnxruntime's own domain, where shape inference finds no types.
-            extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
-        )
 
 
 def _logits_module(model: Any) -> Any:

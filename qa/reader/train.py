@@ -300,7 +300,7 @@ def finish(args: argparse.Namespace, final: Path) -> None:
     tokenizer = load_tokenizer(_base_model())
     windows = held_out_windows(args)
     report: dict[str, Any] = {
-        "settings": _settings(args),
+        "settings": state["settings"],  # the run's, not those of a later `--export-only` command line
         "step": state["step"],
         "fp32": evaluate(windows, _torch_logits(model), tokenizer),
     }

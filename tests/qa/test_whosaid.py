@@ -199,21 +199,24 @@ def test_one_surname_is_one_person_unless_the_first_names_differ(
     ],
 )
 def test_the_bound_that_rules_quotes_out_is_never_below_difflibs_ratio(a: str, b: str) -> None:
-    from rapidfuzz.distance import Indel
+    from qa.whosaid import _ratio_bound
 
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    assert Indel.normalized_similarity(a, b) + 1e-9 >= matcher.ratio()
+    assert _ratio_bound(a, b) >= difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
-def test_the_bound_holds_on_many_phrases_made_of_news_words() -> None:
+def test_ruling_out_by_the_bounds_never_changes_a_score_that_reaches_the_floor() -> None:
     import random
 
-    from rapidfuzz.distance import Indel
+    from qa.whosaid import _match, _ratio_bound
 
     words = "the main work is yet to come he said we will not give up army officials told reporters".split()
     rng = random.Random(7)
     for _ in range(500):
         a = " ".join(rng.choices(words, k=rng.randint(1, 12)))
         b = " ".join(rng.choices(words, k=rng.randint(1, 30)))
-        ratio = difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
-        assert Indel.normalized_similarity(a, b) + 1e-9 >= ratio, (a, b)
+        assert _ratio_bound(a, b) >= difflib.SequenceMatcher(None, a, b, autojunk=False).ratio(), (a, b)
+        score = _match([a], b)
+        for floor in (0.3, 0.5, 0.7):
+            # A score that reaches the floor stands; one below it may be ruled out (0.0) or not.
+            expected = (score,) if score >= floor else (score, 0.0)
+            assert _match([a], b, floor=floor) in expected, (a, b, floor)

@@ -205,7 +205,9 @@ class QAEngine:
         if not read:
             return []
         article = self.store.article(read[0].sentence.article_id)
-        return missing_terms(question, f"{article.title}\n{article.text}") if article else []
+        return (
+            missing_terms(question, f"{article.title}\n{article.text}", article.published) if article else []
+        )
 
     def read(
         self,

@@ -5,11 +5,19 @@ never mentions 2011, Verizon or Brexit, however close its sentences read: the re
 and its neighbour, so an article about the 2004 tsunami can look like an answer. A missing term does
 not decide alone (questions misspell names, "Indian" asks about India); `qa.reader.decide` asks for a
 more confident reading when one is missing (docs/reader.md).
+
+A name counts as mentioned when the text holds it by its first letters ("German" for "Germany"), as
+an acronym of it or spelt out ("the US" and "the U.S.", "AAA" and "the American Automobile
+Association", "the Federal Bureau of Investigation" and "the FBI"), or misspelt by one letter when
+it is long enough not to be another name by it ("Bedigo" for "Bendigo"; never "Iran" for "Iraq").
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+from rapidfuzz.distance import OSA
 
 __all__ = ["key_terms", "missing_terms"]
 
@@ -20,6 +28,11 @@ _NOT_NAMES = frozenset(
     to at as after before during from with i if and or but according since until under over about""".split()
 )
 _PREFIX = 5  # "Germany" / "German", "Romans" / "Roman": a name is found by its first five letters
+_YEAR = re.compile(r"(?<!\d)(?:1[0-9]\d\d|20\d\d)(?!\d)")
+_MISSPELT_FROM = 6  # letters from which a name one edit away is the same name misspelt ("Bedigo")
+# Small words an organisation's acronym skips: "FBI", the Federal Bureau of Investigation.
+_ACRONYM_SKIPS = frozenset("of for and the on in to de".split())
+_CAPITALISED_RUN = re.compile(r"[A-Z][\w'\-]*(?:\s+(?:(?:of|for|and|the|on|in|to|de)\s+)*[A-Z][\w'\-]*)+")
 
 
 def key_terms(question: str) -> list[str]:
@@ -35,17 +48,60 @@ def key_terms(question: str) -> list[str]:
     return found
 
 
-def missing_terms(question: str, text: str) -> list[str]:
-    """The key terms of `question` that `text` does not mention (numbers whole, names by prefix)."""
+def missing_terms(question: str, text: str, published: str = "") -> list[str]:
+    """The key terms of `question` that `text` (of an article `published` YYYY-MM-DD, or "") does not
+    mention: numbers whole; names by prefix, as an acronym or spelt out, or misspelt by a letter.
+
+    A year counts as missing only when the article places itself in time, by its date or by naming a
+    year: "in 2011" is not answered by an article about 2004, but an undated article that names no
+    year at all ("the season", "last week") says nothing against it, and an article published in 2011
+    is about 2011 when it says "on Tuesday"."""
     folded = text.lower()
+    dated = bool(published) or _YEAR.search(text) is not None
     missing = []
     for term in key_terms(question):
-        key = term.lower()
-        if not key[0].isdigit():
-            key = key[:_PREFIX]
-            pattern = rf"(?<!\w){re.escape(key)}"
-        else:
-            pattern = rf"(?<![\w.,]){re.escape(key)}(?![\w]|[.,]\d)"
-        if re.search(pattern, folded) is None:
+        if term[0].isdigit():
+            pattern = rf"(?<![\w.,]){re.escape(term.lower())}(?![\w]|[.,]\d)"
+            if _YEAR.fullmatch(term) and (not dated or published.startswith(term)):
+                continue
+            if re.search(pattern, folded) is None:
+                missing.append(term)
+        elif not _name_mentioned(term, question, text, folded):
             missing.append(term)
     return missing
+
+
+def _name_mentioned(name: str, question: str, text: str, folded: str) -> bool:
+    key = name.lower().replace(".", "")
+    if re.search(rf"(?<!\w){re.escape(key[:_PREFIX])}", folded.replace(".", "")):
+        return True
+    if name.isupper() and len(key) >= 2 and re.search(_spelt_out(key.upper()), text):
+        return True
+    acronyms = [_acronym(run) for run in _CAPITALISED_RUN.findall(question) if name in run.split()]
+    # Three letters at least: two capitals are as often a person's initials ("AB") as "the UN".
+    if any(len(a) >= 3 and re.search(rf"(?<![\w.]){a}(?![\w])", text) for a in acronyms):
+        return True
+    if len(key) >= _MISSPELT_FROM and key.isalpha():
+        words = _words(folded)
+        return any(
+            abs(len(word) - len(key)) <= 1 and OSA.distance(key, word, score_cutoff=1) <= 1 for word in words
+        )
+    return False
+
+
+def _acronym(run: str) -> str:
+    """ "United Nations" -> "UN", "Federal Bureau of Investigation" -> "FBI"."""
+    return "".join(word[0] for word in run.split() if word.lower() not in _ACRONYM_SKIPS)
+
+
+def _spelt_out(acronym: str) -> str:
+    """A pattern for capitalised words whose initials spell `acronym` ("AAA": "American Automobile
+    Association"), with the small words an acronym skips between them."""
+    skips = "|".join(sorted(_ACRONYM_SKIPS))
+    words = [rf"{letter}[\w'\-]*" for letter in acronym]
+    return r"(?<![\w])" + rf"\s+(?:(?:{skips})\s+)*".join(words) + r"(?![\w])"
+
+
+@lru_cache(maxsize=64)
+def _words(folded: str) -> frozenset[str]:
+    return frozenset(re.findall(r"[^\W\d_]+", folded))

@@ -124,12 +124,36 @@ def test_confidence_grows_with_answerability_and_falls_with_a_missing_term() -> 
         ("What did Tony Blair say about Brexit?", "Mr Blair spoke about tsunami aid.", ["Tony", "Brexit"]),
         ("Which famous Indian practiced civil disobedience?", "Gandhi, in India, practised it.", []),
         ("How many seats did the Greens win in 2019?", "In 2019 the Greens won 12 seats.", []),
+        ("Which US city hosts it?", "Boston, in the U.S., hosts it.", []),
+        ("What did the AAA report?", "The American Automobile Association reported a shortage.", []),
+        ("What did the FBI find?", "The Federal Bureau of Investigation found nothing.", []),
+        ("What did the FBI find?", "The Fire Brigade found nothing. Its Inspector left.", ["FBI"]),
+        ("What did the Federal Bureau of Investigation find?", "The FBI found nothing.", []),
+        ("Whom did Anika Brandstetter meet?", "The AB group met.", ["Anika", "Brandstetter"]),
+        ("Which party won in Bedigo?", "Labor won in Bendigo and Geelong.", []),
+        ("What did Iran say?", "Iraq said nothing.", ["Iran"]),
+        ("What did Tasmania say?", "Tanzania said nothing.", ["Tasmania"]),
     ],
 )
 def test_missing_terms_are_the_years_numbers_and_names_an_article_never_mentions(
     question: str, text: str, missing: list[str]
 ) -> None:
     assert missing_terms(question, text) == missing
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "missing"),
+    [
+        ("Norman had four interceptions during the season.", "", []),  # no year, no date: no evidence
+        ("In 2016 Norman had four interceptions.", "", ["2015"]),  # another year named
+        ("Norman had four interceptions on Tuesday.", "2015-11-03", []),  # dated in that year
+        ("Norman had four interceptions on Tuesday.", "2016-11-03", ["2015"]),  # dated in another
+    ],
+)
+def test_a_year_is_missing_only_from_an_article_that_places_itself_in_time(
+    text: str, published: str, missing: list[str]
+) -> None:
+    assert missing_terms("How many interceptions did Norman make in 2015?", text, published) == missing
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,8 @@ more confident reading when one is missing (docs/reader.md).
 A name counts as mentioned when the text holds it by its first letters ("German" for "Germany"), as
 an acronym of it or spelt out ("the US" and "the U.S.", "AAA" and "the American Automobile
 Association", "the Federal Bureau of Investigation" and "the FBI"), or misspelt by one letter when
-it is long enough not to be another name by it ("Bedigo" for "Bendigo"; never "Iran" for "Iraq").
+it is long enough not to be another name by it ("Bedigo" for "Bendigo"; never "Iran" for "Iraq") or
+when the other words of its name stand beside it ("Barak Obama").
 """
 
 from __future__ import annotations
@@ -81,12 +82,36 @@ def _name_mentioned(name: str, question: str, text: str, folded: str) -> bool:
     # Three letters at least: two capitals are as often a person's initials ("AB") as "the UN".
     if any(len(a) >= 3 and re.search(rf"(?<![\w.]){a}(?![\w])", text) for a in acronyms):
         return True
+    if any(
+        _run_misspelt(name, run, text) for run in _CAPITALISED_RUN.findall(question) if name in run.split()
+    ):
+        return True
     if len(key) >= _MISSPELT_FROM and key.isalpha():
         words = _words(folded)
         return any(
             abs(len(word) - len(key)) <= 1 and OSA.distance(key, word, score_cutoff=1) <= 1 for word in words
         )
     return False
+
+
+def _run_misspelt(name: str, run: str, text: str) -> bool:
+    """Whether `text` holds the name `run` with `name`, one of its words, misspelt by a letter and the
+    others as they stand: "Barak" in "Barak Obama" is Barack Obama's, whatever its length, when
+    "Obama" follows it (alone, a short name one letter away is another name: "Iran", "Iraq")."""
+    words = run.split()
+    while words and words[0].lower() in _ACRONYM_SKIPS:
+        words = words[1:]
+    while words and words[-1].lower() in _ACRONYM_SKIPS:
+        words = words[:-1]
+    if name not in words or sum(w.lower() not in _ACRONYM_SKIPS for w in words) < 2:
+        return False
+    at = words.index(name)
+    parts = [r"([^\W\d_]+)" if i == at else re.escape(w) for i, w in enumerate(words)]
+    pattern = r"(?<!\w)" + r"\s+".join(parts) + r"(?!\w)"
+    return any(
+        OSA.distance(name.lower(), m.group(1).lower(), score_cutoff=1) <= 1
+        for m in re.finditer(pattern, text, flags=re.IGNORECASE)
+    )
 
 
 def _acronym(run: str) -> str:

@@ -132,6 +132,10 @@ def test_confidence_grows_with_answerability_and_falls_with_a_missing_term() -> 
         ("Whom did Anika Brandstetter meet?", "The AB group met.", ["Anika", "Brandstetter"]),
         ("Which party won in Bedigo?", "Labor won in Bendigo and Geelong.", []),
         ("What did Iran say?", "Iraq said nothing.", ["Iran"]),
+        ("What did Barak Obama say?", "Barack Obama said nothing.", []),
+        ("What did Barak Obama say?", "Barack Johnson said nothing.", ["Barak", "Obama"]),
+        ("Who wrote The Mark of Anarchy?", "Shelley wrote the poem The Mask of Anarchy.", []),
+        ("What did Iran Air say?", "Iraq said nothing of air travel.", ["Iran"]),
         ("What did Tasmania say?", "Tanzania said nothing.", ["Tasmania"]),
     ],
 )

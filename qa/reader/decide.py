@@ -47,8 +47,8 @@ class ReaderSettings:
     first_read: int = 3
     sure_above: float = 3.0
     weight: float = 0.6  # share of the reader in a candidate's score (the rest: retrieval)
-    scale: float = 1.5  # margin units per step of the logistic squashing the margin to 0-1
-    support_below: float = 0.2  # mixed score under which a candidate is not cited after the first
+    scale: float = 2.0  # margin units per step of the logistic squashing the margin to 0-1
+    support_below: float = 0.25  # mixed score under which a candidate is not cited after the first
     typed_first: bool = True  # "who": a close candidate whose span is a person goes first (qa.rerank)
     # Answerability = best reader margin + `retrieval_share` x best retrieval score; the answer
     # abstains below `abstain_below`, or below `missing_below` when the best candidate's article lacks
@@ -57,9 +57,9 @@ class ReaderSettings:
     abstain_below: float = 12.65
     missing_below: float = 23.5
     # confidence = logistic(slope * answerability + missing_slope * [a term is missing] + intercept)
-    slope: float = 0.227
-    missing_slope: float = -3.6483
-    intercept: float = -3.8038
+    slope: float = 0.2241
+    missing_slope: float = -3.8355
+    intercept: float = -3.7964
 
 
 @dataclass(frozen=True, slots=True)

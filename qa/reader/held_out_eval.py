@@ -19,13 +19,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from qa.evaluate import evaluate_qa, format_report
-from qa.reader.windows import held_out_titles, read_paragraphs
+from qa.reader.windows import HELD_OUT_ARTICLES, SEED, held_out_titles, read_paragraphs
 
 _SHARED = Path(__file__).resolve().parents[3] / "shared"
 TRAIN_FILE = _SHARED / "train" / "squad-v1-train.jsonl"
 DISTRACTORS = _SHARED / "eval" / "quotes.dev.jsonl"
-HELD_OUT_ARTICLES = 20  # as `qa.reader.train` (--held-out-articles, --seed)
-SEED = 13
 
 
 def write_held_out(train_file: Path, folder: Path, paragraphs: int) -> tuple[Path, Path]:

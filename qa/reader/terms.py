@@ -33,7 +33,9 @@ _YEAR = re.compile(r"(?<!\d)(?:1[0-9]\d\d|20\d\d)(?!\d)")
 _MISSPELT_FROM = 6  # letters from which a name one edit away is the same name misspelt ("Bedigo")
 # Small words an organisation's acronym skips: "FBI", the Federal Bureau of Investigation.
 _ACRONYM_SKIPS = frozenset("of for and the on in to de".split())
-_CAPITALISED_RUN = re.compile(r"[A-Z][\w'\-]*(?:\s+(?:(?:of|for|and|the|on|in|to|de)\s+)*[A-Z][\w'\-]*)+")
+_SKIP = "|".join(sorted(_ACRONYM_SKIPS))
+# A name of two capitalised words or more, small words between them: "Federal Bureau of Investigation".
+_CAPITALISED_RUN = re.compile(rf"[A-Z][\w'\-]*(?:\s+(?:(?:{_SKIP})\s+)*[A-Z][\w'\-]*)+")
 
 
 def key_terms(question: str) -> list[str]:
@@ -78,13 +80,11 @@ def _name_mentioned(name: str, question: str, text: str, folded: str) -> bool:
         return True
     if name.isupper() and len(key) >= 2 and re.search(_spelt_out(key.upper()), text):
         return True
-    acronyms = [_acronym(run) for run in _CAPITALISED_RUN.findall(question) if name in run.split()]
-    # Three letters at least: two capitals are as often a person's initials ("AB") as "the UN".
-    if any(len(a) >= 3 and re.search(rf"(?<![\w.]){a}(?![\w])", text) for a in acronyms):
+    runs = [run for run in _CAPITALISED_RUN.findall(question) if name in run.split()]
+    # An acronym of three letters at least: two capitals are as often a person's initials ("AB").
+    if any(len(a) >= 3 and re.search(rf"(?<![\w.]){a}(?!\w)", text) for a in map(_acronym, runs)):
         return True
-    if any(
-        _run_misspelt(name, run, text) for run in _CAPITALISED_RUN.findall(question) if name in run.split()
-    ):
+    if any(_run_misspelt(name, run, text) for run in runs):
         return True
     if len(key) >= _MISSPELT_FROM and key.isalpha():
         words = _words(folded)
@@ -115,16 +115,15 @@ def _run_misspelt(name: str, run: str, text: str) -> bool:
 
 
 def _acronym(run: str) -> str:
-    """ "United Nations" -> "UN", "Federal Bureau of Investigation" -> "FBI"."""
+    """The initials of a name's words, small words skipped: "FBI" for "Federal Bureau of Investigation"."""
     return "".join(word[0] for word in run.split() if word.lower() not in _ACRONYM_SKIPS)
 
 
 def _spelt_out(acronym: str) -> str:
     """A pattern for capitalised words whose initials spell `acronym` ("AAA": "American Automobile
     Association"), with the small words an acronym skips between them."""
-    skips = "|".join(sorted(_ACRONYM_SKIPS))
     words = [rf"{letter}[\w'\-]*" for letter in acronym]
-    return r"(?<![\w])" + rf"\s+(?:(?:{skips})\s+)*".join(words) + r"(?![\w])"
+    return r"(?<!\w)" + rf"\s+(?:(?:{_SKIP})\s+)*".join(words) + r"(?!\w)"
 
 
 @lru_cache(maxsize=64)

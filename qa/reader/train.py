@@ -34,7 +34,14 @@ from typing import Any
 import numpy as np
 
 from qa.reader.encoding import Encoded, FloatArray, best_span, encode_windows, load_tokenizer, pad
-from qa.reader.windows import Window, build_windows, held_out_titles, read_paragraphs
+from qa.reader.windows import (
+    HELD_OUT_ARTICLES,
+    SEED,
+    Window,
+    build_windows,
+    held_out_titles,
+    read_paragraphs,
+)
 
 DEFAULT_DATA = Path("../shared/train/squad-v1-train.jsonl")
 DEFAULT_WORK = Path("build/reader")
@@ -342,12 +349,12 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m qa.reader.train", description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="checkpoints, log, export")
-    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--lr", type=float, default=1e-4)
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--warmup", type=float, default=0.05)
-    parser.add_argument("--held-out-articles", type=int, default=20)
+    parser.add_argument("--held-out-articles", type=int, default=HELD_OUT_ARTICLES)
     parser.add_argument("--max-paragraphs", type=int, default=0, help="0 = all")
     parser.add_argument("--other-sentence", type=float, default=0.35)
     parser.add_argument("--other-paragraph", type=float, default=0.1)

@@ -29,7 +29,19 @@ from typing import Literal
 
 from index.sentences import split_sentences
 
-__all__ = ["Window", "WindowKind", "build_windows", "held_out_titles", "read_paragraphs"]
+__all__ = [
+    "HELD_OUT_ARTICLES",
+    "SEED",
+    "Window",
+    "WindowKind",
+    "build_windows",
+    "held_out_titles",
+    "read_paragraphs",
+]
+
+# The training file's articles held out from training (`qa.reader.train`, `qa.reader.held_out_eval`).
+HELD_OUT_ARTICLES = 20
+SEED = 13
 
 WindowKind = Literal["answer", "other_sentence", "other_paragraph", "near_miss"]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from qa.reader.held_out_eval import HELD_OUT_ARTICLES, SEED, write_held_out
-from qa.reader.windows import held_out_titles, read_paragraphs
+from qa.reader.held_out_eval import write_held_out
+from qa.reader.windows import HELD_OUT_ARTICLES, SEED, held_out_titles, read_paragraphs
 
 
 def _train_file(path: Path, titles: int, paragraphs: int) -> Path:

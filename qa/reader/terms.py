@@ -10,7 +10,8 @@ A name counts as mentioned when the text holds it by its first letters ("German"
 an acronym of it or spelt out ("the US" and "the U.S.", "AAA" and "the American Automobile
 Association", "the Federal Bureau of Investigation" and "the FBI"), or misspelt by one letter when
 it is long enough not to be another name by it ("Bedigo" for "Bendigo"; never "Iran" for "Iraq") or
-when the other words of its name stand beside it ("Barak Obama").
+when the other words of its name stand beside it ("Barak Obama"), or split in two ("Homo sapiens"
+for "Homosapiens"). A number under 100 counts as mentioned when spelt out ("three", "twenty-seven").
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def missing_terms(question: str, text: str, published: str = "") -> list[str]:
             pattern = rf"(?<![\w.,]){re.escape(term.lower())}(?![\w]|[.,]\d)"
             if _YEAR.fullmatch(term) and (not dated or published.startswith(term)):
                 continue
-            if re.search(pattern, folded) is None:
+            if re.search(pattern, folded) is None and not _number_in_words(term, folded):
                 missing.append(term)
         elif not _name_mentioned(term, question, text, folded):
             missing.append(term)
@@ -87,11 +88,36 @@ def _name_mentioned(name: str, question: str, text: str, folded: str) -> bool:
     if any(_run_misspelt(name, run, text) for run in runs):
         return True
     if len(key) >= _MISSPELT_FROM and key.isalpha():
+        split = r"[\s\-]?".join(key)  # "Homosapiens": "Homo sapiens"
+        if re.search(rf"(?<!\w){split}(?!\w)", folded):
+            return True
         words = _words(folded)
         return any(
             abs(len(word) - len(key)) <= 1 and OSA.distance(key, word, score_cutoff=1) <= 1 for word in words
         )
     return False
+
+
+_UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen \
+sixteen seventeen eighteen nineteen".split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def _number_in_words(term: str, folded: str) -> bool:
+    """Whether a whole number under 100 stands in `folded` spelt out: "3" as "three", "27" as
+    "twenty-seven" (news style spells out the small ones)."""
+    if not term.isdigit() or int(term) >= 100:
+        return False
+    n = int(term)
+    if n < 20:
+        words = _UNITS[n]
+    elif n % 10 == 0:
+        words = _TENS[n // 10 - 2]
+    else:
+        words = rf"{_TENS[n // 10 - 2]}[\s\-]{_UNITS[n % 10]}"
+    units = "|".join(_UNITS[1:10])
+    # "thirty" is not "thirty-one" nor "thirty one"
+    return re.search(rf"(?<![\w\-]){words}(?![\w\-]|\s(?:{units})\b)", folded) is not None
 
 
 def _run_misspelt(name: str, run: str, text: str) -> bool:

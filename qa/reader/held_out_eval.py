@@ -58,13 +58,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m qa.reader.held_out_eval", description=__doc__.split("\n\n")[0]
     )
     parser.add_argument("--train-file", type=Path, default=TRAIN_FILE)
+    parser.add_argument("--distractors", type=Path, default=DISTRACTORS)
     parser.add_argument("--paragraphs", type=int, default=6, help="first paragraphs of each article")
     args = parser.parse_args(argv)
-    if not args.train_file.exists():
-        raise SystemExit(f"No training file at {args.train_file}: the held-out slice is read from it.")
+    for path, what in ((args.train_file, "training file"), (args.distractors, "distractors file")):
+        if not path.exists():
+            raise SystemExit(f"No {what} at {path}: pass its path (--train-file, --distractors).")
     with tempfile.TemporaryDirectory() as tmp:
         articles, questions = write_held_out(args.train_file, Path(tmp), args.paragraphs)
-        print(format_report(evaluate_qa(questions, articles, DISTRACTORS)))
+        print(format_report(evaluate_qa(questions, articles, args.distractors)))
     return 0
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from qa.reader.held_out_eval import write_held_out
+import pytest
+
+from qa.reader.held_out_eval import main, write_held_out
 from qa.reader.windows import HELD_OUT_ARTICLES, SEED, held_out_titles, read_paragraphs
 
 
@@ -36,3 +38,8 @@ def test_the_held_out_articles_are_those_training_leaves_out_cut_to_their_first_
     by_id = {a["article_id"]: a for a in articles}
     for q in questions:
         assert q["answers"][0] in by_id[q["article_id"]]["text"]
+
+
+def test_a_missing_training_file_is_one_clear_line(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit, match=r"No training file at .*nope.jsonl: pass its path"):
+        main(["--train-file", str(tmp_path / "nope.jsonl")])

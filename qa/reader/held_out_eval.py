@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from qa.evaluate import evaluate_qa, format_report
-from qa.reader.windows import HELD_OUT_ARTICLES, SEED, held_out_titles, read_paragraphs
+from qa.reader.windows import HELD_OUT_ARTICLES, SEED, held_out_titles
 
 _SHARED = Path(__file__).resolve().parents[3] / "shared"
 TRAIN_FILE = _SHARED / "train" / "squad-v1-train.jsonl"
@@ -28,21 +28,21 @@ DISTRACTORS = _SHARED / "eval" / "quotes.dev.jsonl"
 
 def write_held_out(train_file: Path, folder: Path, paragraphs: int) -> tuple[Path, Path]:
     """The held-out articles and their questions as `qa eval` files in `folder`."""
-    held = held_out_titles(read_paragraphs(train_file), HELD_OUT_ARTICLES, SEED)
+    with open(train_file, encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh if line.strip()]
+    held = held_out_titles((row["title"] for row in rows), HELD_OUT_ARTICLES, SEED)
     texts: dict[str, list[tuple[int, str]]] = {}
     questions = []
-    with open(train_file, encoding="utf-8") as fh:
-        for line in fh:
-            row = json.loads(line)
-            if row["title"] not in held or row["paragraph"] >= paragraphs:
-                continue
-            texts.setdefault(row["title"], []).append((row["paragraph"], row["context"]))
-            for qa in row["qas"]:
-                answers = [a["text"] for a in qa["answers"]]
-                questions.append(
-                    {"id": qa["id"], "article_id": f"held-out:{row['title']}", "question": qa["question"],
-                     "answers": answers}
-                )  # fmt: skip
+    for row in rows:
+        if row["title"] not in held or row["paragraph"] >= paragraphs:
+            continue
+        texts.setdefault(row["title"], []).append((row["paragraph"], row["context"]))
+        for qa in row["qas"]:
+            answers = [a["text"] for a in qa["answers"]]
+            questions.append(
+                {"id": qa["id"], "article_id": f"held-out:{row['title']}", "question": qa["question"],
+                 "answers": answers}
+            )  # fmt: skip
     articles_path, questions_path = folder / "articles.jsonl", folder / "questions.jsonl"
     with open(articles_path, "w", encoding="utf-8") as out:
         for title, parts in sorted(texts.items()):

@@ -65,9 +65,9 @@ def missing_terms(question: str, text: str, published: str = "") -> list[str]:
     missing = []
     for term in key_terms(question):
         if term[0].isdigit():
-            pattern = rf"(?<![\w.,]){re.escape(term.lower())}(?![\w]|[.,]\d)"
             if _YEAR.fullmatch(term) and (not dated or published.startswith(term)):
                 continue
+            pattern = rf"(?<![\w.,]){re.escape(term.lower())}(?![\w]|[.,]\d)"
             if re.search(pattern, folded) is None and not _number_in_words(term, folded):
                 missing.append(term)
         elif not _name_mentioned(term, question, text, folded):
@@ -77,7 +77,7 @@ def missing_terms(question: str, text: str, published: str = "") -> list[str]:
 
 def _name_mentioned(name: str, question: str, text: str, folded: str) -> bool:
     key = name.lower().replace(".", "")
-    if re.search(rf"(?<!\w){re.escape(key[:_PREFIX])}", folded.replace(".", "")):
+    if re.search(rf"(?<!\w){re.escape(key[:_PREFIX])}", _without_dots(folded)):
         return True
     if name.isupper() and len(key) >= 2 and re.search(_spelt_out(key.upper()), text):
         return True
@@ -101,6 +101,8 @@ def _name_mentioned(name: str, question: str, text: str, folded: str) -> bool:
 _UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen \
 sixteen seventeen eighteen nineteen".split()
 _TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+# "thirty" is not "thirty-one" nor "thirty one"
+_NOT_A_TENS_PREFIX = rf"(?![\w\-]|\s(?:{'|'.join(_UNITS[1:10])})\b)"
 
 
 def _number_in_words(term: str, folded: str) -> bool:
@@ -115,9 +117,7 @@ def _number_in_words(term: str, folded: str) -> bool:
         words = _TENS[n // 10 - 2]
     else:
         words = rf"{_TENS[n // 10 - 2]}[\s\-]{_UNITS[n % 10]}"
-    units = "|".join(_UNITS[1:10])
-    # "thirty" is not "thirty-one" nor "thirty one"
-    return re.search(rf"(?<![\w\-]){words}(?![\w\-]|\s(?:{units})\b)", folded) is not None
+    return re.search(rf"(?<![\w\-]){words}{_NOT_A_TENS_PREFIX}", folded) is not None
 
 
 def _run_misspelt(name: str, run: str, text: str) -> bool:
@@ -150,6 +150,12 @@ def _spelt_out(acronym: str) -> str:
     Association"), with the small words an acronym skips between them."""
     words = [rf"{letter}[\w'\-]*" for letter in acronym]
     return r"(?<!\w)" + rf"\s+(?:(?:{_SKIP})\s+)*".join(words) + r"(?!\w)"
+
+
+@lru_cache(maxsize=64)
+def _without_dots(folded: str) -> str:
+    """`folded` with its dots dropped, so "u.s." reads "us" (once per article, not per term)."""
+    return folded.replace(".", "")
 
 
 @lru_cache(maxsize=64)

@@ -88,7 +88,7 @@ def _batches(lengths: list[int], batch_size: int, seed: int) -> list[list[int]]:
 
 def _prepare(args: argparse.Namespace) -> tuple[list[Window], list[Encoded], list[tuple[int, int]], Any]:
     paragraphs = read_paragraphs(args.data)
-    held = held_out_titles(paragraphs, args.held_out_articles, args.seed)
+    held = held_out_titles((p.title for p in paragraphs), args.held_out_articles, args.seed)
     train = [p for p in paragraphs if p.title not in held]
     if args.init:
         # A run continued from another's weights trains on the paragraphs that run did not sample.
@@ -132,7 +132,7 @@ def _init_settings(args: argparse.Namespace) -> dict[str, Any]:
 def held_out_windows(args: argparse.Namespace) -> list[Window]:
     """The evaluation windows: every kind, from the held-out articles only."""
     paragraphs = read_paragraphs(args.data)
-    held = held_out_titles(paragraphs, args.held_out_articles, args.seed)
+    held = held_out_titles((p.title for p in paragraphs), args.held_out_articles, args.seed)
     rows = [p for p in paragraphs if p.title in held]
     return build_windows(rows, args.seed + 1, other_sentence=1.0, other_paragraph=0.5, near_miss=0.5)
 

@@ -88,10 +88,9 @@ def read_paragraphs(file: Path) -> list[_Paragraph]:
     return paragraphs
 
 
-def held_out_titles(paragraphs: Iterable[_Paragraph], count: int, seed: int) -> set[str]:
-    """`count` article titles drawn with `seed`: their paragraphs are the held-out slice."""
-    titles = sorted({p.title for p in paragraphs})
-    return set(random.Random(seed).sample(titles, count))
+def held_out_titles(titles: Iterable[str], count: int, seed: int) -> set[str]:
+    """`count` of the article `titles` drawn with `seed`: their paragraphs are the held-out slice."""
+    return set(random.Random(seed).sample(sorted(set(titles)), count))
 
 
 def build_windows(

@@ -31,7 +31,7 @@ def test_the_held_out_articles_are_those_training_leaves_out_cut_to_their_first_
     articles_path, questions_path = write_held_out(train, tmp_path, paragraphs=3)
     articles = [json.loads(line) for line in articles_path.read_text().splitlines()]
     questions = [json.loads(line) for line in questions_path.read_text().splitlines()]
-    held = held_out_titles(read_paragraphs(train), HELD_OUT_ARTICLES, SEED)
+    held = held_out_titles((p.title for p in read_paragraphs(train)), HELD_OUT_ARTICLES, SEED)
     assert {a["title"] for a in articles} == held
     assert all(a["text"].count("\n\n") == 2 and "bridge 3" not in a["text"] for a in articles)
     assert len(questions) == HELD_OUT_ARTICLES * 3

@@ -246,6 +246,7 @@ class QAEngine:
             depth or settings.depth,
             max(settings.first_read, first),
             settings.sure_above,
+            settings.before_over,
         )
 
     def resolve_article(self, ref: str) -> str | None:

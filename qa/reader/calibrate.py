@@ -33,16 +33,27 @@ from qa.scoring import normalize, read_jsonl, token_f1
 _EVAL = Path("../shared/eval")
 
 
-def _record(candidates: Sequence[Any], spans: Sequence[str | None]) -> list[dict[str, Any]]:
+def _record(
+    candidates: Sequence[Any], spans: Sequence[str | None], before: dict[tuple[str, int], str]
+) -> list[dict[str, Any]]:
+    """The cache's rows of `candidates`; `before` holds the text of the sentences read as context."""
     rows = []
     for c, rule in zip(candidates, spans):
-        text = c.sentence.text
-        span = None if c.reading.span is None else text[c.reading.span[0] : c.reading.span[1]]
+        text, place = c.sentence.text, (c.sentence.article_id, c.sentence.position - 1)
+        read_before = c.reading.before
         rows.append(
-            {"text": text, "article_id": c.sentence.article_id, "score": c.scored.score,
-             "margin": c.reading.margin, "span": span, "rule": rule}
+            {"text": text, "article_id": c.sentence.article_id, "position": c.sentence.position,
+             "score": c.scored.score, "margin": c.reading.margin, "span": _text(text, c.reading.span),
+             "rule": rule,
+             "before": None if read_before is None or place not in before else {
+                 "text": before[place], "margin": read_before.margin,
+                 "span": _text(before[place], read_before.span)}}
         )  # fmt: skip
     return rows
+
+
+def _text(text: str, span: tuple[int, int] | None) -> str | None:
+    return None if span is None else text[span[0] : span[1]]
 
 
 def collect(store_dir: Path, depth: int) -> dict[str, Any]:
@@ -66,11 +77,17 @@ def collect(store_dir: Path, depth: int) -> dict[str, Any]:
     def read_all(question: str, scope: set[str] | None) -> list[Any]:
         """Every one of the first `depth` candidates read (no early stop: it is simulated below)."""
         settings = engine.reader_settings
-        engine.reader_settings = dataclasses.replace(settings, first_read=depth, sure_above=math.inf)
+        engine.reader_settings = dataclasses.replace(
+            settings, first_read=depth, sure_above=math.inf, before_over=None
+        )
         try:
             return engine.read_unordered(question, scope, (), depth)
         finally:
             engine.reader_settings = settings
+
+    def befores(candidates: Sequence[Any]) -> dict[tuple[str, int], str]:
+        places = [(c.sentence.article_id, c.sentence.position - 1) for c in candidates if c.reading.before]
+        return {place: s.text for place, s in engine.store.sentences_at(places).items()}
 
     def missing(question: str, candidates: Sequence[Any]) -> list[str]:
         return engine.missing_terms(question, order_by_reader(candidates, engine.reader_settings))
@@ -98,7 +115,9 @@ def collect(store_dir: Path, depth: int) -> dict[str, Any]:
             "answers": q["answers"],
             "missing": missing(q["question"], found),
         }
-        data["answerable"].append({**record, "candidates": _record(found, rules(q["question"], found))})
+        data["answerable"].append(
+            {**record, "candidates": _record(found, rules(q["question"], found), befores(found))}
+        )
     all_ids = sorted({a.id for a in articles})
     held = set(sorted({q["article_id"] for q in questions})[::HELD_OUT_EVERY])
     for q in questions:
@@ -107,13 +126,13 @@ def collect(store_dir: Path, depth: int) -> dict[str, Any]:
             found = read_all(q["question"], scope)
             data["held_out"].append(
                 {"question": q["question"], "missing": missing(q["question"], found),
-                 "candidates": _record(found, [None] * len(found))}
+                 "candidates": _record(found, [None] * len(found), befores(found))}
             )  # fmt: skip
     for miss in make_near_misses([(q["id"], q["question"]) for q in questions], [a.text for a in articles]):
         found = read_all(miss.question, None)
         data["near_miss"].append(
             {"question": miss.question, "missing": missing(miss.question, found),
-             "candidates": _record(found, [None] * len(found))}
+             "candidates": _record(found, [None] * len(found), befores(found))}
         )  # fmt: skip
     return data
 
@@ -129,7 +148,9 @@ def _order(candidates: Sequence[dict[str, Any]], weight: float, scale: float) ->
     )
 
 
-def ranking_table(data: dict[str, Any], depths: Sequence[int] = (16,)) -> list[dict[str, Any]]:
+def ranking_table(
+    data: dict[str, Any], depths: Sequence[int] = (16,), over: float | None = None
+) -> list[dict[str, Any]]:
     rows = []
     for depth, weight, scale in (
         (d, w, s)
@@ -141,7 +162,8 @@ def ranking_table(data: dict[str, Any], depths: Sequence[int] = (16,)) -> list[d
             continue
         hit1 = hit3 = f1 = rule_f1 = 0.0
         for q in data["answerable"]:
-            ranked = _order(q["candidates"][:depth], weight, scale)
+            head = q["candidates"][:depth]
+            ranked = _order(head if over is None else promote(head, over), weight, scale)
             if not ranked:
                 continue
             holds = [_holds(c["text"], q["answers"]) for c in ranked[:3]]
@@ -159,23 +181,43 @@ def ranking_table(data: dict[str, Any], depths: Sequence[int] = (16,)) -> list[d
 
 
 def cascade(
-    candidates: Sequence[dict[str, Any]], first: int, sure: float, depth: int
+    candidates: Sequence[dict[str, Any]], first: int, sure: float, depth: int, over: float | None = None
 ) -> list[dict[str, Any]]:
-    """The candidates `read_candidates` would read with an early stop after `first` at margin `sure`."""
-    head = list(candidates[:first])
-    if max((c["margin"] for c in head), default=-math.inf) >= sure:
-        return head
-    return list(candidates[:depth])
+    """The candidates `read_candidates` would read with an early stop after `first` at margin `sure`,
+    with the sentences before them that answer better by `over` (`promote`)."""
+    read = list(candidates[:first])
+    if max((c["margin"] for c in read), default=-math.inf) < sure:
+        read = list(candidates[:depth])
+    return read if over is None else promote(read, over)
 
 
-def cascade_table(data: dict[str, Any], weight: float, scale: float, depth: int) -> list[dict[str, Any]]:
+def promote(rows: Sequence[dict[str, Any]], over: float) -> list[dict[str, Any]]:
+    """`qa.reader.decide.answers_before` on the cache's rows."""
+    found = {(r["article_id"], r["position"]): r for r in rows}
+    for row in rows:
+        before = row.get("before")
+        if before is None or before["margin"] < row["margin"] + over:
+            continue
+        place = (row["article_id"], row["position"] - 1)
+        reading = {"margin": before["margin"], "span": before["span"], "before": None}
+        known = found.get(place)
+        if known is None:
+            found[place] = {**row, **reading, "text": before["text"], "position": place[1], "rule": None}
+        elif known["margin"] < before["margin"]:
+            found[place] = {**known, **reading}
+    return list(found.values())
+
+
+def cascade_table(
+    data: dict[str, Any], weight: float, scale: float, depth: int, over: float | None = None
+) -> list[dict[str, Any]]:
     """hit@1 / hit@3 / span F1 and the share of questions read in one batch, per early-stop setting."""
     rows = []
     for first in (3, 4, 6, 8):
         for sure in (2.0, 3.0, 4.0, 5.0, 6.0, math.inf):
             hit1 = hit3 = f1 = one_batch = 0.0
             for q in data["answerable"]:
-                read = cascade(q["candidates"], first, sure, depth)
+                read = cascade(q["candidates"], first, sure, depth, over)
                 one_batch += len(read) <= first
                 ranked = _order(read, weight, scale)
                 if not ranked:
@@ -198,7 +240,11 @@ def as_read(data: dict[str, Any], settings: ReaderSettings) -> dict[str, Any]:
             {
                 **q,
                 "candidates": cascade(
-                    q["candidates"], settings.first_read, settings.sure_above, settings.depth
+                    q["candidates"],
+                    settings.first_read,
+                    settings.sure_above,
+                    settings.depth,
+                    settings.before_over,
                 ),
             }
             for q in items
@@ -288,14 +334,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         args.cache.write_text(json.dumps(data))
     data = json.loads(args.cache.read_text())
     print("depth weight scale  hit@1  hit@3  span_f1  rule_span_f1")
-    for row in ranking_table(data, args.depths):
+    settings = ReaderSettings()
+    for row in ranking_table(data, args.depths, settings.before_over):
         setting = f"{row['depth']:5d} {row['weight']:5.1f} {row['scale']:5.1f}"
         figures = "  ".join(f"{row[k]:.3f}" for k in ("hit@1", "hit@3", "span_f1", "rule_span_f1"))
         print(f"{setting}  {figures}")
-    settings = ReaderSettings()
     print(f"\nearly stop (weight {settings.weight}, scale {settings.scale}, depth {settings.depth})")
     print("first  sure  hit@1  hit@3  span_f1  read_once")
-    for row in cascade_table(data, settings.weight, settings.scale, settings.depth):
+    for row in cascade_table(data, settings.weight, settings.scale, settings.depth, settings.before_over):
         figures = "  ".join(f"{row[k]:.3f}" for k in ("hit@1", "hit@3", "span_f1", "one_batch"))
         print(f"{row['first']:5d} {row['sure']:5.1f}  {figures}")
     counts = {k: len(v) for k, v in data.items()}

@@ -1,15 +1,17 @@
 """Let the reader decide: read the best candidates, order them by what the reader finds, abstain when
 no candidate answers, and say how sure the answer is.
 
-After retrieval and sentence scoring (`qa.extract`) the best candidates are read, each with the
-sentence before it in its paragraph: the first `first_read` in one batch, more (up to `depth`) only
-when none of those is a sure answer. A candidate's new score mixes its retrieval score with the
+After retrieval and sentence scoring (`qa.extract`) the best candidates are read, each with the sentence
+before it in its paragraph: the first `first_read` in one batch, more (up to `depth`) only when none of
+those is a sure answer. The sentence before a candidate, read as its context, becomes a candidate itself
+when the reader's best span lies there: the answer often stands just before the sentence that repeats
+the question's words ("Who founded Northwind Tools?": "The company was started by Maria Lopez ... Today
+Northwind Tools employs 400 people."). A candidate's new score mixes its retrieval score with the
 reader's margin over "no answer" squashed to 0–1. Whether to answer at all rests on the answerability
-(the best margin plus a share of the best retrieval score), with a higher bar when the best
-candidate's article never mentions a year, number or name of the question (`qa.reader.terms`);
-`confidence` maps both to the chance that the first citation holds the answer (a logistic fitted on
-dev). All figures are chosen by `python -m qa.reader.calibrate` on the dev questions
-(docs/reader.md).
+(the best margin plus a share of the best retrieval score), with a higher bar when the best candidate's
+article never mentions a year, number or name of the question (`qa.reader.terms`); `confidence` maps
+both to the chance that the first citation holds the answer (a logistic fitted on dev). All figures are
+chosen by `python -m qa.reader.calibrate` on the dev questions (docs/reader.md).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ __all__ = [
     "ReadCandidate",
     "ReaderSettings",
     "answerability",
+    "answers_before",
     "confidence",
     "decide",
     "order_by_reader",
@@ -46,6 +49,10 @@ class ReaderSettings:
     # (most questions), else read the rest up to `depth` (latency: docs/reader.md).
     first_read: int = 3
     sure_above: float = 3.0
+    # A candidate's sentence before, read as its context, becomes a candidate itself when the reader's
+    # best span there beats the candidate's own by `before_over` (None: never; session 12: dev hit@3
+    # 0.949 -> 0.952, held-out 0.923 -> 0.929, the same at 1.0; docs/reader.md).
+    before_over: float | None = 0.0
     weight: float = 0.6  # share of the reader in a candidate's score (the rest: retrieval)
     scale: float = 2.0  # margin units per step of the logistic squashing the margin to 0-1
     support_below: float = 0.25  # mixed score under which a candidate is not cited after the first
@@ -57,9 +64,9 @@ class ReaderSettings:
     abstain_below: float = 12.65
     missing_below: float = 23.5
     # confidence = logistic(slope * answerability + missing_slope * [a term is missing] + intercept)
-    slope: float = 0.2241
-    missing_slope: float = -3.8355
-    intercept: float = -3.7964
+    slope: float = 0.2204
+    missing_slope: float = -3.9209
+    intercept: float = -3.774
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,17 +91,37 @@ def read_candidates(
     depth: int,
     first_read: int | None = None,
     sure_above: float = math.inf,
+    before_over: float | None = None,
 ) -> list[ReadCandidate]:
     """The reader's reading of the first `depth` candidates: the first `first_read` in one batch, and
-    the rest in a second only when none of those beats "no answer" by `sure_above`."""
+    the rest in a second only when none of those beats "no answer" by `sure_above`. With
+    `before_over`, a sentence read as context whose span beats its candidate's by that much is a
+    candidate too (`answers_before`)."""
     first = list(ranked[: min(depth, first_read or depth)])
-    readings = read_sentences(reader, store, question, [c.sentence for c in first])
-    read = [ReadCandidate(c, r) for c, r in zip(first, readings)]
-    if max((r.margin for r in readings), default=-math.inf) >= sure_above:
-        return read
-    rest = list(ranked[len(first) : depth])
-    more = read_sentences(reader, store, question, [c.sentence for c in rest])
-    return read + [ReadCandidate(c, r) for c, r in zip(rest, more)]
+    read = _read(reader, store, question, first)
+    if max((c.reading.margin for c, _ in read), default=-math.inf) < sure_above:
+        read += _read(reader, store, question, list(ranked[len(first) : depth]))
+    candidates = [c for c, _ in read]
+    return candidates if before_over is None else answers_before(read, before_over)
+
+
+def answers_before(read: Sequence[tuple[ReadCandidate, Sentence | None]], over: float) -> list[ReadCandidate]:
+    """The candidates, with each sentence before one whose reading there beats the candidate's own by
+    `over`: that sentence, read with what follows it, holds the answer (it takes its candidate's
+    retrieval score; read both ways, a sentence keeps its better reading)."""
+    found = {(c.sentence.article_id, c.sentence.position): c for c, _ in read}
+    for candidate, previous in read:
+        before = candidate.reading.before
+        if previous is None or before is None or before.margin < candidate.reading.margin + over:
+            continue
+        place = (previous.article_id, previous.position)
+        known = found.get(place)
+        if known is None:
+            scored = dataclasses.replace(candidate.scored, sentence=previous)
+            found[place] = ReadCandidate(scored, dataclasses.replace(before, before=None))
+        elif known.reading.margin < before.margin:
+            found[place] = dataclasses.replace(known, reading=dataclasses.replace(before, before=None))
+    return list(found.values())
 
 
 def read_sentences(
@@ -102,16 +129,25 @@ def read_sentences(
 ) -> list[Reading]:
     """The reader's reading of `sentences`, each with the sentence before it in its paragraph as
     context, in one batch."""
-    if not sentences:
+    scored = [ScoredSentence(s, 0.0, 0.0, 0.0, 0.0) for s in sentences]
+    return [c.reading for c, _ in _read(reader, store, question, scored)]
+
+
+def _read(
+    reader: Reader, store: Store, question: str, candidates: Sequence[ScoredSentence]
+) -> list[tuple[ReadCandidate, Sentence | None]]:
+    """Each candidate read with the sentence before it in its paragraph (None when there is none)."""
+    if not candidates:
         return []
+    sentences = [c.sentence for c in candidates]
     places = [(s.article_id, s.position - 1) for s in sentences if s.position > 0]
-    before = store.sentences_at(places)
-    passages = []
+    at = store.sentences_at(places)
+    befores = []
     for s in sentences:
-        previous = before.get((s.article_id, s.position - 1))
-        same_paragraph = previous is not None and previous.paragraph == s.paragraph
-        passages.append((previous.text if same_paragraph and previous else "", s.text))
-    return reader.read(question, passages)
+        previous = at.get((s.article_id, s.position - 1))
+        befores.append(previous if previous is not None and previous.paragraph == s.paragraph else None)
+    readings = reader.read(question, [(b.text if b else "", s.text) for b, s in zip(befores, sentences)])
+    return [(ReadCandidate(c, r), b) for c, r, b in zip(candidates, readings, befores)]
 
 
 def squash(margin: float, scale: float) -> float:

@@ -1,13 +1,15 @@
 """`Reader`: the project's extractive reader, int8 ONNX run by onnxruntime, read at question time.
 
 It reads a candidate sentence with the sentence before it in its paragraph (so "he" and "the company"
-can be read), gives the best answer span inside the candidate sentence and how far that span beats
-"no answer" (`SpanChoice.margin`). The model is trained here (`make train-reader`, `qa.reader.train`;
-model card: qa/reader/model/README.md) and loaded from the package folder, never from a hub.
+can be read), gives the best answer span inside the candidate sentence and how far that span beats "no
+answer" (`SpanChoice.margin`), and the same for the sentence before (`Reading.before`). The model is
+trained here (`make train-reader`, `qa.reader.train`; model card: qa/reader/model/README.md) and loaded
+from the package folder, never from a hub.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,6 +33,10 @@ class Reading:
 
     span: tuple[int, int] | None
     margin: float
+    # The best span in the sentence before (offsets in that sentence) and its margin, when it was read
+    # as context: "Who founded Northwind Tools?" is answered by "The company was started by Maria
+    # Lopez ..." before "Today Northwind Tools employs 400 people.", the sentence retrieval found.
+    before: Reading | None = None
 
 
 class Reader:
@@ -87,13 +93,21 @@ class Reader:
                 ["start_logits", "end_logits"],
                 {"input_ids": ids, "attention_mask": mask, "token_type_ids": types},
             )
-            choice: SpanChoice = best_span(enc, starts[0], ends[0], (low, high))
-            sentence = passages[row][1]
-            span = None
-            if choice.end > choice.start:
-                span = whole_words(sentence, choice.start - low, choice.end - low)
-            readings.append(Reading(span, round(choice.margin, 4)))
+            before, sentence = passages[row]
+            reading = _reading(sentence, best_span(enc, starts[0], ends[0], (low, high)), low)
+            if before:
+                in_before = _reading(before, best_span(enc, starts[0], ends[0], (0, len(before))), 0)
+                reading = dataclasses.replace(reading, before=in_before)
+            readings.append(reading)
         return readings
+
+
+def _reading(text: str, choice: SpanChoice, offset: int) -> Reading:
+    """The reading of `text`, which starts at `offset` of the window's context."""
+    span = None
+    if choice.end > choice.start:
+        span = whole_words(text, choice.start - offset, choice.end - offset)
+    return Reading(span, round(choice.margin, 4))
 
 
 @lru_cache(maxsize=4)

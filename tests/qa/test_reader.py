@@ -3,6 +3,7 @@ and a missing or damaged model file fails with one line saying how to restore it
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -10,11 +11,12 @@ import pytest
 
 from index.embedding import Encoder
 from index.errors import ModelError
-from index.models import Article
+from index.models import Article, Sentence
 from qa.engine import QAEngine
-from qa.reader.decide import ReaderSettings, confidence
+from qa.extract import ScoredSentence
+from qa.reader.decide import ReadCandidate, ReaderSettings, answers_before, confidence
 from qa.reader.encoding import whole_words
-from qa.reader.reader import MODEL_DIR, MODEL_FILE, Reader
+from qa.reader.reader import MODEL_DIR, MODEL_FILE, Reader, Reading
 from qa.reader.terms import missing_terms
 
 ARTICLES = [
@@ -89,6 +91,59 @@ def test_a_sentence_is_read_with_the_one_before_it() -> None:
     # Sure of it with the factory named before; read alone, far less.
     assert reading.margin > ReaderSettings().sure_above
     assert reading.margin > alone.margin + 5
+
+
+@pytest.mark.model
+def test_the_sentence_before_is_read_for_an_answer_too() -> None:
+    """Retrieval finds the sentence naming the firm; the founder stands in the sentence before it."""
+    reader = Reader()
+    before = "Maria Lopez started the business in her garage in 1998."
+    question, sentence = "Who founded Northwind Tools?", "Today Northwind Tools employs 400 people."
+    (reading,) = reader.read(question, [(before, sentence)])
+    assert reading.before is not None and reading.before.span is not None
+    assert before[reading.before.span[0] : reading.before.span[1]] == "Maria Lopez"
+    assert reading.before.margin > reading.margin
+    (alone,) = reader.read(question, [("", sentence)])
+    assert alone.before is None
+
+
+@pytest.mark.model
+def test_an_answer_in_the_sentence_before_the_one_retrieved_is_cited(
+    real_encoder: Encoder, tmp_path: Path
+) -> None:
+    """The firm's name is in the second sentence, its founder in the first: the first is cited."""
+    engine = QAEngine(tmp_path / "store", real_encoder)
+    text = (
+        "The company was started by Maria Lopez in her garage in 2004, with a loan from her uncle. "
+        "Today Northwind Tools employs 400 people in three countries and sells its drills online.\n"
+        "Its main factory stands in Porto."
+    )
+    engine.add_articles([Article("tools", "A tool maker grows", text)])
+    answer = engine.ask("Who founded Northwind Tools?")
+    assert not answer.abstained, answer.reason
+    assert answer.citations[0].sentence.position == 0
+    assert answer.citations[0].span_text == "Maria Lopez"
+    # Without the sentence before read for an answer, the firm's own sentence came first.
+    engine.reader_settings = dataclasses.replace(engine.reader_settings, before_over=None)
+    assert engine.ask("Who founded Northwind Tools?").citations[0].sentence.position == 1
+
+
+def _candidate(position: int, margin: float, before: Reading | None = None) -> ReadCandidate:
+    sentence = Sentence("a1", position, 0, 11, f"Sentence {position}.")
+    return ReadCandidate(ScoredSentence(sentence, 0.5, 0.0, 0.0, 0.0), Reading((0, 8), margin, before))
+
+
+def test_a_sentence_before_that_answers_better_becomes_a_candidate() -> None:
+    first = Sentence("a1", 0, 0, 11, "Sentence 0.")
+    promoted = _candidate(1, 1.0, Reading((0, 8), 6.0))
+    kept = _candidate(3, 5.0, Reading((0, 8), 5.5))  # its sentence before (2) is not read
+    found = answers_before([(promoted, first), (kept, None)], over=1.0)
+    assert [(c.sentence.position, c.reading.margin) for c in found] == [(1, 1.0), (3, 5.0), (0, 6.0)]
+    assert found[2].scored.score == promoted.scored.score  # it takes its candidate's retrieval score
+    # Read both ways, a sentence keeps its better reading.
+    again = _candidate(0, 2.0)
+    found = answers_before([(again, None), (promoted, first)], over=1.0)
+    assert [(c.sentence.position, c.reading.margin) for c in found] == [(0, 6.0), (1, 1.0)]
 
 
 def test_a_missing_model_file_says_how_to_restore_it(tmp_path: Path) -> None:

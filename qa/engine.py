@@ -247,6 +247,7 @@ class QAEngine:
             max(settings.first_read, first),
             settings.sure_above,
             settings.before_over,
+            settings.after_of,
         )
 
     def resolve_article(self, ref: str) -> str | None:

@@ -43,6 +43,7 @@ def _record(
         read_before = c.reading.before
         rows.append(
             {"text": text, "article_id": c.sentence.article_id, "position": c.sentence.position,
+             "paragraph": c.sentence.paragraph,
              "score": c.scored.score, "margin": c.reading.margin, "span": _text(text, c.reading.span),
              "rule": rule,
              "before": None if read_before is None or place not in before else {
@@ -181,14 +182,34 @@ def ranking_table(
 
 
 def cascade(
-    candidates: Sequence[dict[str, Any]], first: int, sure: float, depth: int, over: float | None = None
+    candidates: Sequence[dict[str, Any]],
+    first: int,
+    sure: float,
+    depth: int,
+    over: float | None = None,
+    after_of: int = 0,
 ) -> list[dict[str, Any]]:
     """The candidates `read_candidates` would read with an early stop after `first` at margin `sure`,
-    with the sentences before them that answer better by `over` (`promote`)."""
-    read = list(candidates[:first])
+    the sentences after the first `after_of` of them, and the sentences before them that answer better
+    by `over` (`promote`). The cache holds the first `depth` candidates and, after them, the sentence
+    after the best one when it is not among those."""
+    read = first_batch(candidates, first, after_of)
     if max((c["margin"] for c in read), default=-math.inf) < sure:
-        read = list(candidates[:depth])
+        done = {(c["article_id"], c["position"]) for c in read}
+        read += [c for c in candidates[first:depth] if (c["article_id"], c["position"]) not in done]
     return read if over is None else promote(read, over)
+
+
+def first_batch(candidates: Sequence[dict[str, Any]], first: int, after_of: int) -> list[dict[str, Any]]:
+    """The first `first` candidates and the sentences after the first `after_of` of them (with their
+    retrieval score), as the engine reads them in one batch."""
+    read = list(candidates[:first])
+    at = {(c["article_id"], c["position"]): c for c in candidates}
+    for c in list(read[:after_of]):
+        after = at.get((c["article_id"], c["position"] + 1))
+        if after is not None and after["paragraph"] == c["paragraph"] and after not in read:
+            read.append({**after, "score": c["score"]})
+    return read
 
 
 def promote(rows: Sequence[dict[str, Any]], over: float) -> list[dict[str, Any]]:
@@ -209,7 +230,12 @@ def promote(rows: Sequence[dict[str, Any]], over: float) -> list[dict[str, Any]]
 
 
 def cascade_table(
-    data: dict[str, Any], weight: float, scale: float, depth: int, over: float | None = None
+    data: dict[str, Any],
+    weight: float,
+    scale: float,
+    depth: int,
+    over: float | None = None,
+    after_of: int = 0,
 ) -> list[dict[str, Any]]:
     """hit@1 / hit@3 / span F1 and the share of questions read in one batch, per early-stop setting."""
     rows = []
@@ -217,8 +243,9 @@ def cascade_table(
         for sure in (2.0, 3.0, 4.0, 5.0, 6.0, math.inf):
             hit1 = hit3 = f1 = one_batch = 0.0
             for q in data["answerable"]:
-                read = cascade(q["candidates"], first, sure, depth, over)
-                one_batch += len(read) <= first
+                read = cascade(q["candidates"], first, sure, depth, over, after_of)
+                batch = first_batch(q["candidates"], first, after_of)
+                one_batch += max((c["margin"] for c in batch), default=-math.inf) >= sure
                 ranked = _order(read, weight, scale)
                 if not ranked:
                     continue
@@ -245,6 +272,7 @@ def as_read(data: dict[str, Any], settings: ReaderSettings) -> dict[str, Any]:
                     settings.sure_above,
                     settings.depth,
                     settings.before_over,
+                    settings.after_of,
                 ),
             }
             for q in items
@@ -341,7 +369,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(f"{setting}  {figures}")
     print(f"\nearly stop (weight {settings.weight}, scale {settings.scale}, depth {settings.depth})")
     print("first  sure  hit@1  hit@3  span_f1  read_once")
-    for row in cascade_table(data, settings.weight, settings.scale, settings.depth, settings.before_over):
+    for row in cascade_table(
+        data, settings.weight, settings.scale, settings.depth, settings.before_over, settings.after_of
+    ):
         figures = "  ".join(f"{row[k]:.3f}" for k in ("hit@1", "hit@3", "span_f1", "one_batch"))
         print(f"{row['first']:5d} {row['sure']:5.1f}  {figures}")
     counts = {k: len(v) for k, v in data.items()}

@@ -14,7 +14,7 @@ from index.errors import ModelError
 from index.models import Article, Sentence
 from qa.engine import QAEngine
 from qa.extract import ScoredSentence
-from qa.reader.decide import ReadCandidate, ReaderSettings, answers_before, confidence
+from qa.reader.decide import ReadCandidate, ReaderSettings, answers_before, confidence, read_candidates
 from qa.reader.encoding import whole_words
 from qa.reader.reader import MODEL_DIR, MODEL_FILE, Reader, Reading
 from qa.reader.terms import missing_terms
@@ -126,6 +126,25 @@ def test_an_answer_in_the_sentence_before_the_one_retrieved_is_cited(
     # Without the sentence before read for an answer, the firm's own sentence came first.
     engine.reader_settings = dataclasses.replace(engine.reader_settings, before_over=None)
     assert engine.ask("Who founded Northwind Tools?").citations[0].sentence.position == 1
+
+
+@pytest.mark.model
+def test_the_sentence_after_the_best_candidate_is_read_with_it_as_context(engine: QAEngine) -> None:
+    sentences = engine.store.sentences("plant")
+    built, employs = sentences[1], sentences[2]  # one paragraph: "The plant was built ... It employs ..."
+    question = "How many people work at the plant?"
+
+    def read(first: Sentence) -> list[ReadCandidate]:
+        ranked = [ScoredSentence(first, 0.7, 0.0, 0.0, 0.0)]
+        return read_candidates(engine.reader, engine.store, question, ranked, 8, 1, after_of=1)
+
+    found = read(built)
+    assert [c.sentence.position for c in found] == [built.position, employs.position]
+    assert found[1].scored.score == 0.7  # it takes its candidate's retrieval score
+    assert found[1].reading.span is not None
+    assert employs.text[found[1].reading.span[0] : found[1].reading.span[1]] == "2,300"
+    # The sentence after the first one starts a new paragraph: nothing is added.
+    assert [c.sentence.position for c in read(sentences[0])] == [0]
 
 
 def _candidate(position: int, margin: float, before: Reading | None = None) -> ReadCandidate:

@@ -193,7 +193,9 @@ class QAEngine:
     def _quote_confidence(self, question: str, answer: Answer) -> float:
         """The confidence of an answer from the quote table: its cited sentences read as candidates."""
         sentences = [c.sentence for c in answer.citations]
-        readings = read_sentences(self.reader, self.store, question, sentences)
+        readings = read_sentences(
+            self.reader, self.store, question, sentences, self.reader_settings.short_paragraph
+        )
         read = [
             ReadCandidate(ScoredSentence(c.sentence, c.score, 0.0, 0.0, 0.0), r)
             for c, r in zip(answer.citations, readings)
@@ -243,11 +245,9 @@ class QAEngine:
             store,
             question,
             ranked,
+            settings,
             depth or settings.depth,
             max(settings.first_read, first),
-            settings.sure_above,
-            settings.before_over,
-            settings.after_of,
         )
 
     def resolve_article(self, ref: str) -> str | None:

@@ -193,23 +193,34 @@ def cascade(
     the sentences after the first `after_of` of them, and the sentences before them that answer better
     by `over` (`promote`). The cache holds the first `depth` candidates and, after them, the sentence
     after the best one when it is not among those."""
-    read = first_batch(candidates, first, after_of)
+    read = first_batch(candidates, first, after_of, ReaderSettings().short_paragraph)
     if max((c["margin"] for c in read), default=-math.inf) < sure:
         done = {(c["article_id"], c["position"]) for c in read}
         read += [c for c in candidates[first:depth] if (c["article_id"], c["position"]) not in done]
     return read if over is None else promote(read, over)
 
 
-def first_batch(candidates: Sequence[dict[str, Any]], first: int, after_of: int) -> list[dict[str, Any]]:
+def first_batch(
+    candidates: Sequence[dict[str, Any]], first: int, after_of: int, short: int = 0
+) -> list[dict[str, Any]]:
     """The first `first` candidates and the sentences after the first `after_of` of them (with their
     retrieval score), as the engine reads them in one batch."""
     read = list(candidates[:first])
     at = {(c["article_id"], c["position"]): c for c in candidates}
     for c in list(read[:after_of]):
         after = at.get((c["article_id"], c["position"] + 1))
-        if after is not None and after["paragraph"] == c["paragraph"] and after not in read:
+        same = after is not None and (after["paragraph"] == c["paragraph"] or _short(candidates, c, short))
+        if after is not None and same and after not in read:
             read.append({**after, "score": c["score"]})
     return read
+
+
+def _short(candidates: Sequence[dict[str, Any]], row: dict[str, Any], short: int) -> bool:
+    """Whether `row` ends a paragraph of at most `short` sentences, as far as the cached candidates
+    show (`qa.reader.decide.contexts`)."""
+    at = {(c["article_id"], c["position"]): c for c in candidates}
+    further = at.get((row["article_id"], row["position"] - short))
+    return bool(short) and (further is None or further["paragraph"] != row["paragraph"])
 
 
 def promote(rows: Sequence[dict[str, Any]], over: float) -> list[dict[str, Any]]:
@@ -244,7 +255,7 @@ def cascade_table(
             hit1 = hit3 = f1 = one_batch = 0.0
             for q in data["answerable"]:
                 read = cascade(q["candidates"], first, sure, depth, over, after_of)
-                batch = first_batch(q["candidates"], first, after_of)
+                batch = first_batch(q["candidates"], first, after_of, ReaderSettings().short_paragraph)
                 one_batch += max((c["margin"] for c in batch), default=-math.inf) >= sure
                 ranked = _order(read, weight, scale)
                 if not ranked:

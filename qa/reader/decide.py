@@ -59,6 +59,9 @@ class ReaderSettings:
     # context, when they are not candidates already read (0.17 windows a question; session 12:
     # held-out hit@3 0.929 -> 0.938, dev 0.952 -> 0.952; 3 was worse on both).
     after_of: int = 1
+    # The sentence ending a paragraph of at most `short_paragraph` sentences is the context of the next
+    # paragraph's first (`contexts`; 0: only the same paragraph).
+    short_paragraph: int = 0
     weight: float = 0.6  # share of the reader in a candidate's score (the rest: retrieval)
     scale: float = 2.0  # margin units per step of the logistic squashing the margin to 0-1
     support_below: float = 0.25  # mixed score under which a candidate is not cited after the first
@@ -94,26 +97,29 @@ def read_candidates(
     store: Store,
     question: str,
     ranked: Sequence[ScoredSentence],
-    depth: int,
+    settings: ReaderSettings,
+    depth: int | None = None,
     first_read: int | None = None,
-    sure_above: float = math.inf,
-    before_over: float | None = None,
-    after_of: int = 0,
 ) -> list[ReadCandidate]:
-    """The reader's reading of the first `depth` candidates: the first `first_read` in one batch, and
-    the rest in a second only when none of those beats "no answer" by `sure_above`. With
+    """The reader's reading of the first `depth` candidates (`settings.depth` when None): the first
+    `first_read` (`settings.first_read`) in one batch with the sentences after the first `after_of`,
+    and the rest in a second only when none of those beats "no answer" by `sure_above`. With
     `before_over`, a sentence read as context whose span beats its candidate's by that much is a
     candidate too (`answers_before`)."""
-    first = list(ranked[: min(depth, first_read or depth)])
-    read = _read(reader, store, question, first + _sentences_after(store, first[:after_of], first))
-    if max((c.reading.margin for c, _ in read), default=-math.inf) < sure_above:
+    depth = settings.depth if depth is None else depth
+    first = list(ranked[: min(depth, first_read or settings.first_read)])
+    short = settings.short_paragraph
+    after = _sentences_after(store, first[: settings.after_of], first, short)
+    read = _read(reader, store, question, first + after, short)
+    if max((c.reading.margin for c, _ in read), default=-math.inf) < settings.sure_above:
         done = {(c.sentence.article_id, c.sentence.position) for c, _ in read}
         rest = [
             c for c in ranked[len(first) : depth] if (c.sentence.article_id, c.sentence.position) not in done
         ]
-        read += _read(reader, store, question, rest)
-    candidates = [c for c, _ in read]
-    return candidates if before_over is None else answers_before(read, before_over)
+        read += _read(reader, store, question, rest, short)
+    if settings.before_over is None:
+        return [c for c, _ in read]
+    return answers_before(read, settings.before_over)
 
 
 def answers_before(read: Sequence[tuple[ReadCandidate, Sentence | None]], over: float) -> list[ReadCandidate]:
@@ -136,49 +142,60 @@ def answers_before(read: Sequence[tuple[ReadCandidate, Sentence | None]], over: 
 
 
 def _sentences_after(
-    store: Store, candidates: Sequence[ScoredSentence], read: Sequence[ScoredSentence]
+    store: Store, candidates: Sequence[ScoredSentence], read: Sequence[ScoredSentence], short: int
 ) -> list[ScoredSentence]:
-    """The sentence after each of `candidates` in its paragraph, with its candidate's retrieval score,
-    unless it is one of `read`."""
+    """The sentence after each of `candidates` whose context it is (`contexts`), with its candidate's
+    retrieval score, unless it is one of `read`."""
     known = {(c.sentence.article_id, c.sentence.position) for c in read}
     places = [(c.sentence.article_id, c.sentence.position + 1) for c in candidates]
     at = store.sentences_at([p for p in places if p not in known])
-    after = []
-    for c, place in zip(candidates, places):
-        s = at.get(place)
-        if s is not None and s.paragraph == c.sentence.paragraph:
-            after.append(dataclasses.replace(c, sentence=s))
-    return after
+    found = [(c, at[place]) for c, place in zip(candidates, places) if place in at]
+    befores = contexts(store, [s for _, s in found], short)
+    return [dataclasses.replace(c, sentence=s) for (c, s), b in zip(found, befores) if b is not None]
 
 
 def read_sentences(
-    reader: Reader, store: Store, question: str, sentences: Sequence[Sentence]
+    reader: Reader, store: Store, question: str, sentences: Sequence[Sentence], short: int = 0
 ) -> list[Reading]:
-    """The reader's reading of `sentences`, each with the sentence before it in its paragraph as
-    context, in one batch."""
+    """The reader's reading of `sentences`, each with its context (`contexts`), in one batch."""
     scored = [ScoredSentence(s, 0.0, 0.0, 0.0, 0.0) for s in sentences]
-    return [c.reading for c, _ in _read(reader, store, question, scored)]
+    return [c.reading for c, _ in _read(reader, store, question, scored, short)]
+
+
+def contexts(store: Store, sentences: Sequence[Sentence], short: int) -> list[Sentence | None]:
+    """The sentence before each of `sentences` when it is its context: in the same paragraph, or ending
+    a paragraph of at most `short` sentences (news is written in paragraphs of a sentence or two that
+    run on, "He said ..." after the line naming him; an encyclopaedia's paragraph break changes the
+    topic). None where there is no such sentence."""
+    places = [(s.article_id, s.position - 1) for s in sentences if s.position > 0]
+    places += [(s.article_id, s.position - 1 - short) for s in sentences if short and s.position > short]
+    at = store.sentences_at(places)
+    found: list[Sentence | None] = []
+    for s in sentences:
+        previous = at.get((s.article_id, s.position - 1))
+        if previous is not None and previous.paragraph != s.paragraph:
+            further = at.get((s.article_id, s.position - 1 - short)) if short else previous
+            if further is not None and further.paragraph == previous.paragraph:
+                previous = None  # a longer paragraph before: a new topic
+        found.append(previous)
+    return found
 
 
 def _read(
-    reader: Reader, store: Store, question: str, candidates: Sequence[ScoredSentence]
+    reader: Reader, store: Store, question: str, candidates: Sequence[ScoredSentence], short: int
 ) -> list[tuple[ReadCandidate, Sentence | None]]:
-    """Each candidate read with the sentence before it in its paragraph (None when there is none)."""
+    """Each candidate read with its context (`contexts`; None when there is none)."""
     if not candidates:
         return []
     sentences = [c.sentence for c in candidates]
-    places = [(s.article_id, s.position - 1) for s in sentences if s.position > 0]
-    at = store.sentences_at(places)
-    befores = []
-    for s in sentences:
-        previous = at.get((s.article_id, s.position - 1))
-        befores.append(previous if previous is not None and previous.paragraph == s.paragraph else None)
+    befores = contexts(store, sentences, short)
     readings = reader.read(question, [(b.text if b else "", s.text) for b, s in zip(befores, sentences)])
     return [(ReadCandidate(c, r), b) for c, r, b in zip(candidates, readings, befores)]
 
 
 def squash(margin: float, scale: float) -> float:
-    return 1.0 / (1.0 + math.exp(-margin / scale))
+    """The margin mapped to 0-1 (a margin of -1e9, a window with nothing readable, is about 0)."""
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, margin / scale))))
 
 
 def order_by_reader(candidates: Sequence[ReadCandidate], settings: ReaderSettings) -> list[ReadCandidate]:

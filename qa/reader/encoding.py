@@ -21,6 +21,7 @@ __all__ = [
     "SpanChoice",
     "best_span",
     "encode_windows",
+    "fit_before",
     "load_tokenizer",
     "whole_words",
 ]
@@ -75,6 +76,18 @@ def encode_windows(tokenizer: Any, pairs: Sequence[tuple[str, str]]) -> list[Enc
         context = [i for i, s in enumerate(sequence) if s == 1]
         encoded.append(Encoded(encoding.ids, encoding.type_ids, context, encoding.offsets))
     return encoded
+
+
+def fit_before(tokenizer: Any, question: str, before: str, sentence: str) -> str:
+    """`before` cut from its start, at a word, until the window of question, `before` and `sentence`
+    fits in MAX_TOKENS: the window is cut at its end, which would lose the candidate sentence itself
+    (a long sentence before it: its span was never read, its margin -1e9)."""
+    for _ in range(8):
+        if not before or not tokenizer.encode(question[:600], f"{before} {sentence}").overflowing:
+            return before
+        half = before[len(before) // 2 :]
+        before = half.split(" ", 1)[1] if " " in half else ""
+    return ""
 
 
 def pad(batch: Sequence[Encoded]) -> tuple[IntArray, IntArray, IntArray]:

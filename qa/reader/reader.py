@@ -17,7 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from index.errors import ModelError
-from qa.reader.encoding import SpanChoice, best_span, encode_windows, load_tokenizer, pad, whole_words
+from qa.reader.encoding import (
+    SpanChoice,
+    best_span,
+    encode_windows,
+    fit_before,
+    load_tokenizer,
+    pad,
+    whole_words,
+)
 
 __all__ = ["MODEL_DIR", "Reader", "Reading"]
 
@@ -79,7 +87,8 @@ class Reader:
             return []
         self.load()
         windows, allowed = [], []
-        for before, sentence in passages:
+        fitted = [fit_before(self._tokenizer, question, b, s) for b, s in passages]
+        for before, (_, sentence) in zip(fitted, passages):
             context = f"{before} {sentence}" if before else sentence
             windows.append((question, context))
             allowed.append((len(context) - len(sentence), len(context)))
@@ -93,11 +102,12 @@ class Reader:
                 ["start_logits", "end_logits"],
                 {"input_ids": ids, "attention_mask": mask, "token_type_ids": types},
             )
-            before, sentence = passages[row]
+            (whole_before, sentence), before = passages[row], fitted[row]
             reading = _reading(sentence, best_span(enc, starts[0], ends[0], (low, high)), low)
-            if before:
-                in_before = _reading(before, best_span(enc, starts[0], ends[0], (0, len(before))), 0)
-                reading = dataclasses.replace(reading, before=in_before)
+            if before:  # the end of `whole_before` when it was cut to fit
+                cut = len(whole_before) - len(before)
+                choice = best_span(enc, starts[0], ends[0], (0, len(before)))
+                reading = dataclasses.replace(reading, before=_reading(whole_before, choice, -cut))
             readings.append(reading)
         return readings
 

@@ -14,7 +14,14 @@ from index.errors import ModelError
 from index.models import Article, Sentence
 from qa.engine import QAEngine
 from qa.extract import ScoredSentence
-from qa.reader.decide import ReadCandidate, ReaderSettings, answers_before, confidence, read_candidates
+from qa.reader.decide import (
+    ReadCandidate,
+    ReaderSettings,
+    answers_before,
+    confidence,
+    read_candidates,
+    squash,
+)
 from qa.reader.encoding import whole_words
 from qa.reader.reader import MODEL_DIR, MODEL_FILE, Reader, Reading
 from qa.reader.terms import missing_terms
@@ -136,7 +143,8 @@ def test_the_sentence_after_the_best_candidate_is_read_with_it_as_context(engine
 
     def read(first: Sentence) -> list[ReadCandidate]:
         ranked = [ScoredSentence(first, 0.7, 0.0, 0.0, 0.0)]
-        return read_candidates(engine.reader, engine.store, question, ranked, 8, 1, after_of=1)
+        settings = dataclasses.replace(ReaderSettings(), first_read=1, after_of=1)
+        return read_candidates(engine.reader, engine.store, question, ranked, settings)
 
     found = read(built)
     assert [c.sentence.position for c in found] == [built.position, employs.position]
@@ -145,6 +153,21 @@ def test_the_sentence_after_the_best_candidate_is_read_with_it_as_context(engine
     assert employs.text[found[1].reading.span[0] : found[1].reading.span[1]] == "2,300"
     # The sentence after the first one starts a new paragraph: nothing is added.
     assert [c.sentence.position for c in read(sentences[0])] == [0]
+
+
+@pytest.mark.model
+def test_a_long_sentence_before_is_cut_from_its_start_so_the_candidate_is_read_whole() -> None:
+    """The window holds 192 tokens and is cut at its end: a long sentence before would push the
+    candidate itself out of it."""
+    reader = Reader()
+    before = "Voltra " + ", ".join(f"item {i} of the list" for i in range(120)) + ", and a factory in Brno."
+    question, sentence = "How many people work at the Brno factory?", "It employs 2,300 people."
+    (reading,) = reader.read(question, [(before, sentence)])
+    assert reading.span is not None and sentence[reading.span[0] : reading.span[1]] == "2,300"
+    assert reading.before is not None  # what was read of it: its end, with offsets in the whole of it
+    if reading.before.span is not None:
+        assert reading.before.span[0] > len(before) // 2
+    assert squash(-1e9, 2.0) < 1e-20 and squash(0.0, 2.0) == 0.5  # no overflow
 
 
 def _candidate(position: int, margin: float, before: Reading | None = None) -> ReadCandidate:

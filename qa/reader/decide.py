@@ -150,6 +150,8 @@ def _sentences_after(
     places = [(c.sentence.article_id, c.sentence.position + 1) for c in candidates]
     at = store.sentences_at([p for p in places if p not in known])
     found = [(c, at[place]) for c, place in zip(candidates, places) if place in at]
+    if not short:  # the same paragraph only: no need to look further back (`contexts`)
+        return [dataclasses.replace(c, sentence=s) for c, s in found if s.paragraph == c.sentence.paragraph]
     befores = contexts(store, [s for _, s in found], short)
     return [dataclasses.replace(c, sentence=s) for (c, s), b in zip(found, befores) if b is not None]
 

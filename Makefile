@@ -58,21 +58,21 @@ eval: install
 
 # The same on the reader's 20 held-out training articles (never trained or calibrated on; ~8 min).
 eval-held-out: install
-	$(BIN)/python -m qa.reader.held_out_eval
+	$(BIN)/python -m lab.reader.held_out_eval
 
 # Train the reader from ../shared/train (about 2 hours on 2 idle cores for 14,000 of the 18,879 paragraphs; resumes where it stopped; never part
 # of `make test`). Checkpoints, log and the int8 export go to build/reader; `make ship-reader` copies the
-# export into qa/reader/model once its held-out scores beat the shipped model's. To go on from a finished
+# export into qa/answering/reader/model once its held-out scores beat the shipped model's. To go on from a finished
 # run on the paragraphs it left out: make train-reader ship-reader READER_WORK=build/reader-rest
 # READER_ARGS="--init build/reader/final.pt --lr 3e-5 --max-paragraphs 0" (4,100 paragraphs, 40 minutes).
 READER_ARGS ?= --max-paragraphs 14000
 READER_WORK ?= build/reader
 train-reader: install
 	mkdir -p $(READER_WORK)
-	nice -n 19 $(BIN)/python -m qa.reader.train --work $(READER_WORK) $(READER_ARGS) 2>&1 | tee -a $(READER_WORK)/train.log
+	nice -n 19 $(BIN)/python -m lab.reader.train --work $(READER_WORK) $(READER_ARGS) 2>&1 | tee -a $(READER_WORK)/train.log
 
 ship-reader: install
-	$(BIN)/python -m qa.reader.ship --work $(READER_WORK)
+	$(BIN)/python -m lab.reader.ship --work $(READER_WORK)
 
 bench: install
 	$(BIN)/python -m bench.latency

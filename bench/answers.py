@@ -56,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     rng.shuffle(questions)
     questions = questions[: args.queries]
     reader_seconds: list[float] = []
-    read = engine.reader.read
+    read = engine.answerer.reader.read
 
     def timed_read(*a: Any, **kw: Any) -> Any:
         started = time.perf_counter()
@@ -65,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         finally:
             reader_seconds.append(time.perf_counter() - started)
 
-    setattr(engine.reader, "read", timed_read)  # noqa: B010 - time each call of this one engine
+    setattr(engine.answerer.reader, "read", timed_read)  # noqa: B010 - time each call of this one engine
     answers = []
     for question in questions:
         started = time.perf_counter()

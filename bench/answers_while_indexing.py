@@ -74,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         idle = ask_all()
         started = time.perf_counter()
         indexing = subprocess.Popen(
-            [sys.executable, "-m", "qa.cli", "index", str(corpus), "--store", str(store)],
+            [sys.executable, "-m", "ui.cli", "index", str(corpus), "--store", str(store)],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,

@@ -9,7 +9,7 @@ Paths, all over the same generated articles (`bench.corpus`):
   quote extraction, which costs the same whatever the encoder.
 
 Throughput is the number of article sentences divided by the seconds taken, so the rows compare
-directly. hit@1 is `qa.evaluate.evaluate_qa` on the dev questions with an engine on each encoder.
+directly. hit@1 is `qa.evaluation.questions.evaluate_qa` on the dev questions with an engine on each encoder.
 
     python -m bench.indexing --n 300
 """
@@ -150,7 +150,7 @@ def measure_pipeline(label: str, encoder: Encoder, articles: Sequence[Article], 
 def measure_hit_at_1(encoder: Encoder) -> dict[str, Any]:
     """`evaluate_qa` on the dev questions, articles and distractors with an engine on `encoder`."""
     from qa.engine import QAEngine
-    from qa.evaluate import evaluate_qa
+    from qa.evaluation.questions import evaluate_qa
 
     with tempfile.TemporaryDirectory() as tmp:
         engine = QAEngine(Path(tmp) / "store", encoder)

@@ -38,8 +38,8 @@ from index.embedding import Encoder, Vectors, encode_query
 from index.onnx_embedding import DEFAULT_CACHE, OnnxEncoder
 
 QueryPath = Literal["ours", "naive"]
-DENSE_DEPTH = 40  # what `qa.retrieve.retrieve` asks for (k * 2 with k = 20)
-SENTENCE_DEPTH = 30  # `qa.extract.SENTENCE_DEPTH`
+DENSE_DEPTH = 40  # what `qa.answering.retrieve.retrieve` asks for (k * 2 with k = 20)
+SENTENCE_DEPTH = 30  # `qa.answering.sentences.SENTENCE_DEPTH`
 ALTERNATIVES_UP_TO = 300_000  # other index types are built and compared up to this many vectors
 
 
@@ -159,7 +159,7 @@ def _count_rows(store_path: Path, table: str) -> int:
 def measure_queries(store_path: Path, path: QueryPath, questions: list[str], cache: Path) -> Latency:
     """Ask every question through `QAEngine.ask` after a warm-up (run in a child process)."""
     from qa.engine import QAEngine
-    from qa.retrieve import lexical_query
+    from qa.lexical import lexical_query
 
     onnx = OnnxEncoder(cache)
     encoder: Encoder = onnx if path == "ours" else NamedEncoder(NaiveEncoder(), onnx.name)

@@ -6,8 +6,8 @@ Both stores get the same generated articles (`bench.corpus`) through `index_arti
 hashing encoder at 384 dimensions: deterministic pseudo-random unit vectors from each text's hash, so
 no model runs and the figures are the engines' own (and both stores hold the same row ids). Then, for
 `--queries` dev questions (their hashed vectors): dense search of the sentences (top 10), lexical
-search of the chunks (the `qa.retrieve` query, top 40) and the fused chunk search retrieval runs
-(`qa.retrieve.retrieve` for both stores; Milvus' own `hybrid_search` with RRF as another row).
+search of the chunks (the `qa.answering.retrieve` query, top 40) and the fused chunk search retrieval runs
+(`qa.answering.retrieve.retrieve` for both stores; Milvus' own `hybrid_search` with RRF as another row).
 Recall@10 of the dense search is against exact inner-product search over every stored sentence
 vector (ties count as found, see `bench.latency`); "BM25 agreement" is the share of FTS5's top 10
 chunks that Milvus' BM25 also ranks in its top 10. Last, approximate Milvus indexes (IVF_FLAT, HNSW)
@@ -36,7 +36,8 @@ from index.milvus import DenseIndex, MilvusVectors
 from index.pipeline import index_articles, open_or_create
 from index.store import Store
 from index.vector_search import VectorRows, parse_vectors
-from qa.retrieve import lexical_query, retrieve
+from qa.answering.retrieve import retrieve
+from qa.lexical import lexical_query
 
 DIMENSION = 384
 T = TypeVar("T")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -89,3 +90,8 @@ class Turn:
 
     question: str
     answer: Answer
+
+
+def render_text(citations: Sequence[Citation]) -> str:
+    """The cited sentences, each followed by its marker: only words that stand in the articles."""
+    return " ".join(f"{c.sentence.text} [{c.n}]" for c in citations)

@@ -12,13 +12,13 @@ from collections.abc import Mapping, Sequence
 from contextlib import redirect_stderr, redirect_stdout
 from unittest import mock
 
-QA = [sys.executable, "-m", "qa.cli"]
+QA = [sys.executable, "-m", "ui.cli"]
 
 
 def run_qa(argv: Sequence[str], env: Mapping[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
     """`qa ARGV` with `env` as the whole environment and `stdin` as its input; the exit code, stdout and
     stderr as `subprocess.run` would give them."""
-    from qa.cli import main
+    from ui.cli import main
 
     out, err = io.StringIO(), io.StringIO()
     with (

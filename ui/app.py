@@ -16,7 +16,8 @@ from gradio.events import api as register_api
 
 from index.errors import InputError
 from index.models import Quote
-from qa.engine import DEFAULT_CITATIONS, QAEngine
+from qa.answering.answerer import DEFAULT_CITATIONS
+from qa.engine import QAEngine
 from qa.models import Turn
 from ui import render
 from ui.render_check import render_check_html, render_record_html

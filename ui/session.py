@@ -18,9 +18,10 @@ from index.fetch import is_url
 from index.ingest import Failure, article_from_record, where
 from index.models import Quote
 from index.pipeline import IndexReport
-from qa.contract import answer_record, article_record, check_record, quote_record
-from qa.engine import DEFAULT_CITATIONS, QAEngine, check_question
-from qa.factcheck.export import FORMATS, Format, export_answer, export_check, export_quotes
+from qa.answering.answerer import DEFAULT_CITATIONS, check_question
+from qa.engine import QAEngine
+from qa.formats.contract import answer_record, article_record, check_record, quote_record
+from qa.formats.export import FORMATS, Format, export_answer, export_check, export_quotes
 from qa.models import Answer, Turn
 from ui import render
 from ui.render_check import render_check_html, render_record_html

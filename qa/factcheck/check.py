@@ -10,7 +10,7 @@ lexical search, so reported speech is found too); each is aligned word by word w
 - `not_found`: nothing is that close. No passage is returned then: the least bad passage is not a
   match.
 
-`CLOSE_AT` was chosen with `python -m qa.factcheck.calibrate` on checks built from the dev articles
+`CLOSE_AT` was chosen with `python -m lab.factcheck.calibrate` on checks built from the dev articles
 (README "Check a quote").
 """
 
@@ -25,18 +25,16 @@ from index.embedding import Encoder, encode_query
 from index.errors import InputError
 from index.models import Quote
 from index.store import Store
-from qa.compose import quote_of
 from qa.factcheck.diff import Alignment, DiffPiece, align, folded_words, similarity_bound, words
-from qa.retrieve import lexical_query
-from qa.whosaid import speaker_matches
+from qa.lexical import lexical_query
+from qa.quotes.whosaid import quote_of, speaker_matches
 
 __all__ = ["CLOSE_AT", "QuoteCheck", "QuoteMatch", "check_quote"]
 
 Verdict = Literal["exact", "close", "not_found"]
 
-# Dev checks (python -m qa.factcheck.calibrate, 428 of each kind): at 0.65 every exact quote is exact, 96%
-# of changed ones are close in the right article, 98.6% of made-up ones are not found (0.55: 95.6%;
-# 0.75: 100%, but changed ones found drop to 95.3%).
+# The similarity from which a wording is a close quote, chosen on dev checks of exact, changed and
+# made-up quotes (`python -m lab.factcheck.calibrate`; the figures are in docs/results.md).
 CLOSE_AT = 0.65
 MAX_QUOTE_CHARS = 2000
 _QUOTE_DEPTH = 30

@@ -14,7 +14,7 @@ from pathlib import Path
 from index.embedding import HashingEncoder, encode_query
 from index.store import Store
 
-QA = [sys.executable, "-m", "qa.cli"]
+QA = [sys.executable, "-m", "ui.cli"]
 ENV = {**os.environ, "QA_MODEL": "hashing-64"}
 TOWNS = ["Arden", "Belmont", "Corwin", "Dalby", "Easton", "Fenwick", "Garrow", "Holt"]
 

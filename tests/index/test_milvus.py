@@ -25,8 +25,8 @@ from index.models import Article, Quote, Sentence
 from index.pipeline import index_articles, open_or_create, rebuild_store, remove_articles
 from index.store import Store
 from index.vector_search import DEFAULT_VECTORS, VectorRows, VectorsChoice, match_words, parse_vectors
-from qa.cli import main
 from qa.engine import QAEngine
+from ui.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SEEDS = ROOT / "seeds"

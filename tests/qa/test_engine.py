@@ -7,7 +7,8 @@ import pytest
 from index.embedding import HashingEncoder
 from index.errors import InputError
 from index.models import Article
-from qa.engine import MAX_QUESTION_CHARS, QAEngine
+from qa.answering.answerer import MAX_QUESTION_CHARS
+from qa.engine import QAEngine
 
 ARTICLES = [
     Article(

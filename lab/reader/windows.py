@@ -1,0 +1,230 @@
+"""Training windows for the reader, built from SQuAD-style paragraphs.
+
+At answer time the reader reads one candidate sentence with the sentence before it in its paragraph
+(`qa.answering.reader.reader`), so training windows have the same shape: the answer's sentence with its
+previous sentence (or, one time in four, with the next one, so an answer is not always last). Three kinds of
+"no answer" windows teach the reader to decline (SQuAD 2.0 style, after Rajpurkar et al. 2018):
+
+- `other_sentence`: the question over two other sentences of its own paragraph, which do not hold the
+  answer text (same topic, same words: the hard kind);
+- `other_paragraph`: the question over two sentences of another paragraph of the same article;
+- `near_miss`: the question with a year, number or name changed to one the paragraph does not hold,
+  over the answer's own window ("in 1997" for "in 1995", another person): the answer sentence no longer
+  answers it.
+
+The data (`../shared/train/squad-v1-train.jsonl`) is read at training time and never copied: windows
+live in memory. `answer_start` there is the *first* occurrence of the answer text; questions whose
+answer text occurs more than once in the paragraph are left out rather than trained on a wrong place.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from index.sentences import split_sentences
+
+__all__ = [
+    "HELD_OUT_ARTICLES",
+    "SEED",
+    "Window",
+    "WindowKind",
+    "build_windows",
+    "held_out_titles",
+    "read_paragraphs",
+]
+
+# The training file's articles held out from training (`lab.reader.train`, `lab.reader.held_out_eval`).
+HELD_OUT_ARTICLES = 20
+SEED = 13
+
+WindowKind = Literal["answer", "other_sentence", "other_paragraph", "near_miss"]
+
+_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
+_NUMBER = re.compile(r"\b\d+\b")
+_NAME = re.compile(r"\b[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]{2,})*\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A question over a context; `answer_start`/`answer_end` index `context`, -1 for no answer."""
+
+    question: str
+    context: str
+    answer_start: int
+    answer_end: int
+    kind: WindowKind
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Paragraph:
+    title: str
+    context: str
+    qas: tuple[tuple[str, str, int, int], ...]  # question, answer text, answer_start, occurrences
+
+
+def read_paragraphs(file: Path) -> list[_Paragraph]:
+    """The paragraphs of a SQuAD-style JSONL file, one per line."""
+    paragraphs = []
+    with file.open(encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            qas = tuple(
+                (
+                    qa["question"],
+                    qa["answers"][0]["text"],
+                    qa["answers"][0]["answer_start"],
+                    qa["occurrences"],
+                )
+                for qa in row["qas"]
+            )
+            paragraphs.append(_Paragraph(row["title"], row["context"], qas))
+    return paragraphs
+
+
+def held_out_titles(titles: Iterable[str], count: int, seed: int) -> set[str]:
+    """`count` of the article `titles` drawn with `seed`: their paragraphs are the held-out slice."""
+    return set(random.Random(seed).sample(sorted(set(titles)), count))
+
+
+def build_windows(
+    paragraphs: list[_Paragraph],
+    seed: int,
+    other_sentence: float = 0.35,
+    other_paragraph: float = 0.1,
+    near_miss: float = 0.12,
+) -> list[Window]:
+    """Every answer window of `paragraphs`, with no-answer windows in the given shares per question."""
+    rng = random.Random(seed)
+    by_title: dict[str, list[int]] = {}
+    for i, paragraph in enumerate(paragraphs):
+        by_title.setdefault(paragraph.title, []).append(i)
+    names = _name_pool(paragraphs)
+    split = [_sentence_bounds(p.context) for p in paragraphs]
+    windows: list[Window] = []
+    for i, paragraph in enumerate(paragraphs):
+        bounds = split[i]
+        for question, answer, start, occurrences in paragraph.qas:
+            if occurrences != 1:
+                continue
+            window = _answer_window(paragraph, bounds, question, answer, start, rng)
+            if window is None:
+                continue
+            windows.append(window)
+            if rng.random() < other_sentence:
+                windows.extend(_other_sentence(paragraph, bounds, question, answer, rng))
+            if rng.random() < other_paragraph:
+                others = [j for j in by_title[paragraph.title] if j != i]
+                if others:
+                    j = rng.choice(others)
+                    windows.extend(_other_paragraph(paragraphs[j], split[j], question, answer, rng))
+            if rng.random() < near_miss:
+                changed = _near_miss(question, paragraph.context, names, rng)
+                if changed is not None:
+                    windows.append(Window(changed, window.context, -1, -1, "near_miss", paragraph.title))
+    return windows
+
+
+def _sentence_bounds(context: str) -> list[tuple[int, int]]:
+    return [(s.start, s.end) for s in split_sentences("squad", context)]
+
+
+def _answer_window(
+    paragraph: _Paragraph,
+    bounds: list[tuple[int, int]],
+    question: str,
+    answer: str,
+    start: int,
+    rng: random.Random,
+) -> Window | None:
+    end = start + len(answer)
+    inside = [k for k, (s, e) in enumerate(bounds) if s < end and e > start]
+    if not inside:
+        return None
+    first, last = inside[0], inside[-1]
+    if rng.random() < 0.25 and last + 1 < len(bounds):
+        last += 1
+    elif first > 0:
+        first -= 1
+    offset = bounds[first][0]
+    context = paragraph.context[offset : bounds[last][1]]
+    return Window(question, context, start - offset, end - offset, "answer", paragraph.title)
+
+
+def _pairs(bounds: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """(first, last) sentence indices of previous-sentence + sentence windows."""
+    return [(max(0, k - 1), k) for k in range(len(bounds))]
+
+
+def _other_sentence(
+    paragraph: _Paragraph, bounds: list[tuple[int, int]], question: str, answer: str, rng: random.Random
+) -> Iterator[Window]:
+    yield from _no_answer(paragraph, bounds, question, answer, "other_sentence", rng)
+
+
+def _other_paragraph(
+    paragraph: _Paragraph, bounds: list[tuple[int, int]], question: str, answer: str, rng: random.Random
+) -> Iterator[Window]:
+    yield from _no_answer(paragraph, bounds, question, answer, "other_paragraph", rng)
+
+
+def _no_answer(
+    paragraph: _Paragraph,
+    bounds: list[tuple[int, int]],
+    question: str,
+    answer: str,
+    kind: WindowKind,
+    rng: random.Random,
+) -> Iterator[Window]:
+    folded = answer.lower()
+    choices = []
+    for first, last in _pairs(bounds):
+        text = paragraph.context[bounds[first][0] : bounds[last][1]]
+        if folded not in text.lower():
+            choices.append(text)
+    if choices:
+        yield Window(question, rng.choice(choices), -1, -1, kind, paragraph.title)
+
+
+def _name_pool(paragraphs: list[_Paragraph]) -> list[str]:
+    pool = set()
+    for paragraph in paragraphs:
+        for question, *_ in paragraph.qas:
+            for match in _NAME.finditer(question[1:]):
+                pool.add(match.group())
+    return sorted(pool)
+
+
+def _near_miss(question: str, context: str, names: list[str], rng: random.Random) -> str | None:
+    """`question` with a year, number or name it shares with `context` changed to one `context` lacks."""
+    folded = context.lower()
+    years = [m for m in _YEAR.finditer(question) if m.group() in context]
+    if years:
+        match = rng.choice(years)
+        for _ in range(10):
+            year = str(int(match.group()) + rng.choice([-1, 1]) * rng.randint(1, 15))
+            if year not in context:
+                return question[: match.start()] + year + question[match.end() :]
+    numbers = [
+        m for m in _NUMBER.finditer(question) if m.group() in context and not _YEAR.fullmatch(m.group())
+    ]
+    if numbers:
+        match = rng.choice(numbers)
+        for _ in range(10):
+            number = str(max(2, int(match.group()) * rng.choice([2, 3, 10]) + rng.randint(1, 9)))
+            if number not in context:
+                return question[: match.start()] + number + question[match.end() :]
+    found = [m for m in _NAME.finditer(question) if m.start() > 0 and m.group().lower() in folded]
+    if found and names:
+        match = rng.choice(found)
+        for _ in range(10):
+            name = rng.choice(names)
+            if name.lower() not in folded and name != match.group():
+                return question[: match.start()] + name + question[match.end() :]
+    return None

@@ -1,0 +1,262 @@
+"""`Answerer`: a question in, a cited answer out, in named steps over a library's store.
+
+The steps of `ask`: check the question; turn away what cannot be answered (another language, an empty
+store or scope); answer a who-said question from the quote table; otherwise read the best candidate
+sentences, let the reader decide, and compose the cited answer, or say what was searched."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Collection, Sequence
+
+from index.embedding import encode_query
+from index.errors import InputError
+from index.models import Sentence
+from index.store import Store
+from qa.answering.compose import abstain, compose_answer
+from qa.answering.followup import Resolved, resolve_followup
+from qa.answering.language import question_language
+from qa.answering.question import analyze_question
+from qa.answering.reader.decide import (
+    Decision,
+    ReadCandidate,
+    ReaderSettings,
+    decide,
+    order_by_reader,
+    read_candidates,
+    read_sentences,
+)
+from qa.answering.reader.reader import Reader
+from qa.answering.reader.terms import missing_terms
+from qa.answering.rerank import reader_typed_first
+from qa.answering.retrieve import retrieve
+from qa.answering.sentences import ScoredSentence, score_sentences
+from qa.answering.spans import find_labelled_span
+from qa.lexical import content_words
+from qa.library import Library
+from qa.models import Answer, Turn
+from qa.nlp import named_entities
+from qa.quotes.answers import answer_quote_question
+from qa.quotes.whosaid import QuoteQuery, parse_quote_question
+
+MAX_QUESTION_CHARS = 1000
+DEFAULT_CITATIONS = 3
+
+Spans = dict[tuple[str, int], tuple[int, int] | None]
+
+
+def check_question(question: str) -> str:
+    """The question stripped, or InputError when it is empty or too long."""
+    question = question.strip()
+    if not question:
+        raise InputError("The question is empty; ask something about the articles.")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise InputError(
+            f"The question is {len(question):,} characters long; the limit is {MAX_QUESTION_CHARS:,}. "
+            "Ask a shorter question."
+        )
+    return question
+
+
+class Answerer:
+    """Answers questions over the articles of `library` with `reader`; the encoder is the library's."""
+
+    def __init__(self, library: Library, reader: Reader, settings: ReaderSettings) -> None:
+        self.library = library
+        self.reader = reader
+        self.settings = settings
+
+    @property
+    def store(self) -> Store:
+        return self.library.store
+
+    def warm_up(self) -> None:
+        """Load the models and the vectors now rather than on the first question (spaCy, which parses
+        the question, took most of the first answer's time: bench/README.md)."""
+        query = encode_query(self.library.encoder, "warm up")
+        for kind in ("chunks", "sentences"):
+            self.store.search_dense(kind, query, 1)
+        self.reader.read("warm up", [("", "Warm up.")])
+        analyze_question("Who warmed up the models?")
+        named_entities("Warm up.")  # NER runs apart from the question's parse (`qa.answering.question`)
+
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        k: int = DEFAULT_CITATIONS,
+        scope: Collection[str] | None = None,
+    ) -> Answer:
+        """Answer `question` with up to `k` cited sentences; `scope` limits the articles searched.
+
+        Raises:
+            InputError: the question is empty or too long.
+        """
+        question = check_question(question)
+        searched = set(scope) if scope is not None else None
+        turned_away = self._turn_away(question, searched)
+        if turned_away is not None:
+            return turned_away
+        resolved = resolve_followup(question, history)
+        quote_query = parse_quote_question(resolved.question)
+        if quote_query is not None:
+            answer = self._answer_from_quotes(question, resolved, quote_query, k, searched)
+            if answer is not None:
+                return answer
+        read = self._read_for_answer(resolved, k, searched)
+        decision = decide(read, self.missing_terms(resolved.question, read), self.settings)
+        answer = self._compose(question, resolved.question, read, decision, k)
+        if not answer.abstained:
+            note = (
+                f"The cited article never mentions {', '.join(decision.missing)}." if decision.missing else ""
+            )
+            return dataclasses.replace(answer, confidence=decision.confidence, reason=note)
+        return self._nothing_answers(question, resolved, quote_query, read, decision, searched)
+
+    # -- the steps of `ask` -----------------------------------------------------------------------
+
+    def _turn_away(self, question: str, scope: set[str] | None) -> Answer | None:
+        """The answer to a question nothing can be searched for: not English, an empty store or scope."""
+        language = question_language(question)
+        if language is not None:
+            return abstain(
+                question, f"I can read English only (this question looks like {language}); ask it in English."
+            )
+        if self.store.count() == 0:
+            return abstain(question, "The store holds no articles yet; add some with `qa index`.")
+        if scope is not None and not scope:
+            return abstain(question, "No articles are in the search scope; widen the filter.")
+        return None
+
+    def _answer_from_quotes(
+        self, question: str, resolved: Resolved, query: QuoteQuery, k: int, scope: set[str] | None
+    ) -> Answer | None:
+        """The quote table's answer to a who-said question, with the reader's confidence; None when the
+        table has nothing to say and the question goes to the reader."""
+        answer = answer_quote_question(self.store, query, question, k, scope, resolved.exclude)
+        if answer is None or answer.abstained:
+            return answer
+        return dataclasses.replace(answer, confidence=self._quote_confidence(resolved.question, answer))
+
+    def _read_for_answer(self, resolved: Resolved, k: int, scope: set[str] | None) -> list[ReadCandidate]:
+        """The candidates read for the answer, best first, the wanted kind of answer first if so set."""
+        read = self.read(resolved.question, scope, resolved.exclude, max(k, self.settings.depth), first=k)
+        if self.settings.typed_first:
+            read = reader_typed_first(analyze_question(resolved.question), read)
+        return read
+
+    def _compose(
+        self, question: str, resolved: str, read: list[ReadCandidate], decision: Decision, k: int
+    ) -> Answer:
+        """The cited answer from the candidates the reader kept (none when it decided not to answer)."""
+        store = self.store
+        spans: Spans = {(c.sentence.article_id, c.sentence.position): c.reading.span for c in read}
+        if read and decision.answers:
+            spans.update(self._described(resolved, read[0].sentence))
+        return compose_answer(
+            question,
+            [dataclasses.replace(c.scored, score=c.mixed) for c in read] if decision.answers else [],
+            store.titles(list({c.sentence.article_id for c in read})),
+            {a: store.quotes(a) for a in {c.sentence.article_id for c in read[: k * 4]}},
+            k=k,
+            threshold=-math.inf,
+            support_threshold=self.settings.support_below,
+            find_span=lambda sentence: spans.get((sentence.article_id, sentence.position)),
+        )
+
+    def _nothing_answers(
+        self,
+        question: str,
+        resolved: Resolved,
+        quote_query: QuoteQuery | None,
+        read: list[ReadCandidate],
+        decision: Decision,
+        scope: set[str] | None,
+    ) -> Answer:
+        """The abstention: what was searched, and what the closest article lacks when that is why."""
+        count = len(scope) if scope is not None else self.store.count()
+        searched = f"{count} article{'s' if count != 1 else ''} searched"
+        if quote_query is not None and quote_query.speaker and resolved.exclude:
+            return abstain(
+                question,
+                f"{quote_query.speaker} says nothing else in the {searched} than the answers above.",
+            )
+        if decision.missing and read:
+            named = ", ".join(decision.missing)
+            return abstain(
+                question,
+                f"Nothing in the {searched} answers this question: the closest passages are from an "
+                f"article that never mentions {named}.",
+            )
+        terms = ", ".join(content_words(resolved.question)[:6]) or resolved.question
+        return abstain(question, f"Nothing in the {searched} answers this question (searched for: {terms}).")
+
+    def _described(self, question: str, sentence: Sentence) -> Spans:
+        """For "Who is Dmitry Peskov?" the span is what he is ("Kremlin spokesman"), which the rules
+        find (`qa.answering.spans`) and the reader, trained on questions asking for names, does not: its
+        span was the name itself ("Mykhaylo" for "Who is Podolyak?")."""
+        analysed = analyze_question(question)
+        if analysed.type != "who" or "PERSON" in analysed.expected_labels:
+            return {}
+        span = find_labelled_span(analysed, sentence.text, encoder=self.library.encoder)
+        return {(sentence.article_id, sentence.position): None if span is None else (span.start, span.end)}
+
+    def _quote_confidence(self, question: str, answer: Answer) -> float:
+        """The confidence of an answer from the quote table: its cited sentences read as candidates."""
+        sentences = [c.sentence for c in answer.citations]
+        readings = read_sentences(self.reader, self.store, question, sentences, self.settings.short_paragraph)
+        read = [
+            ReadCandidate(ScoredSentence(c.sentence, c.score, 0.0, 0.0, 0.0), r)
+            for c, r in zip(answer.citations, readings)
+        ]
+        return decide(read, self.missing_terms(question, read), self.settings).confidence
+
+    # -- reading, also used by evaluation and calibration -----------------------------------------
+
+    def missing_terms(self, question: str, read: Sequence[ReadCandidate]) -> list[str]:
+        """The question's years, numbers and names that the best candidate's article does not mention."""
+        if not read:
+            return []
+        article = self.store.article(read[0].sentence.article_id)
+        return (
+            missing_terms(question, f"{article.title}\n{article.text}", article.published) if article else []
+        )
+
+    def read(
+        self,
+        question: str,
+        scope: set[str] | None,
+        exclude: Collection[tuple[str, int]] = (),
+        depth: int = 0,
+        first: int = 0,
+    ) -> list[ReadCandidate]:
+        """Retrieve, score and read the best `depth` candidate sentences (at least `first` of them, so
+        `k` citations can be given); best first by the reader's mix of retrieval score and margin
+        (`qa.answering.reader.decide`)."""
+        read = self.read_unordered(question, scope, exclude, depth, first)
+        return order_by_reader(read, self.settings)
+
+    def read_unordered(
+        self,
+        question: str,
+        scope: set[str] | None,
+        exclude: Collection[tuple[str, int]] = (),
+        depth: int = 0,
+        first: int = 0,
+    ) -> list[ReadCandidate]:
+        """`read` before the reader's order: in retrieval order, with retrieval scores."""
+        store = self.store
+        query = encode_query(self.library.encoder, question)
+        hits = retrieve(store, question, query, scope=scope)
+        ranked = score_sentences(store, question, query, hits, scope)
+        ranked = [s for s in ranked if (s.sentence.article_id, s.sentence.position) not in exclude]
+        return read_candidates(
+            self.reader,
+            store,
+            question,
+            ranked,
+            self.settings,
+            depth or self.settings.depth,
+            max(self.settings.first_read, first),
+        )

@@ -1,0 +1,249 @@
+"""Let the reader decide: read the best candidates, order them by what the reader finds, abstain when
+no candidate answers, and say how sure the answer is.
+
+After retrieval and sentence scoring (`qa.answering.sentences`) the best candidates are read, each with the
+sentence before it in its paragraph: the first `first_read` in one batch, more (up to `depth`) only when
+none of those is a sure answer; with the first batch, the sentence after the best candidate, read with it as
+its context ("How long will the bridge repairs take?": "The bridge closed on Monday for repairs. They will
+take six weeks."). The sentence before a candidate, read as its context, becomes a candidate itself when
+the reader's best span lies there: the answer often stands just before the sentence that repeats the
+question's words ("Who founded Northwind Tools?": "The company was started by Maria Lopez ... Today
+Northwind Tools employs 400 people."). A candidate's new score mixes its retrieval score with the
+reader's margin over "no answer" squashed to 0–1. Whether to answer at all rests on the answerability
+(the best margin plus a share of the best retrieval score), with a higher bar when the best candidate's
+article never mentions a year, number or name of the question (`qa.answering.reader.terms`); `confidence` maps
+both to the chance that the first citation holds the answer (a logistic fitted on dev). All figures are
+chosen by `python -m lab.reader.calibrate` on the dev questions (docs/reader.md).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from index.models import Sentence
+from index.store import Store
+from qa.answering.reader.reader import Reader, Reading
+from qa.answering.sentences import ScoredSentence
+
+__all__ = [
+    "Decision",
+    "ReadCandidate",
+    "ReaderSettings",
+    "answerability",
+    "answers_before",
+    "confidence",
+    "decide",
+    "order_by_reader",
+    "read_candidates",
+    "read_sentences",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderSettings:
+    """How the reader's findings are used; chosen on dev by `lab.reader.calibrate` (docs/reader.md)."""
+
+    depth: int = 8  # candidates read per question at most
+    # Read the first `first_read` candidates; when one beats "no answer" by `sure_above`, stop there
+    # (most questions), else read the rest up to `depth` (latency: docs/reader.md).
+    first_read: int = 3
+    sure_above: float = 3.0
+    # A candidate's sentence before, read as its context, becomes a candidate itself when the reader's
+    # best span there beats the candidate's own by `before_over` (None: never; docs/reader.md).
+    before_over: float | None = 0.0
+    # The sentences after the first `after_of` candidates are read too, each with its candidate as its
+    # context, when they are not candidates already read (docs/reader.md).
+    after_of: int = 1
+    # The sentence ending a paragraph of at most `short_paragraph` sentences is the context of the next
+    # paragraph's first (`contexts`; 0: only the same paragraph).
+    short_paragraph: int = 0
+    weight: float = 0.6  # share of the reader in a candidate's score (the rest: retrieval)
+    scale: float = 2.0  # margin units per step of the logistic squashing the margin to 0-1
+    support_below: float = 0.25  # mixed score under which a candidate is not cited after the first
+    typed_first: bool = (
+        True  # "who": a close candidate whose span is a person goes first (qa.answering.rerank)
+    )
+    # Answerability = best reader margin + `retrieval_share` x best retrieval score; the answer
+    # abstains below `abstain_below`, or below `missing_below` when the best candidate's article lacks
+    # a year, number or name of the question (`qa.answering.reader.terms`).
+    retrieval_share: float = 24.0
+    abstain_below: float = 12.65
+    missing_below: float = 23.5
+    # confidence = logistic(slope * answerability + missing_slope * [a term is missing] + intercept)
+    slope: float = 0.2179
+    missing_slope: float = -3.9541
+    intercept: float = -3.7157
+
+
+@dataclass(frozen=True, slots=True)
+class ReadCandidate:
+    """A candidate sentence with its retrieval score (`scored.score`), the reader's reading of it, and
+    the two mixed (`mixed`, set by `order_by_reader`)."""
+
+    scored: ScoredSentence
+    reading: Reading
+    mixed: float = 0.0
+
+    @property
+    def sentence(self) -> Sentence:
+        return self.scored.sentence
+
+
+def read_candidates(
+    reader: Reader,
+    store: Store,
+    question: str,
+    ranked: Sequence[ScoredSentence],
+    settings: ReaderSettings,
+    depth: int | None = None,
+    first_read: int | None = None,
+) -> list[ReadCandidate]:
+    """The reader's reading of the first `depth` candidates (`settings.depth` when None): the first
+    `first_read` (`settings.first_read`) in one batch with the sentences after the first `after_of`,
+    and the rest in a second only when none of those beats "no answer" by `sure_above`. With
+    `before_over`, a sentence read as context whose span beats its candidate's by that much is a
+    candidate too (`answers_before`)."""
+    depth = settings.depth if depth is None else depth
+    first = list(ranked[: min(depth, first_read or settings.first_read)])
+    short = settings.short_paragraph
+    after = _sentences_after(store, first[: settings.after_of], first, short)
+    read = _read(reader, store, question, first + after, short)
+    if max((c.reading.margin for c, _ in read), default=-math.inf) < settings.sure_above:
+        done = {(c.sentence.article_id, c.sentence.position) for c, _ in read}
+        rest = [
+            c for c in ranked[len(first) : depth] if (c.sentence.article_id, c.sentence.position) not in done
+        ]
+        read += _read(reader, store, question, rest, short)
+    if settings.before_over is None:
+        return [c for c, _ in read]
+    return answers_before(read, settings.before_over)
+
+
+def answers_before(read: Sequence[tuple[ReadCandidate, Sentence | None]], over: float) -> list[ReadCandidate]:
+    """The candidates, with each sentence before one whose reading there beats the candidate's own by
+    `over`: that sentence, read with what follows it, holds the answer (it takes its candidate's
+    retrieval score; read both ways, a sentence keeps its better reading)."""
+    found = {(c.sentence.article_id, c.sentence.position): c for c, _ in read}
+    for candidate, previous in read:
+        before = candidate.reading.before
+        if previous is None or before is None or before.margin < candidate.reading.margin + over:
+            continue
+        place = (previous.article_id, previous.position)
+        known = found.get(place)
+        if known is None:
+            scored = dataclasses.replace(candidate.scored, sentence=previous)
+            found[place] = ReadCandidate(scored, dataclasses.replace(before, before=None))
+        elif known.reading.margin < before.margin:
+            found[place] = dataclasses.replace(known, reading=dataclasses.replace(before, before=None))
+    return list(found.values())
+
+
+def _sentences_after(
+    store: Store, candidates: Sequence[ScoredSentence], read: Sequence[ScoredSentence], short: int
+) -> list[ScoredSentence]:
+    """The sentence after each of `candidates` whose context it is (`contexts`), with its candidate's
+    retrieval score, unless it is one of `read`."""
+    known = {(c.sentence.article_id, c.sentence.position) for c in read}
+    places = [(c.sentence.article_id, c.sentence.position + 1) for c in candidates]
+    at = store.sentences_at([p for p in places if p not in known])
+    found = [(c, at[place]) for c, place in zip(candidates, places) if place in at]
+    if not short:  # the same paragraph only: no need to look further back (`contexts`)
+        return [dataclasses.replace(c, sentence=s) for c, s in found if s.paragraph == c.sentence.paragraph]
+    befores = contexts(store, [s for _, s in found], short)
+    return [dataclasses.replace(c, sentence=s) for (c, s), b in zip(found, befores) if b is not None]
+
+
+def read_sentences(
+    reader: Reader, store: Store, question: str, sentences: Sequence[Sentence], short: int = 0
+) -> list[Reading]:
+    """The reader's reading of `sentences`, each with its context (`contexts`), in one batch."""
+    scored = [ScoredSentence(s, 0.0, 0.0, 0.0, 0.0) for s in sentences]
+    return [c.reading for c, _ in _read(reader, store, question, scored, short)]
+
+
+def contexts(store: Store, sentences: Sequence[Sentence], short: int) -> list[Sentence | None]:
+    """The sentence before each of `sentences` when it is its context: in the same paragraph, or ending
+    a paragraph of at most `short` sentences (news is written in paragraphs of a sentence or two that
+    run on, "He said ..." after the line naming him; an encyclopaedia's paragraph break changes the
+    topic). None where there is no such sentence."""
+    places = [(s.article_id, s.position - 1) for s in sentences if s.position > 0]
+    places += [(s.article_id, s.position - 1 - short) for s in sentences if short and s.position > short]
+    at = store.sentences_at(places)
+    found: list[Sentence | None] = []
+    for s in sentences:
+        previous = at.get((s.article_id, s.position - 1))
+        if previous is not None and previous.paragraph != s.paragraph:
+            further = at.get((s.article_id, s.position - 1 - short)) if short else previous
+            if further is not None and further.paragraph == previous.paragraph:
+                previous = None  # a longer paragraph before: a new topic
+        found.append(previous)
+    return found
+
+
+def _read(
+    reader: Reader, store: Store, question: str, candidates: Sequence[ScoredSentence], short: int
+) -> list[tuple[ReadCandidate, Sentence | None]]:
+    """Each candidate read with its context (`contexts`; None when there is none)."""
+    if not candidates:
+        return []
+    sentences = [c.sentence for c in candidates]
+    befores = contexts(store, sentences, short)
+    readings = reader.read(question, [(b.text if b else "", s.text) for b, s in zip(befores, sentences)])
+    return [(ReadCandidate(c, r), b) for c, r, b in zip(candidates, readings, befores)]
+
+
+def squash(margin: float, scale: float) -> float:
+    """The margin mapped to 0-1 (a margin of -1e9, a window with nothing readable, is about 0)."""
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, margin / scale))))
+
+
+def order_by_reader(candidates: Sequence[ReadCandidate], settings: ReaderSettings) -> list[ReadCandidate]:
+    """`candidates` best first by retrieval score and reader margin mixed (`mixed`)."""
+    mixed = [
+        dataclasses.replace(
+            c,
+            mixed=(1 - settings.weight) * c.scored.score
+            + settings.weight * squash(c.reading.margin, settings.scale),
+        )
+        for c in candidates
+    ]
+    mixed.sort(key=lambda c: -c.mixed)
+    return mixed
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """Whether the read candidates answer the question, and how sure that is."""
+
+    answers: bool
+    answerability: float
+    missing: tuple[str, ...]  # key terms of the question the best candidate's article lacks
+    confidence: float
+
+
+def answerability(candidates: Sequence[ReadCandidate], settings: ReaderSettings) -> float:
+    """Best reader margin plus `retrieval_share` x best retrieval score (-inf with no candidate)."""
+    if not candidates:
+        return -math.inf
+    best_margin = max(c.reading.margin for c in candidates)
+    best_retrieval = max(c.scored.score for c in candidates)
+    return best_margin + settings.retrieval_share * best_retrieval
+
+
+def decide(candidates: Sequence[ReadCandidate], missing: Sequence[str], settings: ReaderSettings) -> Decision:
+    """Answer or abstain (`ReaderSettings`), with the calibrated confidence of answering."""
+    score = answerability(candidates, settings)
+    floor = settings.missing_below if missing else settings.abstain_below
+    return Decision(score >= floor, score, tuple(missing), confidence(score, bool(missing), settings))
+
+
+def confidence(score: float, missing: bool, settings: ReaderSettings) -> float:
+    """The chance, fitted on dev, that the first citation of an answer with this answerability holds
+    the answer."""
+    if score == -math.inf:
+        return 0.0
+    z = settings.slope * score + settings.missing_slope * missing + settings.intercept
+    return round(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))), 3)

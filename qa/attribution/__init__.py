@@ -1,5 +1,0 @@
-"""Who said what: quotes, reported speech and their speakers, found at indexing time."""
-
-from qa.attribution.extract import ExtractOptions, extract_quotes
-
-__all__ = ["ExtractOptions", "extract_quotes"]

@@ -1,0 +1,142 @@
+"""`Library`: the articles of one store and what indexing found in them: add, remove, list, quotes,
+a speaker's record, the search scope."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Collection, Sequence
+from pathlib import Path
+
+from index.embedding import Encoder
+from index.errors import InputError
+from index.ingest import read_paths
+from index.models import Article, Quote, Sentence
+from index.pipeline import (
+    IndexReport,
+    Progress,
+    index_articles,
+    open_or_create,
+    rebuild_store,
+    remove_articles,
+)
+from index.store import ArticleInfo, Store, is_store
+from qa.factcheck.record import ArticleQuotes, speaker_record
+from qa.quotes import extract_quotes
+from qa.quotes.whosaid import speaker_matches
+
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # how a publication date is written (and compared, as text)
+
+
+def check_since(since: str | None) -> None:
+    """InputError unless `since` is empty or a date YYYY-MM-DD."""
+    if since and not DATE.fullmatch(since):
+        raise InputError(f"The date must be written YYYY-MM-DD, got {since!r}.")
+
+
+class Library:
+    """The articles of the store at `store_path`, which is opened on first use (created on first add)."""
+
+    def __init__(self, store_path: Path, encoder: Encoder) -> None:
+        self.store_path = store_path
+        self.encoder = encoder
+        self._store: Store | None = None
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store.open(self.store_path, self.encoder.name)
+        return self._store
+
+    # -- adding and removing ----------------------------------------------------------------------
+
+    def add_paths(self, paths: Sequence[str], progress: Progress | None = None) -> IndexReport:
+        """Read and index files, folders, URLs and feeds (of a feed, only the items whose URLs the store
+        does not hold yet); what cannot be read is reported in `failed`, each feed in `feeds`.
+
+        Raises:
+            InputError: a path that does not exist.
+        """
+        indexed = self.store.urls() if is_store(self.store_path) else set()
+        read = read_paths(paths, indexed=indexed)
+        report = IndexReport(failed=list(read.failures), feeds=list(read.feeds))
+        return self.add_articles(read.articles, progress, report)
+
+    def add_articles(
+        self, articles: Sequence[Article], progress: Progress | None = None, report: IndexReport | None = None
+    ) -> IndexReport:
+        store = self._writable_store()
+        return index_articles(store, self.encoder, articles, extract_quotes, progress, report)
+
+    def rebuild(self, progress: Progress | None = None) -> IndexReport:
+        """Re-derive everything from the stored articles into a fresh store, then swap it in."""
+        return rebuild_store(self.store_path, self.encoder, extract_quotes, progress)
+
+    def remove(self, article_ids: Sequence[str]) -> IndexReport:
+        return remove_articles(self.store, article_ids)
+
+    def _writable_store(self) -> Store:
+        if self._store is None:
+            self._store = open_or_create(self.store_path, self.encoder)
+        return self._store
+
+    # -- reading ----------------------------------------------------------------------------------
+
+    def articles(self, newest: int | None = None) -> list[ArticleInfo]:
+        return self.store.articles(newest)
+
+    def article(self, article_id: str) -> Article | None:
+        return self.store.article(article_id)
+
+    def sentences(self, article_id: str) -> list[Sentence]:
+        return self.store.sentences(article_id)
+
+    def resolve_article(self, ref: str) -> str | None:
+        """The id of the article `ref` names: its id, its URL, or its file name (with or without the
+        extension); None when no article matches."""
+        if self.store.article(ref) is not None:
+            return ref
+        for info in self.store.articles():
+            name = info.url.rstrip("/").rsplit("/", 1)[-1]
+            if ref in (info.url, name, name.rsplit(".", 1)[0]):
+                return info.id
+        return None
+
+    def scope(
+        self, articles: Collection[str] | None = None, source: str | None = None, since: str | None = None
+    ) -> set[str] | None:
+        """The article ids a question may search: those chosen (all when None) from `source` published on
+        or after `since` (YYYY-MM-DD); None when nothing narrows the search.
+
+        Raises:
+            InputError: `since` is not a date.
+        """
+        check_since(since)
+        if not source and not since:
+            return set(articles) if articles else None
+        found = set(self.store.article_ids(source=source or None, since=since or None))
+        return found & set(articles) if articles else found
+
+    # -- quotes -----------------------------------------------------------------------------------
+
+    def quotes(self, speaker: str | None = None, article_id: str | None = None) -> list[Quote]:
+        quotes = self.store.quotes(article_id)
+        if speaker:
+            quotes = [q for q in quotes if q.speaker and speaker_matches(speaker, q.speaker)]
+        return quotes
+
+    def speaker_record(self, speaker: str) -> list[ArticleQuotes]:
+        """Everything `speaker` said, grouped by article, by publication date (undated last)."""
+        return speaker_record(self.store, self.quotes(speaker=speaker))
+
+    def no_quotes_line(self, speaker: str) -> str:
+        """'No quotes by X', with the speakers of close names when there are any."""
+        names = [name for name, _, _ in self.store.speakers(5000)]
+        last = speaker.split()[-1].lower() if speaker.split() else ""
+        close = [n for n in names if n.split()[-1].lower() == last]
+        close += difflib.get_close_matches(speaker, names, n=3, cutoff=0.6)
+        close = list(dict.fromkeys(close))[:5]
+        if close:
+            return f"No quotes by {speaker}; speakers with a close name: {', '.join(close)}."
+        searched = f"{self.store.count():,} articles"
+        return f"No quotes by {speaker} in the {searched}; `qa quotes` lists who is quoted."

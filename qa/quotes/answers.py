@@ -1,0 +1,89 @@
+"""Answer "who said …" and "what did X say (about Z)" from the quote table, not by guessing.
+
+The quote table is filled at indexing time (`qa.quotes`); asking is a lookup: candidate quotes are
+those of the articles whose sentences best match the quoted words, matched exactly or fuzzily.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from index.models import Quote, Sentence
+from index.store import Store
+from qa.lexical import lexical_query
+from qa.models import Answer, Citation, render_text
+from qa.quotes.whosaid import QuoteQuery, find_quotes_by_speaker, find_quotes_by_text, speaker_search_words
+
+CANDIDATE_QUOTES = 30
+
+
+def answer_quote_question(
+    store: Store,
+    query: QuoteQuery,
+    question: str,
+    k: int,
+    scope: Collection[str] | None = None,
+    exclude: Collection[tuple[str, int]] = (),
+) -> Answer | None:
+    """A cited answer from the quote table, or None when no quote fits (the caller then searches)."""
+    if not store.has_quotes():
+        return None  # nothing to match: skip the sentence search, costly in a large store
+    if query.kind == "who_said" and query.phrase:
+        found = [q for q, _ in _quotes_matching(store, query.phrase, scope)]
+        found = [q for q in found if q.speaker] or found
+    elif query.speaker:
+        found = [
+            q
+            for q in find_quotes_by_speaker(
+                query.speaker, store.quotes_of_speaker(speaker_search_words(query.speaker)), query.topic
+            )
+        ]
+        found = [q for q in found if scope is None or q.article_id in scope]
+    else:
+        return None
+    citations: list[Citation] = []
+    seen: set[tuple[str, int]] = set(exclude)
+    titles = store.titles(list({q.article_id for q in found}))
+    for quote in found:
+        sentence = _sentence_of(store, quote)
+        key = (sentence.article_id, sentence.position)
+        if key in seen:
+            continue
+        seen.add(key)
+        span = _speaker_span(sentence, quote) if query.kind == "who_said" else _quote_span(sentence, quote)
+        title = titles.get(quote.article_id, "")
+        citations.append(Citation(len(citations) + 1, sentence, title, 1.0, span, quote))
+        if len(citations) == k:
+            break
+    if not citations:
+        return None
+    return Answer(question, render_text(citations), tuple(citations), abstained=False)
+
+
+def _quotes_matching(store: Store, phrase: str, scope: Collection[str] | None) -> list[tuple[Quote, float]]:
+    """Quotes matching `phrase`, among those of the articles whose quotes the full-text search finds."""
+    found = store.search_quotes(lexical_query(store, phrase, "quotes"), CANDIDATE_QUOTES)
+    articles = [a for a in dict.fromkeys(q.article_id for q in found) if scope is None or a in scope]
+    quotes = [q for a in articles for q in store.quotes(a)]
+    texts = {(a, s.position): s.text for a in articles for s in store.sentences(a)}
+    return find_quotes_by_text(phrase, quotes, lambda q: texts.get((q.article_id, q.first_sentence), ""))
+
+
+def _sentence_of(store: Store, quote: Quote) -> Sentence:
+    [(_, sentence), *_] = store.sentence_range(quote.article_id, quote.first_sentence, quote.first_sentence)
+    return sentence
+
+
+def _speaker_span(sentence: Sentence, quote: Quote) -> tuple[int, int] | None:
+    """Where the speaker is named in the sentence: the mention, else the canonical name."""
+    for name in (quote.speaker_mention, quote.speaker):
+        if name and not name.islower():  # "he", "she": the canonical name is shown as the speaker
+            at = sentence.text.find(name)
+            if at >= 0:
+                return at, at + len(name)
+    return None
+
+
+def _quote_span(sentence: Sentence, quote: Quote) -> tuple[int, int] | None:
+    start, end = max(quote.start, sentence.start), min(quote.end, sentence.end)
+    return (start - sentence.start, end - sentence.start) if start < end else None

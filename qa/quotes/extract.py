@@ -1,0 +1,342 @@
+"""Quotes and their speakers for one article: marks -> parse -> cues -> speakers -> `Quote` records.
+
+Each paragraph is parsed once (spaCy via `qa.nlp`). Cues are resolved to speakers in text order, so a
+pronoun sees every speaker named before it. A quote with no cue of its own takes, in order: the cue of
+the quote right after it ('"A." "B," she said.'), the last cue before it in its paragraph, and (for a
+quote that opens its paragraph) the last speaker of the previous paragraph: news style lets a quote
+paragraph with no attribution continue the speaker of the paragraph before. A short paragraph of a dash and
+a name under a quote paragraph ("- Clinton.") signs the quotes there that no cue attributes.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from index.models import Article, Quote, QuoteKind, Sentence
+from qa.quotes import cues as cue_rules
+from qa.quotes import lexicon
+from qa.quotes.cues import Cue
+from qa.quotes.entities import (
+    MAIN_SUBJECT_WEIGHT,
+    RECENCY_WEIGHT,
+    SPEAKER_WEIGHT,
+    EntityKind,
+    Gender,
+    Mention,
+    Registry,
+    strip_name,
+    words_of_name,
+)
+from qa.quotes.linking import is_fragment, link_quotes
+from qa.quotes.marks import DOUBLE_MARKS, QuotedSpan, find_quoted_spans
+from qa.quotes.mentions import build_registry
+from qa.quotes.paragraphs import Paragraph, paragraph_bounds, parse_paragraphs
+from qa.quotes.speaker_words import SpeakerWords, describe, is_non_speaker
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+# Quotes mostly inside a reported clause make it direct speech, not indirect.
+_MAX_QUOTED_SHARE_OF_INDIRECT = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """A resolved speaker: the canonical name (None when unknown) and the words at the cue."""
+
+    name: str | None
+    mention: str | None
+    role: str | None
+    cue: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractOptions:
+    """Switches for the heuristics that the evaluation weighs (see qa.evaluation.quotes)."""
+
+    continue_paragraphs: bool = True
+    resolve_descriptions: bool = True
+    drop_unattributed_fragments: bool = True
+
+
+def extract_quotes(
+    article: Article, sentences: Sequence[Sentence], options: ExtractOptions | None = None
+) -> list[Quote]:
+    """Direct, mixed and indirect quotes of `article`, each with its speaker where one can be found.
+
+    Args:
+        article: the article; every offset returned indexes `article.text`.
+        sentences: its sentences (from `index.sentences.split_sentences`), used for paragraph bounds and
+            the `first_sentence`/`last_sentence` positions.
+        options: heuristic switches; the defaults are the measured best.
+
+    Returns:
+        Quotes in text order, `article.text[q.start:q.end] == q.text` for each.
+    """
+    options = options or ExtractOptions()
+    text = article.text
+    bounds = paragraph_bounds(sentences)
+    if not bounds:
+        return []
+    spans = find_quoted_spans(text, bounds)
+    paragraphs = parse_paragraphs(text, bounds, spans)
+    registry = build_registry(paragraphs)
+    resolver = _Resolver(registry, options)
+    cues_by_paragraph = [_paragraph_cues(p, resolver) for p in paragraphs]
+
+    records: list[tuple[int, int, QuoteKind, Speaker]] = []
+    last_speaker: Speaker | None = None
+    quotes_by_paragraph: dict[int, list[int]] = {}
+    for index, span in enumerate(spans):
+        quotes_by_paragraph.setdefault(span.paragraph, []).append(index)
+    headline = _headline_paragraph(article, text, bounds)
+    for paragraph, cues in zip(paragraphs, cues_by_paragraph, strict=True):
+        if paragraph.number == headline:
+            continue  # a headline is nobody's words ("Blair says UK tsunami aid to soar")
+        linked = link_quotes(paragraph, spans, quotes_by_paragraph.get(paragraph.number, []), cues)
+        for index in quotes_by_paragraph.get(paragraph.number, []):
+            span = spans[index]
+            cue = linked.get(index)
+            speaker = resolver.speaker(cue) if cue is not None else None
+            opens_paragraph = span.open_mark == paragraph.start and _first_quote(
+                quotes_by_paragraph, paragraph, index
+            )
+            if (
+                speaker is None
+                and options.continue_paragraphs
+                and last_speaker is not None
+                and opens_paragraph
+            ):
+                # News convention: a quote paragraph with no cue continues the previous paragraph's speaker.
+                speaker = Speaker(last_speaker.name, None, last_speaker.role, None)
+            fragment = is_fragment(paragraph, span)
+            if fragment and (speaker is None or speaker.name is None) and options.drop_unattributed_fragments:
+                continue
+            kind: QuoteKind = "mixed" if fragment else "direct"
+            records.append((span.start, span.end, kind, speaker or Speaker(None, None, None, None)))
+        for cue in cues:
+            if cue.content is None:
+                continue
+            start, end = cue.content[0] + paragraph.start, cue.content[1] + paragraph.start
+            if _quoted_share(spans, start, end) > _MAX_QUOTED_SHARE_OF_INDIRECT:
+                continue
+            records.append((start, end, "indirect", resolver.speaker(cue)))
+        signed = _signature(paragraph, registry)
+        if signed is not None and paragraph.number > 0:
+            # "- Clinton." under a quote paragraph signs its quotes that no cue attributes.
+            previous = paragraphs[paragraph.number - 1]
+            records = [
+                (start, end, kind, signed)
+                if previous.start <= start < previous.end and kind != "indirect" and speaker.cue is None
+                else (start, end, kind, speaker)
+                for start, end, kind, speaker in records
+            ]
+        last_speaker = _last_speaker(paragraph, records, cues, resolver)
+
+    starts = [s.start for s in sentences]
+    quotes = [
+        Quote(
+            article_id=article.id,
+            text=text[start:end],
+            start=start,
+            end=end,
+            kind=kind,
+            speaker=speaker.name,
+            speaker_mention=speaker.mention,
+            cue=speaker.cue,
+            first_sentence=_sentence_at(sentences, starts, start),
+            last_sentence=_sentence_at(sentences, starts, max(start, end - 1)),
+            role=speaker.role,
+        )
+        for start, end, kind, speaker in records
+    ]
+    return sorted(quotes, key=lambda q: (q.start, q.end))
+
+
+def _headline_paragraph(article: Article, text: str, bounds: Sequence[tuple[int, int]]) -> int | None:
+    """0 when the article's first paragraph is its title (a .txt headline kept in the text), else None."""
+    title = " ".join(article.title.split()).strip("# ")
+    first = " ".join(text[bounds[0][0] : bounds[0][1]].split()).strip("# ")
+    return 0 if title and first == title and len(bounds) > 1 else None
+
+
+class _Resolver:
+    """Turns cue subjects into speakers, in text order, recording each as a mention for later pronouns."""
+
+    def __init__(self, registry: Registry, options: ExtractOptions) -> None:
+        self._registry = registry
+        self._options = options
+        self._resolved: dict[tuple[int, int], Speaker] = {}
+
+    def speaker(self, cue: Cue) -> Speaker:
+        """The cue's speaker; resolved on first call, which must come in text order."""
+        key = (cue.paragraph, cue.token)
+        if key in self._resolved:
+            return self._resolved[key]
+        words = cue.speaker
+        registry = self._registry
+        if words is None:
+            speaker = Speaker(None, None, None, cue.text)
+        else:
+            shown, referent = self._entities(words)
+            if referent is not None:
+                weight = RECENCY_WEIGHT + MAIN_SUBJECT_WEIGHT + SPEAKER_WEIGHT
+                registry.add_mention(Mention(words.start, words.end, referent, words.sentence, weight))
+            if shown is None:
+                speaker = Speaker(None, words.text, words.role, cue.text)
+            else:
+                role = (
+                    words.role
+                    or registry.role(shown)
+                    or registry.role(referent if referent is not None else shown)
+                )
+                speaker = Speaker(registry.name(shown), words.text, role, cue.text)
+        self._resolved[key] = speaker
+        return speaker
+
+    def _entities(self, words: SpeakerWords) -> tuple[int | None, int | None]:
+        """The entity to show as the speaker and the one the words refer to (for later pronouns)."""
+        registry = self._registry
+        if words.kind == "pronoun":
+            entity = registry.resolve_pronoun(words.text, words.start, words.sentence)
+            return entity, entity
+        if words.kind == "name":
+            name = strip_name(words.words)
+            if not name:
+                return None, None
+            entity = registry.person_or_org(name, words.label)
+            if words.role and words.head:
+                registry.set_role(entity, words.role, words.head)
+            return entity, entity
+        description = registry.nominal(words.text, words.head, _description_kind(words))
+        if not words.definite or words.plural:
+            return description, description
+        by_role = registry.resolve_role(words.head, words.start)
+        if by_role is not None:
+            # Only a bare role ("the spokesman") is shown as the person introduced with it: a fuller
+            # description ("the ad's narrator", "the law firm") is how the text names the speaker.
+            bare = len(words.text.split()) == 2 and registry.is_named(by_role)
+            shown = by_role if self._options.resolve_descriptions and bare else description
+            return shown, by_role
+        antecedent = self._antecedent(words)
+        return description, description if antecedent is None else antecedent
+
+    def _antecedent(self, words: SpeakerWords) -> int | None:
+        """The most salient named person of compatible gender before a definite person description.
+
+        News rarely writes "the GOP nominee said" of someone new, so later pronouns should reach the named
+        person through it; the description itself stays the shown speaker, since nothing but salience
+        links the two.
+        """
+        if words.head not in lexicon.PERSON_NOUNS:
+            return None
+        registry = self._registry
+        gender: Gender | None = None
+        if words.head in lexicon.MALE_NOUNS:
+            gender = "m"
+        elif words.head in lexicon.FEMALE_NOUNS:
+            gender = "f"
+        return registry.resolve_antecedent(("person",), gender, words.start, words.sentence, named_only=True)
+
+
+def _description_kind(words: SpeakerWords) -> EntityKind:
+    if words.plural:
+        return "group"
+    if words.head in lexicon.PERSON_NOUNS:
+        return "person"
+    if words.head in lexicon.ORG_NOUNS:
+        return "org"
+    return "unknown"
+
+
+def _paragraph_cues(paragraph: Paragraph, resolver: _Resolver) -> list[Cue]:
+    """The paragraph's cues in text order, each resolved to a speaker as it is found."""
+    doc, in_quote = paragraph.doc, paragraph.in_quote
+    found: list[tuple[Token, Token | None, str | None, tuple[int, int] | None]] = []
+    for verb in cue_rules.cue_tokens(doc, in_quote):
+        found.append(
+            (
+                verb,
+                cue_rules.subject_of(verb, in_quote),
+                cue_rules.cue_text(verb),
+                cue_rules.content_of(verb, in_quote),
+            )
+        )
+    taken = {verb.i for verb, _, _, _ in found}
+    for colon, subject, verb_text in cue_rules.colon_cues(doc, in_quote, taken):
+        found.append((colon, subject, verb_text, None))
+    found.sort(key=lambda item: item[0].i)
+    cues: list[Cue] = []
+    for token, subject, text, content in found:
+        if subject is not None and is_non_speaker(subject):
+            continue  # "About 500 officials said", "Gordon Brown's decision confirmed": no speech
+        words = None if subject is None else describe(subject, paragraph.start)
+        if words is not None:
+            words = replace(words, sentence=paragraph.sentence_of[subject.i] if subject is not None else 0)
+        cue = Cue(paragraph.number, token.i, paragraph.start + token.idx, text, words, content)
+        resolver.speaker(cue)
+        cues.append(cue)
+    return cues
+
+
+# A paragraph that signs the quote above it: "- Clinton.", "—President Obama, tweeting after the speech."
+_SIGNATURE = re.compile(r"[-\u2013\u2014]+\s*[A-Z]")
+_SIGNATURE_WORDS = 12
+
+
+def _signature(paragraph: Paragraph, registry: Registry) -> Speaker | None:
+    """The speaker a short paragraph opening with a dash and a name names, or None."""
+    text = paragraph.doc.text
+    if (
+        not _SIGNATURE.match(text)
+        or len(text.split()) > _SIGNATURE_WORDS
+        or any(m in text for m in DOUBLE_MARKS)
+    ):
+        return None
+    entity = next((e for e in paragraph.doc.ents if e.label_ in ("PERSON", "ORG")), None)
+    if entity is None or entity.start > 3:
+        return None
+    words = strip_name(words_of_name(entity.text))
+    if not words:
+        return None
+    found = registry.person_or_org(words, entity.label_)
+    return Speaker(registry.name(found), entity.text, registry.role(found), None)
+
+
+def _first_quote(quotes_by_paragraph: dict[int, list[int]], paragraph: Paragraph, index: int) -> bool:
+    indices = quotes_by_paragraph.get(paragraph.number, [])
+    return bool(indices) and indices[0] == index
+
+
+def _last_speaker(
+    paragraph: Paragraph,
+    records: Sequence[tuple[int, int, QuoteKind, Speaker]],
+    cues: Sequence[Cue],
+    resolver: _Resolver,
+) -> Speaker | None:
+    """The speaker a cue-less quote paragraph right after this one continues."""
+    in_paragraph = [r for r in records if paragraph.start <= r[0] < paragraph.end and r[3].name is not None]
+    cue_speakers = [(cue.offset, resolver.speaker(cue)) for cue in cues if cue.speaker is not None]
+    candidates = [(r[0], r[3]) for r in in_paragraph] + [
+        (o, s) for o, s in cue_speakers if s.name is not None
+    ]
+    if not candidates:
+        # A paragraph with no quote and no cue breaks the chain.
+        return None
+    return max(candidates, key=lambda c: c[0])[1]
+
+
+def _quoted_share(spans: Sequence[QuotedSpan], start: int, end: int) -> float:
+    inside = 0
+    for span in spans:
+        inside += max(0, min(end, span.outer_end) - max(start, span.open_mark))
+    return inside / max(1, end - start)
+
+
+def _sentence_at(sentences: Sequence[Sentence], starts: list[int], offset: int) -> int:
+    index = max(0, bisect.bisect_right(starts, offset) - 1)
+    return sentences[index].position if sentences else 0

@@ -1,0 +1,270 @@
+"""Questions about quotes: "Who said "..."?", "What did X say about Z?", answered from the quote table.
+
+Pure functions: the answering engine parses the question, then looks the quote up by its words or its
+speaker. Matching the words is forgiving because questions truncate quotes ("... or ...") and paraphrase
+them ("Who said the main work is yet to come?"); names match on any of a speaker's names ("Peskov",
+"Dmitry Peskov", "Mr. Peskov").
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import string
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from rapidfuzz.distance import Indel
+
+from index.models import Quote, Sentence
+from qa.quotes import lexicon
+
+__all__ = [
+    "QuoteQuery",
+    "find_quotes_by_speaker",
+    "find_quotes_by_text",
+    "parse_quote_question",
+    "speaker_matches",
+    "speaker_search_words",
+]
+
+QueryKind = Literal["who_said", "what_said"]
+
+_OPEN = "\"\u201c\u201d\u2018'"
+_CLOSE = "\"\u201d\u201c\u2019'"
+_SAY = (
+    r"(?:said|says|say|stated|wrote|writes|tweeted|claimed|claims|warned|warns|added|declared|"
+    r"argued|insisted|remarked|asked|complained|admitted|announced|confirmed|denied|explained|"
+    r"noted|predicted|promised|replied|responded|revealed|suggested|"
+    r"told\s+[\w.]+(?:\s+[\w.]+)?|tells\s+[\w.]+)"
+)
+_WHO_QUOTED = re.compile(
+    rf"^\s*who\s+(?:has\s+|had\s+)?{_SAY}\s*(?:that\s+)?[:,]?\s*[{_OPEN}](?P<phrase>.+?)[{_CLOSE}]?\s*[?.!]*\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
+_WHO_PLAIN = re.compile(
+    rf"^\s*who\s+(?:has\s+|had\s+)?{_SAY}\s+(?:that\s+)?(?P<phrase>.+?)\s*[?.!]*\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
+_WHAT_SAID = re.compile(
+    r"^\s*what\s+(?:did|does|do|has|have|had)\s+(?P<speaker>.+?)\s+"
+    r"(?:say|said|tell|told|write|written|tweet|tweeted|claim|claimed|think|warn|warned|complain|"
+    r"complained|admit|admitted|announce|announced|argue|argued|confirm|confirmed|deny|denied|"
+    r"explain|explained|predict|predicted|promise|promised|reveal|revealed|suggest|suggested)"
+    r"(?:\s+(?!about\b|of\b|on\b|regarding\b)[\w.]+)?"
+    r"(?:\s+(?:about|of|on|regarding)(?:\s+(?P<topic>.+?))?)?\s*[?.!]*\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
+_ELLIPSIS = re.compile(r"\s*(?:\.\s*){3,}|\s*\u2026\s*")
+_NOT_WORD = re.compile(r"[^\w\s]")
+_PRONOUNS = frozenset({"he", "she", "they", "it", "him", "her", "them", "his", "its", "their", "we", "i"})
+_MIN_SCORE = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteQuery:
+    """A parsed quote question: who said `phrase`, or what `speaker` said (about `topic`)."""
+
+    kind: QueryKind
+    phrase: str | None = None
+    speaker: str | None = None
+    topic: str | None = None
+
+
+def parse_quote_question(question: str) -> QuoteQuery | None:
+    """Recognise a who-said or what-did-X-say question; None for any other question.
+
+    "What else did he say?" and other questions whose speaker is a pronoun return None: resolving the
+    pronoun against the conversation is the engine's job, after which it can ask again with the name.
+    """
+    match = _WHO_QUOTED.match(question)
+    if match is None:
+        match = _WHO_PLAIN.match(question)
+    if match is not None:
+        phrase = match.group("phrase").strip().strip(_OPEN + _CLOSE).strip()
+        return QuoteQuery("who_said", phrase=phrase) if phrase else None
+    match = _WHAT_SAID.match(question)
+    if match is not None:
+        speaker = match.group("speaker").strip()
+        if speaker.lower().split()[-1] in ("else",) or speaker.lower() in _PRONOUNS:
+            return None
+        topic = match.group("topic")
+        return QuoteQuery("what_said", speaker=speaker, topic=topic.strip() if topic else None)
+    return None
+
+
+def find_quotes_by_text(
+    phrase: str, quotes: Iterable[Quote], context: Callable[[Quote], str] | None = None
+) -> list[tuple[Quote, float]]:
+    """Quotes whose words match `phrase`, best first, with a score in (0, 1].
+
+    A phrase contained in a quote (or a quote contained in the phrase) scores by how much of the phrase it
+    covers; otherwise the score is the share of the phrase's words found in the quote, averaged with
+    difflib's similarity, so a paraphrase still finds its quote. A trailing "..." marks a truncated
+    phrase; an inner one separates pieces that must each match. `context`, when given, returns a longer
+    text for a quote (its sentence) that is tried too, at a small discount.
+
+    Args:
+        phrase: the quoted words from the question.
+        quotes: the candidate quotes.
+        context: optional quote -> surrounding text.
+
+    Returns:
+        (quote, score) pairs with score >= 0.5, best first; direct quotes and quotes with a known speaker
+        win ties.
+    """
+    pieces = [_normalise(p) for p in _ELLIPSIS.split(phrase)]
+    pieces = [p for p in pieces if p]
+    if not pieces:
+        return []
+    scored: list[tuple[Quote, float]] = []
+    for quote in quotes:
+        score = _match(pieces, _normalise(quote.text), floor=_MIN_SCORE)
+        if context is not None:
+            floor = max(score, _MIN_SCORE) / 0.9
+            score = max(score, 0.9 * _match(pieces, _normalise(context(quote)), floor=floor))
+        if score >= _MIN_SCORE:
+            scored.append((quote, round(score, 4)))
+    kind_rank = {"direct": 0, "mixed": 1, "indirect": 2}
+    scored.sort(key=lambda qs: (-qs[1], qs[0].speaker is None, kind_rank[qs[0].kind], qs[0].start))
+    return scored
+
+
+def find_quotes_by_speaker(name: str, quotes: Iterable[Quote], topic: str | None = None) -> list[Quote]:
+    """The quotes of the speaker called `name` (any of their names, or their role), in text order.
+
+    With a `topic`, quotes sharing more of the topic's words come first.
+    """
+    candidates = list(quotes)
+    # A role ("the Kremlin spokesman") names whoever was introduced with it, in all of their quotes.
+    by_role = {q.speaker for q in candidates if q.speaker and _role_matches(name, q.role)}
+    found = [q for q in candidates if speaker_matches(name, q.speaker) or q.speaker in by_role]
+    found.sort(key=lambda q: q.start)
+    if topic:
+        wanted = set(_content_words(topic))
+        found.sort(key=lambda q: -len(wanted & set(_content_words(q.text))))
+    return found
+
+
+def speaker_matches(name: str, speaker: str | None) -> bool:
+    """Whether `name` names `speaker`: equal or contained words, or the same surname; case-insensitive.
+
+    "Peskov", "Dmitry Peskov" and "Mr. Peskov" all match "Dmitry Peskov"; "Anna Peskov" and a pronoun
+    match nothing.
+    """
+    if not speaker:
+        return False
+    asked, known = _name_words(name), _name_words(speaker)
+    if not asked or not known or set(asked) <= _PRONOUNS:
+        return False
+    # Singular forms, so that "the doctor" finds "one of the few remaining doctors".
+    asked, known = [_singular(w) for w in asked], [_singular(w) for w in known]
+    if set(asked) <= set(known) or set(known) <= set(asked):
+        return True
+    # The same surname names the same person unless both give first names that differ: "Ms Lomax" and
+    # "R. Lomax" are Rachel Lomax; "Jonathan Lomax" is not.
+    return asked[-1] == known[-1] and (
+        len(asked) == 1 or len(known) == 1 or _initial_fits(asked[0].rstrip("."), known[0].rstrip("."))
+    )
+
+
+def _initial_fits(a: str, b: str) -> bool:
+    return a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b))
+
+
+def speaker_search_words(name: str) -> list[str]:
+    """Words that a speaker `speaker_matches` or whose role matches `name` must contain, for a search by
+    substring ahead of the exact match: `name`'s words in the singular, a final "y" left out ("the
+    agency" finds "two agencies", "the doctors" finds "one of the remaining doctors")."""
+    words = [_singular(w) for w in _name_words(name)]
+    return [w[:-1] if len(w) > 3 and w.endswith("y") else w for w in words if len(w) > 1]
+
+
+def _role_matches(name: str, role: str | None) -> bool:
+    if not role:
+        return False
+    asked = [_singular(w) for w in _name_words(name) if w not in ("a", "an")]
+    return bool(asked) and set(asked) <= {_singular(w) for w in _name_words(role)}
+
+
+def _name_words(text: str) -> list[str]:
+    words = _NOT_WORD.sub(" ", text.lower().replace("\u2019s", "").replace("'s", "")).split()
+    words = [w for w in words if w != "the"]
+    while len(words) > 1 and words[0] in lexicon.TITLES:
+        words.pop(0)
+    return words
+
+
+def _singular(word: str) -> str:
+    """A plural's singular ("doctors" -> "doctor", "agencies" -> "agency"); other words unchanged."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+_PUNCTUATION_TO_SPACE = str.maketrans(
+    dict.fromkeys(string.punctuation + "\u2018\u2019\u201c\u201d\u2014\u2013\u2026", " ")
+)
+
+
+@lru_cache(maxsize=50_000)
+def _normalise(text: str) -> str:
+    """Lower case, punctuation (curly quotes and dashes too) as spaces, single spaces; cached, as the
+    same quotes and sentences are matched question after question."""
+    return " ".join(text.lower().translate(_PUNCTUATION_TO_SPACE).split())
+
+
+def _content_words(text: str) -> list[str]:
+    return [w for w in _normalise(text).split() if len(w) > 2]
+
+
+def _match(pieces: Sequence[str], target: str, floor: float = 0.0) -> float:
+    """The match score of `find_quotes_by_text`; 0.0 for a target that cannot reach `floor`.
+
+    difflib's ratio counts characters that its matching blocks share, and those blocks form a common
+    subsequence, so the longest common subsequence bounds it from above: computed bit-parallel
+    (rapidfuzz's Indel similarity), it rules out nearly every quote of an article without difflib's
+    quadratic comparison, with the same answers (bench/README.md)."""
+    if not target:
+        return 0.0
+    total = sum(len(p) for p in pieces)
+    if all(p in target for p in pieces):
+        return 1.0
+    if len(pieces) == 1 and target in pieces[0]:
+        return len(target) / total
+    phrase = " ".join(pieces)
+    phrase_words = phrase.split()
+    target_words = _word_set(target)
+    overlap = sum(w in target_words for w in phrase_words) / len(phrase_words)
+    # Two bounds on difflib's ratio, the cheaper first: the lengths alone, then the common subsequence.
+    length_bound = 2.0 * min(len(phrase), len(target)) / (len(phrase) + len(target))
+    if (overlap + length_bound) / 2 < floor or (overlap + _ratio_bound(phrase, target)) / 2 < floor:
+        return 0.0
+    return (overlap + difflib.SequenceMatcher(None, phrase, target, autojunk=False).ratio()) / 2
+
+
+def _ratio_bound(a: str, b: str) -> float:
+    """An upper bound on difflib's ratio of `a` and `b`: their longest common subsequence's share,
+    nudged up so that rounding never rules out a tie."""
+    return Indel.normalized_similarity(a, b) + 1e-9
+
+
+@lru_cache(maxsize=50_000)
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+def quote_of(sentence: Sentence, quotes: Sequence[Quote]) -> Quote | None:
+    """The quote that overlaps the sentence most, preferring direct quotes."""
+    best: Quote | None = None
+    best_overlap = 0
+    for q in quotes:
+        overlap = min(q.end, sentence.end) - max(q.start, sentence.start)
+        overlap += 1_000_000 if q.kind != "indirect" and overlap > 0 else 0
+        if overlap > best_overlap:
+            best, best_overlap = q, overlap
+    return best

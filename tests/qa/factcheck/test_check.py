@@ -1,0 +1,217 @@
+"""Quote check: a pasted wording against the words of the articles, with a verdict and a word diff."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from index.embedding import HashingEncoder
+from index.errors import InputError
+from index.models import Article
+from qa.engine import QAEngine
+from qa.factcheck.diff import align, folded_words, similarity_bound, words
+from qa.formats.contract import check_record
+from qa.formats.export import export_answer, export_check, export_quotes
+from qa.models import Answer, Citation
+
+ARTICLE = Article(
+    "resign",
+    "Minister resigns",
+    "The health minister resigned on Monday after a week of pressure.\n"
+    '"I have done nothing wrong and I will clear my name," said Alan Johnson, the health secretary.\n'
+    'His deputy, Nigel Waterson, said: "The main work is yet to come."\n'
+    "Officials said the hospital budget would be cut by a tenth next year.",
+    published="2024-03-02",
+)
+
+
+@pytest.fixture
+def engine(tmp_path: Path, fake_encoder: HashingEncoder) -> QAEngine:
+    engine = QAEngine(tmp_path / "store", fake_encoder)
+    engine.add_articles([ARTICLE])
+    return engine
+
+
+def test_the_same_words_are_exact_whatever_the_case_punctuation_and_quote_marks(engine: QAEngine) -> None:
+    check = engine.check_quote("\u201ci have done nothing wrong, and I will clear my name!\u201d")
+    assert check.verdict == "exact"
+    best = check.matches[0]
+    assert best.quote == "I have done nothing wrong and I will clear my name"
+    assert ARTICLE.text[best.start : best.end] == best.quote
+    assert (best.speaker, best.title, best.published) == ("Alan Johnson", "Minister resigns", "2024-03-02")
+    assert {d.op for d in best.diff} == {"same"}
+
+
+def test_a_misquote_is_close_and_the_diff_says_what_changed(engine: QAEngine) -> None:
+    check = engine.check_quote("I did nothing wrong and I will clear my good name")
+    assert check.verdict == "close"
+    best = check.matches[0]
+    assert best.speaker == "Alan Johnson"
+    changed = [(d.op, d.text, d.original) for d in best.diff if d.op != "same"]
+    assert changed == [("changed", "did", "have done"), ("added", "good", None)]
+    assert 0.6 <= best.similarity < 1.0
+
+
+def test_words_dropped_from_the_original_are_shown(engine: QAEngine) -> None:
+    best = engine.check_quote("I have done nothing wrong and will clear my name").matches[0]
+    assert [(d.op, d.text) for d in best.diff if d.op != "same"] == [("dropped", "I")]
+
+
+def test_a_quote_by_someone_else_names_who_said_it(engine: QAEngine) -> None:
+    check = engine.check_quote("The main work is yet to come", speaker="Alan Johnson")
+    assert check.verdict == "exact"
+    assert check.matches[0].speaker_matches is False
+    assert check.summary.startswith(
+        "Not Alan Johnson: Nigel Waterson said it, in \u201cMinister resigns\u201d"
+    )
+
+
+def test_the_right_speaker_is_confirmed(engine: QAEngine) -> None:
+    check = engine.check_quote("the main work is yet to come", speaker="Waterson")
+    assert check.matches[0].speaker_matches is True
+    assert check.summary.startswith("Exact: Nigel Waterson said it")
+
+
+def test_reported_speech_is_found_in_any_sentence(engine: QAEngine) -> None:
+    check = engine.check_quote("the hospital budget would be cut by a tenth")
+    assert check.verdict == "exact"
+    assert check.matches[0].quote == "the hospital budget would be cut by a tenth"
+
+
+def test_words_nobody_said_are_not_found_and_no_passage_is_offered(engine: QAEngine) -> None:
+    check = engine.check_quote("We will win the war before Christmas, whatever it costs")
+    assert check.verdict == "not_found"
+    assert check.matches == ()
+    assert check.summary == "Not found: nothing in the 1 article searched is close to these words."
+
+
+@pytest.mark.parametrize("text", ["", "   ", "!!! ...", "x" * 2001])
+def test_an_empty_or_huge_quote_is_refused_in_one_line(engine: QAEngine, text: str) -> None:
+    with pytest.raises(InputError) as error:
+        engine.check_quote(text)
+    assert "\n" not in str(error.value)
+
+
+def test_the_json_record_follows_the_contract(engine: QAEngine) -> None:
+    record = check_record(engine.check_quote("I did nothing wrong and I will clear my name", "Johnson"))
+    assert set(record) == {"verdict", "query", "speaker_asked", "summary", "matches"}
+    assert (record["verdict"], record["speaker_asked"]) == ("close", "Johnson")
+    match = record["matches"][0]
+    assert set(match) == {
+        "quote", "speaker", "article_id", "title", "published", "start", "end", "similarity",
+        "speaker_matches", "diff",
+    }  # fmt: skip
+    assert match["speaker_matches"] is True
+    assert {"op": "changed", "text": "did", "original": "have done"} in match["diff"]
+
+
+def test_alignment_compares_a_short_quote_with_its_own_stretch_of_a_long_sentence() -> None:
+    sentence = "After the vote, the mayor said the city would never give up on the harbour plan."
+    alignment = align(words("the city would never give up"), sentence)
+    assert alignment is not None
+    assert sentence[alignment.start : alignment.end] == "the city would never give up"
+    assert alignment.exact
+
+
+def test_a_speakers_record_runs_oldest_article_first_and_undated_last(
+    tmp_path: Path, fake_encoder: HashingEncoder
+) -> None:
+    engine = QAEngine(tmp_path / "store", fake_encoder)
+    said = 'Mayor Ann Fry said: "{}"\nFry added that talks would go on.'
+    engine.add_articles(
+        [
+            Article(
+                "later", "Harbour plan approved", said.format("The plan is approved."), published="2024-06-01"
+            ),
+            Article("undated", "Harbour plan explained", said.format("The plan is simple.")),
+            Article(
+                "earlier", "Harbour plan drafted", said.format("The plan is drafted."), published="2023-11-20"
+            ),
+        ]
+    )
+    record = engine.speaker_record("Ann Fry")
+    assert [g.article_id for g in record] == ["earlier", "later", "undated"]
+    assert [g.published for g in record] == ["2023-11-20", "2024-06-01", ""]
+    assert all(q.speaker == "Ann Fry" for g in record for q in g.quotes)
+    assert record[0].quotes[0].text == "The plan is drafted."
+
+
+EXPORT_ARTICLE = Article(
+    "dam",
+    "Dam repairs finished",
+    "Engineers finished repairs on the Kellan dam on Friday.\n"
+    '"The dam is safe again," chief engineer Rosa Lind said.',
+    source="Valley News",
+    url="https://news.example/dam",
+    published="2024-05-03",
+)
+
+
+@pytest.fixture
+def dam_engine(tmp_path: Path, fake_encoder: HashingEncoder) -> QAEngine:
+    engine = QAEngine(tmp_path / "store", fake_encoder)
+    engine.add_articles([EXPORT_ARTICLE])
+    return engine
+
+
+def _answer(engine: QAEngine) -> Answer:
+    sentence = engine.sentences("dam")[0]
+    citation = Citation(1, sentence, "Dam repairs finished", 0.9, span=(48, 54))
+    return Answer(
+        "When were the repairs finished?", f"{sentence.text} [1]", (citation,), False, confidence=0.83
+    )
+
+
+def test_an_answer_exports_as_markdown_with_the_span_in_bold_and_the_source(dam_engine: QAEngine) -> None:
+    text = export_answer(_answer(dam_engine), dam_engine.article, "md")
+    assert "> Engineers finished repairs on the Kellan dam on **Friday**. [1]" in text
+    assert "[1] *Dam repairs finished*, Valley News, 2024-05-03 — <https://news.example/dam>" in text
+    assert "Confidence: 83%" in text
+
+
+def test_an_answer_exports_as_csv_one_row_per_citation(dam_engine: QAEngine) -> None:
+    rows = list(csv.DictReader(io.StringIO(export_answer(_answer(dam_engine), dam_engine.article, "csv"))))
+    assert len(rows) == 1
+    assert (rows[0]["answer"], rows[0]["source"], rows[0]["url"]) == (
+        "Friday",
+        "Valley News",
+        "https://news.example/dam",
+    )
+
+
+def test_a_quote_list_exports_grouped_by_article(dam_engine: QAEngine) -> None:
+    quotes = dam_engine.quotes(speaker="Rosa Lind")
+    text = export_quotes(quotes, dam_engine.article, "md", "Quotes by Rosa Lind")
+    assert text.startswith("## Quotes by Rosa Lind\n\n### *Dam repairs finished*, Valley News, 2024-05-03")
+    assert "- **Rosa Lind:** \u201cThe dam is safe again,\u201d" in text
+    records = json.loads(export_quotes(quotes, dam_engine.article, "json"))
+    assert records[0]["url"] == "https://news.example/dam"
+
+
+def test_a_check_exports_its_verdict_and_the_marked_diff(dam_engine: QAEngine) -> None:
+    text = export_check(dam_engine.check_quote("The dam totally safe again"), "md")
+    assert "**Verdict:** Close, not exact" in text
+    assert "The dam ~~is~~ **totally** safe again" in text
+
+
+def test_no_alignment_is_more_alike_than_its_bound() -> None:
+    import random
+
+    rng = random.Random(5)
+    vocabulary = "the minister said we will never give up on the people of this town again".split()
+    for _ in range(300):
+        pasted = words(" ".join(rng.choices(vocabulary, k=rng.randint(3, 12))))
+        passage = " ".join(rng.choices(vocabulary, k=rng.randint(3, 20)))
+        alignment = align(pasted, passage)
+        bound = similarity_bound(Counter(w.folded for w in pasted), folded_words(passage))
+        assert (alignment.similarity if alignment else 0.0) <= bound + 1e-4  # similarity is rounded
+    # The bound is reached by a passage that holds the pasted words as they stand.
+    pasted = Counter(w.folded for w in words("We will never give up."))
+    assert similarity_bound(pasted, folded_words("And we will never give up, he said.")) == pytest.approx(
+        2 * 5 / 10
+    )

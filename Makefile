@@ -7,7 +7,8 @@ STAMP := $(VENV)/.installed
 STORE ?= .qa-store
 PORT ?= 7860
 
-.PHONY: install chat index test lint typecheck pytest chromium screenshots bench eval eval-held-out train-reader ship-reader clean
+.PHONY: install chat index test lint typecheck pytest chromium screenshots bench eval eval-quotes eval-held-out \
+  train-reader ship-reader calibrate-reader calibrate-check fit-ranker clean
 
 install: $(STAMP)
 
@@ -56,6 +57,10 @@ eval: install
 	$(BIN)/qa eval ../shared/eval/qa.dev.jsonl --articles ../shared/eval/articles.dev.jsonl \
 	  --distractors ../shared/eval/quotes.dev.jsonl
 
+# Quote detection and who-said accuracy on the dev quotes.
+eval-quotes: install
+	$(BIN)/qa eval quotes ../shared/eval/quotes.dev.jsonl --whosaid ../shared/eval/qa_whosaid.dev.jsonl
+
 # The same on the reader's 20 held-out training articles (never trained or calibrated on; ~8 min).
 eval-held-out: install
 	$(BIN)/python -m lab.reader.held_out_eval
@@ -73,6 +78,17 @@ train-reader: install
 
 ship-reader: install
 	$(BIN)/python -m lab.reader.ship --work $(READER_WORK)
+
+# The lab (lab/, never installed): choose the reader's settings and fit its confidence on the dev
+# questions; choose the quote check's thresholds; fit the pronoun ranker on the PolNeAR train quotes.
+calibrate-reader: install
+	nice -n 19 $(BIN)/python -m lab.reader.calibrate
+
+calibrate-check: install
+	nice -n 19 $(BIN)/python -m lab.factcheck.calibrate
+
+fit-ranker: install
+	nice -n 19 $(BIN)/python -m lab.quotes.fit_ranker ../shared/eval/quotes.train.jsonl
 
 bench: install
 	$(BIN)/python -m bench.latency

@@ -6,27 +6,18 @@ direct or mixed quote matches a gold direct quote when their character spans ove
 unattributed quoted spans count neither way; a speaker is right when its words equal, contain or are
 contained in an accepted name's words, or share its last word, and a bare pronoun is never right.
 
-Usage:
-    python -m qa.evaluation.quotes QUOTES.jsonl [WHOSAID.jsonl] [--errors]
-
+`qa eval quotes` prints these figures; `python -m lab.quotes.errors` lists the mistakes behind them.
 The evaluation files are read where they are; nothing from them is copied into the project.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-import string
-import sys
-import time
-from collections import Counter
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 from index.models import Article, Quote
 from index.sentences import split_sentences
-from qa.evaluation.scoring import normalize, read_jsonl
+from qa.evaluation.scoring import normalize
 from qa.quotes import ExtractOptions, extract_quotes
 from qa.quotes.whosaid import find_quotes_by_text, parse_quote_question
 
@@ -36,7 +27,6 @@ __all__ = ["evaluate_quotes", "evaluate_whosaid", "predict_quotes", "score_quote
 _PRONOUNS = frozenset(
     {"he", "she", "they", "it", "i", "we", "you", "him", "her", "them", "his", "its", "their"}
 )
-_PUNCTUATION = frozenset(string.punctuation)
 
 
 def predict_quotes(
@@ -189,32 +179,3 @@ def _error(
         "cue": None if quote is None else quote.cue,
         "context": text[max(0, start - 300) : end + 120],
     }
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Print quote and who-said figures for the given evaluation files (and, with --errors, mistakes)."""
-    parser = argparse.ArgumentParser(
-        prog="python -m qa.evaluation.quotes", description=__doc__.splitlines()[0]
-    )
-    parser.add_argument("quotes", type=Path, help="quotes JSONL (article_id, text, quotes, ...)")
-    parser.add_argument("whosaid", type=Path, nargs="?", help="who-said questions JSONL")
-    parser.add_argument("--errors", action="store_true", help="print each mistake as a JSON line")
-    args = parser.parse_args(argv)
-    records = read_jsonl(args.quotes)
-    started = time.perf_counter()
-    predictions = predict_quotes(records)
-    seconds = time.perf_counter() - started
-    errors: list[dict[str, Any]] | None = [] if args.errors else None
-    result: dict[str, Any] = dict(score_quotes(records, predictions, errors))
-    result["kinds"] = dict(Counter(q.kind for quotes in predictions.values() for q in quotes))
-    result["extract_s"] = round(seconds, 2)
-    if args.whosaid is not None:
-        result.update(score_whosaid(read_jsonl(args.whosaid), predictions, errors))
-    for error in errors or []:
-        print(json.dumps(error, ensure_ascii=False))
-    print(json.dumps(result))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -7,12 +7,6 @@ The store is built with the real model (the answers checked are the real ones); 
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +15,7 @@ import pytest
 
 from index.embedding import Encoder
 from qa.engine import QAEngine
+from tests.serve import qa_serve
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
@@ -34,7 +29,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SERVER_START_SECONDS = 90
 # An article whose text would run script if it were shown as HTML, or link if shown as Markdown.
 HOSTILE_ARTICLE = (
     "Harbour notice\n"
@@ -58,63 +52,15 @@ def browser_store(real_encoder: Encoder, tmp_path_factory: pytest.TempPathFactor
     return store
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def _wait_until_serving(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_SECONDS
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(
-                f"`qa serve` exited with {server.returncode}:\n{log.read_text(errors='replace')[-3000:]}"
-            )
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.3)
-    pytest.fail(f"`qa serve` did not answer on {url} in {SERVER_START_SECONDS} s:\n{log.read_text()[-3000:]}")
-
-
 @pytest.fixture(scope="session")
 def server_url(
     browser_store: Path, real_encoder: Encoder, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """`qa serve` on a free port over the browser store (same model); stopped at the end of the session."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}/"
-    log = tmp_path_factory.mktemp("server") / "serve.log"
-    env = {
-        **os.environ,
-        "QA_MODEL": real_encoder.name,
-        "HF_HUB_OFFLINE": "1",
-        "GRADIO_ANALYTICS_ENABLED": "False",
-    }
+    env = {**os.environ, "QA_MODEL": real_encoder.name}
     env.pop("QA_AUTH", None)
-    qa = Path(sys.executable).with_name("qa")
-    with log.open("wb") as out:
-        server = subprocess.Popen(
-            [str(qa), "serve", "--port", str(port), "--store", str(browser_store)],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=env,
-            cwd=ROOT,
-        )
-    try:
-        _wait_until_serving(url, server, log)
+    with qa_serve(browser_store, env, tmp_path_factory.mktemp("server") / "serve.log") as url:
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 @pytest.fixture(scope="session")

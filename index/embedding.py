@@ -14,14 +14,27 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
-import numpy.typing as npt
 
-Vectors = npt.NDArray[np.float32]
+from index.onnx_embedding import ONNX_INT8_NAME, OnnxEncoder
+from index.vectors import Vectors, normalise
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "ONNX_MODEL",
+    "TORCH_MODEL",
+    "Encoder",
+    "HashingEncoder",
+    "SentenceTransformerEncoder",
+    "Vectors",
+    "encode_documents",
+    "encode_query",
+    "make_encoder",
+]
 
 # all-MiniLM-L6-v2 as shipped (torch), and the same model exported to int8 ONNX: the default, since it
 # indexes about 4x faster with hit@1 within half a point on dev (README "Results", bench/README.md).
 TORCH_MODEL = "all-MiniLM-L6-v2"
-ONNX_MODEL = "all-MiniLM-L6-v2-onnx-int8"
+ONNX_MODEL = ONNX_INT8_NAME
 DEFAULT_MODEL = ONNX_MODEL
 SMALL_BATCH = 8
 _TOKEN = re.compile(r"\w+")
@@ -59,17 +72,8 @@ def make_encoder(model: str) -> Encoder:
     if model.startswith("hashing-") and model[8:].isdigit():
         return HashingEncoder(int(model[8:]))
     if model == ONNX_MODEL:
-        from index.onnx_embedding import OnnxEncoder
-
         return OnnxEncoder()
     return SentenceTransformerEncoder(model)
-
-
-def _normalise(vectors: npt.NDArray[Any]) -> Vectors:
-    vectors = np.asarray(vectors, dtype=np.float32)
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    normalised: Vectors = vectors / np.maximum(norms, 1e-12)
-    return normalised
 
 
 class SentenceTransformerEncoder:
@@ -161,7 +165,7 @@ class HashingEncoder:
             for word in _TOKEN.findall(text.lower()):
                 rows[i] += self._word_vector(word)
         rows[~rows.any(axis=1), 0] = 1.0
-        return _normalise(rows)
+        return normalise(rows)
 
     def _word_vector(self, word: str) -> Vectors:
         if word not in self._cache:

@@ -28,11 +28,12 @@ from typing import Any, Literal
 
 import numpy as np
 
-from index.embedding import Vectors
 from index.errors import StoreError
-from index.vector_search import VectorRows, VectorsChoice, fts_tokens, match_words
+from index.fulltext import index_terms, match_words
+from index.fusion import RRF_K, fuse_ranks
+from index.vector_search import VectorRows, VectorsChoice
+from index.vectors import Vectors
 
-RRF_K = 60  # as qa/retrieve.py fuses
 BATCH = 1000  # rows per insert call: 1000 × 384 floats is 1.5 MB, far under gRPC's 64 MB message limit
 MAX_TOP_K = 16_384  # Milvus' limit on one search's `limit`
 MAX_TEXT = 16_000  # characters kept of a text (VARCHAR holds at most 65,535 bytes)
@@ -52,13 +53,6 @@ class DenseIndex:
 
 
 FLAT = DenseIndex()
-
-
-def index_terms(text: str) -> str:
-    """The words of `text` as FTS5's `porter unicode61` tokenizer indexes them, space separated."""
-    from index.store import _stem
-
-    return " ".join(_stem(word) for word in fts_tokens(text))
 
 
 class MilvusVectors:
@@ -227,10 +221,7 @@ class MilvusVectors:
 
         terms = index_terms(" ".join(match_words(match)))
         if not terms:
-            return [
-                (row, 1.0 / (RRF_K + rank + 1))
-                for rank, (row, _) in enumerate(self.search_dense(kind, query, k, scope, exclude))
-            ]
+            return fuse_ranks([self.search_dense(kind, query, k, scope, exclude)])
         if k <= 0 or (scope is not None and not scope):
             return []
         expr = _filter(scope, exclude)

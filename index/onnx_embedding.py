@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from index.embedding import Vectors
+from index.vectors import Vectors, normalise
 
 __all__ = ["DEFAULT_CACHE", "ONNX_INT8_NAME", "OnnxEncoder", "export_model"]
 
@@ -93,9 +93,7 @@ class OnnxEncoder:
             (embeddings,) = session.run(["sentence_embedding"], feeds)
             vectors[rows] = embeddings
         # The graph already normalises; normalising again removes float noise from the int8 kernels.
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        normalised: Vectors = vectors / np.maximum(norms, 1e-12)
-        return normalised
+        return normalise(vectors)
 
     def _load(self) -> tuple[Any, Any]:
         if self._session is None:

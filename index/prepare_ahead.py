@@ -26,8 +26,8 @@ import numpy as np
 from index.chunking import make_chunks
 from index.errors import InputError
 from index.models import Article, Quote, Sentence
+from index.records import IndexedArticle
 from index.sentences import split_sentences
-from index.store import IndexedArticle
 
 __all__ = ["Outcome", "Prepared", "prepare_article", "prepare_batches"]
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from index.embedding import Vectors
+from index.vectors import Vectors
 
 APPROXIMATE_ABOVE = 200_000
 NPROBE = 24

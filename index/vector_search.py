@@ -1,10 +1,11 @@
-"""Where a store's vectors and full-text search live, and the one seam between the store and them.
+"""Where a store's vectors live, and the seams between the store and the engines holding them.
 
-`VectorSearch` is the part of the store that retrieval calls (`qa/retrieve.py`, `qa/extract.py`):
-dense search, lexical (BM25) search, vectors by row id, counts. `index.store.Store` implements it with
-its own FAISS files and FTS5 tables, the default. A store built with `--vectors milvus:...` hands those
-calls to an `ExternalVectors` engine (`index/milvus.py`), which also takes the writes; articles,
-sentence offsets, quotes and speakers stay in the store's SQLite whichever engine holds the vectors.
+`VectorSearch` is the part of the store that retrieval calls (`Store.search_dense`, `search_lexical`,
+`vectors`, `vector_count`). Behind it, a `VectorEngine` holds a store's vectors and takes its part of
+each write transaction: `index.faiss_engine.FaissEngine` (the store's own FAISS files, the default) or
+`index.external_engine.ExternalEngine` around an `ExternalVectors` engine outside the store's folder
+(Milvus, `index/milvus.py`, for a store built with `--vectors milvus:...`). Articles, sentence offsets,
+quotes, speakers and the FTS5 tables stay in the store's SQLite whichever engine holds the vectors.
 
 The choice is made when a store is created and kept in its `meta` table (`VectorsChoice.spec`); an
 existing store opens with the engine it was built with.
@@ -13,22 +14,19 @@ existing store opens with the engine it was built with.
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Collection, Sequence
+import sqlite3
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol
 
-from index.embedding import Vectors
 from index.errors import InputError
+from index.vectors import Vectors
 
 Kind = Literal["chunks", "sentences"]
 Engine = Literal["faiss", "milvus"]
 
 _SERVER = re.compile(r"^(https?|tcp|grpc)://[^\s/:]+(:\d+)?/?$")
-# FTS5's unicode61 tokenizer: runs of letters and digits (underscore separates), diacritics removed.
-_TOKEN = re.compile(r"[^\W_]+")
-_FTS_OPERATORS = frozenset({"OR", "AND", "NOT", "NEAR"})
 _BAD_VECTORS = (
     "--vectors {value!r} is not a vector engine: use faiss (the default), milvus:FILE.db (Milvus Lite, "
     "a local file) or milvus:http://HOST:19530 (a Milvus server; token from MILVUS_TOKEN)."
@@ -77,23 +75,6 @@ def parse_vectors(text: str, base: Path | None = None) -> VectorsChoice:
     return VectorsChoice("milvus", str((base or Path.cwd()) / path if not path.is_absolute() else path))
 
 
-def match_words(match: str) -> list[str]:
-    """The words of an FTS5 MATCH expression (quoted terms and bare words, operators left out), for an
-    engine that ranks a bag of words."""
-    words: list[str] = []
-    for quoted, bare in re.findall(r'"([^"]*)"|(\S+)', match):
-        if bare in _FTS_OPERATORS:
-            continue
-        words += _TOKEN.findall(quoted or bare)
-    return words
-
-
-def fts_tokens(text: str) -> list[str]:
-    """`text` split as FTS5's unicode61 tokenizer splits it: lower case, diacritics removed."""
-    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return _TOKEN.findall(plain.lower())
-
-
 class VectorSearch(Protocol):
     """The searches retrieval runs over a store's chunks and sentences (row ids are store row ids)."""
 
@@ -119,6 +100,46 @@ class VectorSearch(Protocol):
         ...
 
 
+class VectorEngine(VectorSearch, Protocol):
+    """A store's vector engine as the store drives it: the searches (deleted rows left out), and its
+    part of each write. `Store.write` runs one SQLite transaction: `begin`, the record changes, `stage`
+    and the commit; then `settle`, or `discard` when anything failed before the commit."""
+
+    def row_count(self, kind: str) -> int:
+        """About how many rows of `kind` the store holds, cheaply."""
+        ...
+
+    def create(self) -> None:
+        """Make the empty vector storage of a new store."""
+        ...
+
+    def begin(self, cur: sqlite3.Cursor) -> None:
+        """At the start of a write transaction, before any record changes."""
+        ...
+
+    def stage(
+        self, cur: sqlite3.Cursor, added: Mapping[str, VectorRows], removed: Mapping[str, Sequence[int]]
+    ) -> None:
+        """Before the commit: hold the `added` rows' vectors, and keep the `removed` row ids (deleted from
+        the records in this transaction) out of every search from the commit on. What the engine writes
+        outside SQLite must be durable now; what the commit must say goes through `cur`."""
+        ...
+
+    def discard(self) -> None:
+        """The transaction rolled back: undo what `begin` and `stage` wrote outside SQLite."""
+        ...
+
+    def settle(self) -> None:
+        """After the commit: clean-up that no reader of the committed store depends on."""
+        ...
+
+    def drop(self) -> None:
+        """Delete the vectors kept outside the store's folder (nothing for an engine keeping them in it)."""
+        ...
+
+    def close(self) -> None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class VectorRows:
     """Rows of one kind to add to an external engine: ids, unit vectors, texts and the filterable
@@ -133,9 +154,9 @@ class VectorRows:
 
 
 class ExternalVectors(VectorSearch, Protocol):
-    """An engine outside the store's folder holding its vectors and full-text index. The store calls
-    `add` before its SQLite commit and `delete` after it (deleted rows are tombstones in SQLite until
-    then, which searches skip via `exclude`)."""
+    """An engine outside the store's folder holding its vectors and full-text index, driven by
+    `index.external_engine.ExternalEngine`: `add` is called before the store's SQLite commit and `delete`
+    after it (deleted rows are tombstones in SQLite until then, which searches skip via `exclude`)."""
 
     def search_dense(
         self,
@@ -205,12 +226,6 @@ def set_server_token(token: str | None) -> None:
     _token[0] = token or None
 
 
-def open_external(choice: VectorsChoice, name: str, dimension: int) -> ExternalVectors:
-    """The engine of `choice` for the store whose collections are named `name`, created when missing.
-
-    Raises:
-        StoreError: the engine cannot be reached or refused the collections.
-    """
-    from index.milvus import MilvusVectors
-
-    return MilvusVectors.connect(choice, name, dimension, _token[0] if choice.is_server else None)
+def server_token() -> str | None:
+    """The token set by `set_server_token`, if any."""
+    return _token[0]

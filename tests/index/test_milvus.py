@@ -19,12 +19,13 @@ import pytest
 
 from index.embedding import Encoder, HashingEncoder, encode_documents, encode_query
 from index.errors import InputError, StoreError
+from index.fulltext import index_terms, match_words
 from index.ingest import read_paths
-from index.milvus import MilvusVectors, index_terms
+from index.milvus import MilvusVectors
 from index.models import Article, Quote, Sentence
 from index.pipeline import index_articles, open_or_create, rebuild_store, remove_articles
 from index.store import Store
-from index.vector_search import DEFAULT_VECTORS, VectorRows, VectorsChoice, match_words, parse_vectors
+from index.vector_search import DEFAULT_VECTORS, VectorRows, VectorsChoice, parse_vectors
 from qa.engine import QAEngine
 from ui.cli import main
 
@@ -291,7 +292,7 @@ def test_rows_the_engine_failed_to_delete_stay_hidden_until_the_next_write(
     assert milvus_store.vector_count("sentences") == 1
     monkeypatch.setattr(MilvusVectors, "delete", original)
     index_articles(milvus_store, fake_encoder, [story("storm", "A storm hit.")])
-    assert milvus_store.meta() and not milvus_store._tombstones("sentences")
+    assert milvus_store.meta() and not milvus_store.tombstones("sentences")
     assert milvus_store.vector_count("sentences") == 2
 
 

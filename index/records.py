@@ -1,0 +1,545 @@
+"""The store's records: one SQLite file holding the articles, their sentences, chunks, quotes and speakers,
+the FTS5 tables over them, the tombstones of deleted vector rows and `meta` (the store's versions, its
+encoder, its vector engine and the layout of its own vector files). The one owner of the schema.
+
+`Records` reads them. A write is one transaction (`Records.transaction`) in which `delete_articles` and
+`insert_article` change the rows, and the vector engine adds its part before the commit
+(`index.store.Store.write`). Row ids are never reused (AUTOINCREMENT), so a tombstoned id never comes back
+to life. Schema versions: 3 added `text_key` (a stored vector is found by its text), 4 the quote search
+table (`Records.upgrade_from_3` adds it to a version-3 store without re-embedding anything).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from index.errors import StoreError
+from index.models import Article, Chunk, Quote, Sentence
+from index.vectors import Vectors
+
+ChunkVectors = Literal["encoded", "sentence-mean"]
+SCHEMA_VERSION = 4
+DB = "store.sqlite"
+KINDS = ("chunks", "sentences")  # the records that have vectors
+# The columns of a `Sentence`, in its field order.
+_SENTENCE_COLUMNS = 'article_id, position, start, "end", text, paragraph'
+# The columns of a `Quote`, in its field order (quotes q, speakers s).
+_QUOTE_COLUMNS = (
+    'q.article_id, q.text, q.start, q."end", q.kind, s.name, q.speaker_mention, q.cue, q.first_sentence, '
+    "q.last_sentence, q.role"
+)
+_QUOTES = f"SELECT {_QUOTE_COLUMNS} FROM quotes q LEFT JOIN speakers s ON s.id = q.speaker_id"
+
+# Quote texts with the sentence each starts in (so an indirect quote's paraphrase is found too); the rowid
+# is the quote's id. "Who said ..." searches here rather than over every sentence of the store.
+_QUOTES_FTS = """
+CREATE VIRTUAL TABLE quotes_fts USING fts5 (text, tokenize='porter unicode61');
+"""
+
+_SCHEMA = (
+    """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE articles (
+    id INTEGER PRIMARY KEY, article_id TEXT NOT NULL UNIQUE, title TEXT NOT NULL, text TEXT NOT NULL,
+    source TEXT NOT NULL, url TEXT NOT NULL, published TEXT NOT NULL, digest TEXT NOT NULL,
+    added_at REAL NOT NULL);
+CREATE TABLE sentences (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, article_id TEXT NOT NULL, position INTEGER NOT NULL,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL, paragraph INTEGER NOT NULL,
+    text_key INTEGER NOT NULL, UNIQUE (article_id, position));
+CREATE INDEX sentences_text_key ON sentences (text_key);
+CREATE TABLE chunks (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, article_id TEXT NOT NULL, first INTEGER NOT NULL,
+    last INTEGER NOT NULL, text TEXT NOT NULL, text_key INTEGER NOT NULL);
+CREATE INDEX chunks_article ON chunks (article_id);
+CREATE INDEX chunks_text_key ON chunks (text_key);
+CREATE TABLE tombstones (kind TEXT NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (kind, id));
+CREATE TABLE speakers (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE quotes (
+    id INTEGER PRIMARY KEY, article_id TEXT NOT NULL, text TEXT NOT NULL, start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL, kind TEXT NOT NULL, speaker_id INTEGER REFERENCES speakers (id),
+    speaker_mention TEXT, cue TEXT, first_sentence INTEGER NOT NULL, last_sentence INTEGER NOT NULL,
+    role TEXT);
+CREATE INDEX quotes_article ON quotes (article_id);
+CREATE VIRTUAL TABLE chunks_fts USING fts5 (text, content='chunks', content_rowid='id',
+    tokenize='porter unicode61');
+CREATE VIRTUAL TABLE sentences_fts USING fts5 (text, content='sentences', content_rowid='id',
+    tokenize='porter unicode61');
+"""
+    + _QUOTES_FTS
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleInfo:
+    """What `qa articles` lists."""
+
+    id: str
+    title: str
+    source: str
+    url: str
+    published: str
+    sentences: int
+    quotes: int
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedArticle:
+    """An article with everything derived from it, ready to be written."""
+
+    article: Article
+    digest: str
+    sentences: Sequence[Sentence]
+    chunks: Sequence[Chunk]
+    quotes: Sequence[Quote]
+    sentence_vectors: Vectors
+    chunk_vectors: Vectors
+
+
+def is_store(path: Path) -> bool:
+    return (path / DB).is_file()
+
+
+def connect(file: Path) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are begun explicitly), WAL so readers never block.
+
+    Raises:
+        StoreError: `file` is not an SQLite database.
+    """
+    db = sqlite3.connect(file, isolation_level=None, check_same_thread=False, timeout=30)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+    except sqlite3.DatabaseError as error:
+        db.close()
+        raise StoreError(
+            f"'{file}' is not a readable SQLite store ({error}). Choose another --store."
+        ) from error
+    return db
+
+
+def create_records(path: Path, meta: Mapping[str, str]) -> None:
+    """Write the empty records of a new store into the folder `path`, with `meta`. The file appears
+    complete or not at all (written beside, then renamed)."""
+    tmp = path / f"{DB}.new"
+    tmp.unlink(missing_ok=True)
+    db = sqlite3.connect(tmp)
+    db.executescript(_SCHEMA)
+    db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+    db.commit()
+    db.close()
+    os.replace(tmp, path / DB)
+
+
+def read_meta(path: Path) -> dict[str, str]:
+    """The meta table of the store at `path`, read-only and whatever its schema version."""
+    db = sqlite3.connect(f"file:{path / DB}?mode=ro", uri=True)
+    try:
+        return dict(db.execute("SELECT key, value FROM meta").fetchall())
+    except sqlite3.DatabaseError as error:
+        raise StoreError(f"Cannot read the meta table of '{path}' ({error}); index it again.") from None
+    finally:
+        db.close()
+
+
+def read_stored_articles(path: Path) -> list[Article]:
+    """The articles of the store at `path`, read-only and whatever its encoder or schema version (the
+    articles table is the same in every version), so a rebuild can start from them.
+
+    Raises:
+        StoreError: there is no store, or its articles cannot be read.
+    """
+    if not is_store(path):
+        raise StoreError(f"No store at '{path}' to rebuild; index articles into it first.")
+    db = sqlite3.connect(f"file:{path / DB}?mode=ro", uri=True)
+    try:
+        rows = db.execute("SELECT article_id, title, text, source, url, published FROM articles").fetchall()
+    except sqlite3.DatabaseError as error:
+        raise StoreError(f"Cannot read the articles of '{path}' ({error}); index them again.") from None
+    finally:
+        db.close()
+    return [Article(*row) for row in rows]
+
+
+def text_key(text: str) -> int:
+    """A 64-bit key of a text, to look stored texts up by (equal keys are then compared as text)."""
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
+
+
+def placeholders(values: Sequence[object]) -> str:
+    """The `?, ?, ...` of an SQL `IN (...)` list of `values` (`NULL` for none, which matches nothing)."""
+    return ", ".join("?" * len(values)) or "NULL"
+
+
+def slices(values: list[Any], size: int = 500) -> Iterator[list[Any]]:
+    """`values` in slices of `size`, to keep an SQL `IN (...)` list under SQLite's variable limit."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+class Records:
+    """The records of an open store (see the module docstring)."""
+
+    def __init__(self, path: Path, db: sqlite3.Connection) -> None:
+        self.path = path
+        self._db = db
+
+    def close(self) -> None:
+        self._db.close()
+
+    # -- meta -----------------------------------------------------------------------------------
+
+    def meta(self) -> dict[str, str]:
+        try:
+            return dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+        except sqlite3.DatabaseError as error:
+            raise StoreError(
+                f"Store at '{self.path}' is corrupt ({error}). Rebuild it: `qa index PATH --store NEWDIR`."
+            ) from error
+
+    @property
+    def dimension(self) -> int:
+        return int(self.meta()["dimension"])
+
+    @property
+    def chunk_vectors(self) -> ChunkVectors:
+        """How this store's chunk vectors are made: "sentence-mean", the normalised sum of the chunk's
+        sentence vectors (every store created since the choice: the chunk texts are not encoded a second
+        time), or "encoded" (older stores, which keep it so their vectors stay of one kind)."""
+        value = self.meta().get("chunk_vectors", "encoded")
+        return "sentence-mean" if value == "sentence-mean" else "encoded"
+
+    # -- articles -------------------------------------------------------------------------------
+
+    def digests(self, article_ids: Sequence[str] | None = None) -> dict[str, str]:
+        """Article id -> digest of the stored version, of every article or of those of `article_ids`
+        the store holds."""
+        if article_ids is None:
+            return dict(self._db.execute("SELECT article_id, digest FROM articles").fetchall())
+        found: dict[str, str] = {}
+        for part in slices(list(article_ids)):
+            query = f"SELECT article_id, digest FROM articles WHERE article_id IN ({placeholders(part)})"
+            found.update(self._db.execute(query, part).fetchall())
+        return found
+
+    def count(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def urls(self) -> set[str]:
+        """The URLs of the stored articles (a feed's items with these links need no fetching)."""
+        return {row[0] for row in self._db.execute("SELECT url FROM articles WHERE url != ''")}
+
+    def article_ids(self, source: str | None = None, since: str | None = None) -> list[str]:
+        """Ids of the articles from `source` (case-insensitive) published on or after `since`."""
+        rows = self._db.execute(
+            "SELECT article_id FROM articles WHERE (? IS NULL OR lower(source) = lower(?)) "
+            "AND (? IS NULL OR (published != '' AND published >= ?)) ORDER BY id",
+            (source, source, since, since),
+        ).fetchall()
+        return [row[0] for row in rows]
+
+    def article(self, article_id: str) -> Article | None:
+        row = self._db.execute(
+            "SELECT article_id, title, text, source, url, published FROM articles WHERE article_id = ?",
+            (article_id,),
+        ).fetchone()
+        return None if row is None else Article(*row)
+
+    def articles(self, newest: int | None = None) -> list[ArticleInfo]:
+        """Every article in the order they were added, or only the `newest` ones (in that order too)."""
+        limit = "" if newest is None else f" ORDER BY a.added_at DESC, a.id DESC LIMIT {int(newest)}"
+        rows = self._db.execute(
+            f"""SELECT * FROM (SELECT a.article_id, a.title, a.source, a.url, a.published,
+                      (SELECT count(*) FROM sentences s WHERE s.article_id = a.article_id),
+                      (SELECT count(*) FROM quotes q WHERE q.article_id = a.article_id), a.added_at, a.id
+               FROM articles a{limit}) ORDER BY added_at, id"""
+        ).fetchall()
+        return [ArticleInfo(*row[:7]) for row in rows]
+
+    def titles(self, article_ids: Sequence[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for part in slices(list(article_ids)):
+            query = f"SELECT article_id, title FROM articles WHERE article_id IN ({placeholders(part)})"
+            found.update(self._db.execute(query, part).fetchall())
+        return found
+
+    # -- sentences and chunks -------------------------------------------------------------------
+
+    def sentences(self, article_id: str) -> list[Sentence]:
+        rows = self._db.execute(
+            f"SELECT {_SENTENCE_COLUMNS} FROM sentences WHERE article_id = ? ORDER BY position",
+            (article_id,),
+        ).fetchall()
+        return [Sentence(*row) for row in rows]
+
+    def sentence_rows(self, ids: Sequence[int]) -> dict[int, Sentence]:
+        rows = self._db.execute(
+            f"SELECT id, {_SENTENCE_COLUMNS} FROM sentences WHERE id IN ({placeholders(ids)})",
+            list(ids),
+        ).fetchall()
+        return {row[0]: Sentence(*row[1:]) for row in rows}
+
+    def sentence_range(self, article_id: str, first: int, last: int) -> list[tuple[int, Sentence]]:
+        rows = self._db.execute(
+            f"SELECT id, {_SENTENCE_COLUMNS} FROM sentences "
+            "WHERE article_id = ? AND position BETWEEN ? AND ? ORDER BY position",
+            (article_id, first, last),
+        ).fetchall()
+        return [(row[0], Sentence(*row[1:])) for row in rows]
+
+    def sentences_at(self, places: Sequence[tuple[str, int]]) -> dict[tuple[str, int], Sentence]:
+        """The sentences at these (article id, position) places; places with no sentence are left out."""
+        found: dict[tuple[str, int], Sentence] = {}
+        for part in slices(list(dict.fromkeys(places)), 250):
+            # A join from the places (not `(article_id, position) IN (VALUES ...)`, which scans the
+            # table) so that each place is one lookup in the (article_id, position) index.
+            rows = self._db.execute(
+                f"WITH place(article_id, position) AS (VALUES {', '.join(['(?, ?)'] * len(part))}) "
+                f"SELECT {_SENTENCE_COLUMNS} FROM place CROSS JOIN sentences USING (article_id, position)",
+                [value for place in part for value in place],
+            ).fetchall()
+            found.update({(row[0], row[1]): Sentence(*row) for row in rows})
+        return found
+
+    def chunks(self, ids: Sequence[int]) -> dict[int, Chunk]:
+        rows = self._db.execute(
+            f"SELECT id, article_id, first, last, text FROM chunks WHERE id IN ({placeholders(ids)})",
+            list(ids),
+        ).fetchall()
+        return {row[0]: Chunk(row[1], row[2], row[3], row[4], row[0]) for row in rows}
+
+    def live_rows(self, kind: str) -> list[int]:
+        """Row ids of every chunk or sentence in the store."""
+        return [row[0] for row in self._db.execute(f"SELECT id FROM {kind} ORDER BY id")]
+
+    def rows_of_articles(self, kind: str, article_ids: Sequence[str]) -> list[int]:
+        """Row ids of the chunks or sentences of these articles."""
+        rows: list[int] = []
+        for part in slices(list(article_ids)):
+            query = f"SELECT id FROM {kind} WHERE article_id IN ({placeholders(part)})"
+            rows += [row[0] for row in self._db.execute(query, part)]
+        return rows
+
+    def rows_with_texts(self, kind: str, texts: Sequence[str]) -> dict[str, int]:
+        """Text -> the id of one chunk or sentence with exactly that text, for the texts the store holds."""
+        wanted = set(texts)
+        keys = list({text_key(t) for t in wanted})
+        rows: dict[str, int] = {}
+        for part in slices(keys):
+            query = f"SELECT id, text FROM {kind} WHERE text_key IN ({placeholders(part)})"
+            for row, text in self._db.execute(query, part):
+                if text in wanted:
+                    rows.setdefault(text, row)
+        return rows
+
+    def last_id(self, kind: str) -> int:
+        """The largest row id of chunks, sentences or quotes (0 for none): about how many there are."""
+        return int(self._db.execute(f"SELECT coalesce(max(id), 0) FROM {kind}").fetchone()[0])
+
+    def tombstones(self, kind: str) -> list[int]:
+        """Row ids deleted from the records whose vectors the engine may still hold."""
+        return [row[0] for row in self._db.execute("SELECT id FROM tombstones WHERE kind = ?", (kind,))]
+
+    # -- quotes ---------------------------------------------------------------------------------
+
+    def has_quotes(self) -> bool:
+        return self._db.execute("SELECT 1 FROM quotes LIMIT 1").fetchone() is not None
+
+    def quotes(self, article_id: str | None = None) -> list[Quote]:
+        if article_id is None:
+            rows = self._db.execute(_QUOTES + " ORDER BY q.article_id, q.start").fetchall()
+        else:
+            rows = self._db.execute(
+                _QUOTES + " WHERE q.article_id = ? ORDER BY q.start", (article_id,)
+            ).fetchall()
+        return [Quote(*row) for row in rows]
+
+    def find_quotes(
+        self, speaker: str | None = None, article_id: str | None = None, text: str = "", limit: int = 1000
+    ) -> list[Quote]:
+        """Up to `limit` quotes by this exact speaker name, in this article, holding `text` (any case)."""
+        where, args = [], []
+        if speaker:
+            where.append("s.name = ?")
+            args.append(speaker)
+        if article_id:
+            where.append("q.article_id = ?")
+            args.append(article_id)
+        if text:
+            where.append("instr(lower(q.text), lower(?)) > 0")
+            args.append(text)
+        clause = f" WHERE {' AND '.join(where)}" if where else ""
+        rows = self._db.execute(
+            f"{_QUOTES}{clause} ORDER BY q.article_id, q.start LIMIT ?", [*args, limit]
+        ).fetchall()
+        return [Quote(*row) for row in rows]
+
+    def speakers(self, limit: int = 1000) -> list[tuple[str, int, int]]:
+        """(name, quotes, articles quoting them) of the `limit` most quoted speakers, most quoted first."""
+        return [
+            (str(name), int(quotes), int(articles))
+            for name, quotes, articles in self._db.execute(
+                "SELECT s.name, count(*), count(DISTINCT q.article_id) FROM quotes q "
+                "JOIN speakers s ON s.id = q.speaker_id GROUP BY s.id ORDER BY count(*) DESC, s.name LIMIT ?",
+                [limit],
+            )
+        ]
+
+    def search_quotes(self, match: str, k: int) -> list[Quote]:
+        """The best `k` quotes for an FTS5 MATCH expression over quote texts and their sentences."""
+        if not match:
+            return []
+        rows = self._db.execute(
+            f"SELECT {_QUOTE_COLUMNS} FROM quotes_fts f JOIN quotes q ON q.id = f.rowid "
+            "LEFT JOIN speakers s ON s.id = q.speaker_id WHERE quotes_fts MATCH ? ORDER BY f.rank LIMIT ?",
+            [match, k],
+        ).fetchall()
+        return [Quote(*row) for row in rows]
+
+    def quotes_of_speaker(self, words: Sequence[str]) -> list[Quote]:
+        """Quotes whose speaker's name or role contains any of `words` (any case): a pre-filter, the
+        caller matches exactly."""
+        # LIKE folds case for ASCII letters only: "šimić" is searched as "imić" to find "Šimić".
+        words = [w[1:] if not w[:1].isascii() and len(w) > 2 else w for w in words]
+        if not words:
+            return []
+        clause = " OR ".join("s.name LIKE ? OR q.role LIKE ?" for _ in words)
+        rows = self._db.execute(
+            f"{_QUOTES} WHERE {clause} ORDER BY q.article_id, q.start",
+            [f"%{w}%" for w in words for _ in (0, 1)],
+        ).fetchall()
+        return [Quote(*row) for row in rows]
+
+    # -- transactions ---------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Cursor]:
+        """One write transaction, committed when the block ends and rolled back when it raises. Hold
+        the store's write lock around it: a second writer would wait here (30 s), not queue."""
+        cur = self._db.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            yield cur
+            self._db.commit()
+        except BaseException:
+            self._db.rollback()
+            raise
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads in the block see one commit, whatever other processes commit meanwhile."""
+        self._db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self._db.rollback()
+
+    def upgrade_from_3(self) -> None:
+        """Schema 3 → 4: add the quote search table, filled from the stored quotes (no re-embedding).
+        Hold the write lock around it."""
+        if self.meta().get("schema_version") != "3":
+            return  # another process upgraded it while this one waited
+        with self.transaction() as cur:
+            cur.execute(_QUOTES_FTS)
+            cur.execute(
+                "INSERT INTO quotes_fts (rowid, text) SELECT q.id, q.text || ' ' || s.text FROM quotes q "
+                "JOIN sentences s ON s.article_id = q.article_id AND s.position = q.first_sentence"
+            )
+            set_meta(cur, "schema_version", "4")
+
+
+# -- writing, inside `Records.transaction` ------------------------------------------------------------
+
+
+def set_meta(cur: sqlite3.Cursor, key: str, value: str) -> None:
+    cur.execute("UPDATE meta SET value = ? WHERE key = ?", (value, key))
+
+
+def add_tombstones(cur: sqlite3.Cursor, kind: str, ids: Sequence[int]) -> None:
+    cur.executemany("INSERT INTO tombstones VALUES (?, ?)", [(kind, row) for row in ids])
+
+
+def delete_articles(cur: sqlite3.Cursor, article_ids: Sequence[str]) -> dict[str, list[int]]:
+    """Delete the articles with their sentences, chunks, quotes (and speakers no quote names any more)
+    and their full-text entries; returns the deleted chunk and sentence row ids, by kind."""
+    removed: dict[str, list[int]] = {kind: [] for kind in KINDS}
+    for article_id in article_ids:
+        for kind in KINDS:
+            rows = cur.execute(f"SELECT id, text FROM {kind} WHERE article_id = ?", (article_id,)).fetchall()
+            cur.executemany(f"INSERT INTO {kind}_fts ({kind}_fts, rowid, text) VALUES ('delete', ?, ?)", rows)
+            cur.execute(f"DELETE FROM {kind} WHERE article_id = ?", (article_id,))
+            removed[kind].extend(row[0] for row in rows)
+        cur.execute(
+            "DELETE FROM quotes_fts WHERE rowid IN (SELECT id FROM quotes WHERE article_id = ?)",
+            (article_id,),
+        )
+        cur.execute("DELETE FROM quotes WHERE article_id = ?", (article_id,))
+        cur.execute("DELETE FROM articles WHERE article_id = ?", (article_id,))
+    cur.execute(
+        "DELETE FROM speakers WHERE id NOT IN (SELECT speaker_id FROM quotes WHERE speaker_id IS NOT NULL)"
+    )
+    return removed
+
+
+def insert_article(cur: sqlite3.Cursor, item: IndexedArticle) -> dict[str, list[int]]:
+    """Insert one article's rows and full-text entries; returns the new chunk and sentence row ids (in
+    the order of `item.chunks` and `item.sentences`), by kind."""
+    a = item.article
+    cur.execute(
+        "INSERT INTO articles (article_id, title, text, source, url, published, digest, added_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (a.id, a.title, a.text, a.source, a.url, a.published, item.digest, time.time()),
+    )
+    sentence_ids: list[int] = []
+    for s in item.sentences:
+        cur.execute(
+            'INSERT INTO sentences (article_id, position, start, "end", text, paragraph, text_key) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (s.article_id, s.position, s.start, s.end, s.text, s.paragraph, text_key(s.text)),
+        )
+        sentence_ids.append(int(cur.lastrowid or 0))
+        cur.execute("INSERT INTO sentences_fts (rowid, text) VALUES (?, ?)", (cur.lastrowid, s.text))
+    chunk_ids: list[int] = []
+    for c in item.chunks:
+        cur.execute(
+            "INSERT INTO chunks (article_id, first, last, text, text_key) VALUES (?, ?, ?, ?, ?)",
+            (c.article_id, c.first, c.last, c.text, text_key(c.text)),
+        )
+        chunk_ids.append(int(cur.lastrowid or 0))
+        cur.execute("INSERT INTO chunks_fts (rowid, text) VALUES (?, ?)", (cur.lastrowid, c.text))
+    by_position = {s.position: s.text for s in item.sentences}
+    for q in item.quotes:
+        speaker_id = None
+        if q.speaker is not None:
+            cur.execute("INSERT OR IGNORE INTO speakers (name) VALUES (?)", (q.speaker,))
+            speaker_id = cur.execute("SELECT id FROM speakers WHERE name = ?", (q.speaker,)).fetchone()[0]
+        cur.execute(
+            'INSERT INTO quotes (article_id, text, start, "end", kind, speaker_id, speaker_mention, cue, '
+            "first_sentence, last_sentence, role) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                q.article_id,
+                q.text,
+                q.start,
+                q.end,
+                q.kind,
+                speaker_id,
+                q.speaker_mention,
+                q.cue,
+                q.first_sentence,
+                q.last_sentence,
+                q.role,
+            ),
+        )
+        sentence = by_position.get(q.first_sentence, "")
+        cur.execute(
+            "INSERT INTO quotes_fts (rowid, text) VALUES (?, ?)", (cur.lastrowid, f"{q.text} {sentence}")
+        )
+    return {"chunks": chunk_ids, "sentences": sentence_ids}

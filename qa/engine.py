@@ -7,6 +7,7 @@ from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from index.embedding import DEFAULT_MODEL, Encoder, make_encoder
+from index.pipeline import Notice
 from qa.answering.answerer import DEFAULT_CITATIONS, Answerer
 from qa.answering.reader.decide import ReaderSettings
 from qa.answering.reader.reader import Reader
@@ -17,7 +18,7 @@ from qa.models import Answer, Turn
 
 class QAEngine(Library):
     """The library of the store at `store_path`, which answers questions and checks quotes; the encoder
-    and the reader are loaded on first use."""
+    and the reader are loaded on first use (`on_wait`: see `Library`)."""
 
     def __init__(
         self,
@@ -25,8 +26,9 @@ class QAEngine(Library):
         encoder: Encoder | None = None,
         reader: Reader | None = None,
         reader_settings: ReaderSettings | None = None,
+        on_wait: Notice | None = None,
     ) -> None:
-        super().__init__(store_path, encoder or make_encoder(DEFAULT_MODEL))
+        super().__init__(store_path, encoder or make_encoder(DEFAULT_MODEL), on_wait)
         self.answerer = Answerer(self, reader or Reader(), reader_settings or ReaderSettings())
 
     def warm_up(self) -> None:

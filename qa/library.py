@@ -14,6 +14,7 @@ from index.ingest import read_paths
 from index.models import Article, Quote, Sentence
 from index.pipeline import (
     IndexReport,
+    Notice,
     Progress,
     index_articles,
     open_or_create,
@@ -35,11 +36,16 @@ def check_since(since: str | None) -> None:
 
 
 class Library:
-    """The articles of the store at `store_path`, which is opened on first use (created on first add)."""
+    """The articles of the store at `store_path`, which is opened on first use (created on first add).
 
-    def __init__(self, store_path: Path, encoder: Encoder) -> None:
+    Writes (adding, removing, rebuilding) hold the store's write lock only to commit each batch, so
+    another process may write between them; `on_wait` is called, once a run, when this one has to wait
+    for the other's commit."""
+
+    def __init__(self, store_path: Path, encoder: Encoder, on_wait: Notice | None = None) -> None:
         self.store_path = store_path
         self.encoder = encoder
+        self.on_wait = on_wait
         self._store: Store | None = None
 
     @property
@@ -66,14 +72,16 @@ class Library:
         self, articles: Sequence[Article], progress: Progress | None = None, report: IndexReport | None = None
     ) -> IndexReport:
         store = self._writable_store()
-        return index_articles(store, self.encoder, articles, extract_quotes, progress, report)
+        return index_articles(
+            store, self.encoder, articles, extract_quotes, progress, report, on_wait=self.on_wait
+        )
 
     def rebuild(self, progress: Progress | None = None) -> IndexReport:
         """Re-derive everything from the stored articles into a fresh store, then swap it in."""
-        return rebuild_store(self.store_path, self.encoder, extract_quotes, progress)
+        return rebuild_store(self.store_path, self.encoder, extract_quotes, progress, self.on_wait)
 
     def remove(self, article_ids: Sequence[str]) -> IndexReport:
-        return remove_articles(self.store, article_ids)
+        return remove_articles(self.store, article_ids, self.on_wait)
 
     def _writable_store(self) -> Store:
         if self._store is None:

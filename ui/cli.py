@@ -181,7 +181,6 @@ def build_parser(config: Config) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-
     config = Config.from_env(os.environ)
     parser = build_parser(config)
     args = parser.parse_args(argv)
@@ -199,8 +198,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _engine(args: argparse.Namespace, config: Config) -> Any:
+    def waiting() -> None:
+        print(f"qa {args.command}: waiting for another import to commit…", file=sys.stderr, flush=True)
 
-    return QAEngine(args.store, make_encoder(config.model))
+    return QAEngine(args.store, make_encoder(config.model), on_wait=waiting)
 
 
 def _emit(record: dict[str, Any]) -> None:
@@ -208,7 +209,6 @@ def _emit(record: dict[str, Any]) -> None:
 
 
 def cmd_index(args: argparse.Namespace, config: Config) -> int:
-
     vectors = None
     if args.vectors is not None:
         vectors = parse_vectors(args.vectors)  # before the model loads: a typo fails at once
@@ -282,7 +282,6 @@ def parse_interval(text: str) -> float:
 
 
 def cmd_ask(args: argparse.Namespace, config: Config) -> int:
-
     if args.k < 1:
         raise InputError(f"-k must be at least 1, got {args.k}.")
     questions = sys.stdin if args.question == "-" else [args.question]
@@ -316,7 +315,6 @@ def cmd_ask(args: argparse.Namespace, config: Config) -> int:
 
 
 def _print_answer(answer: Any) -> None:
-
     if answer.abstained:
         print(f"I can't answer that from the articles. {answer.reason}")
         return
@@ -336,7 +334,6 @@ def _print_answer(answer: Any) -> None:
 
 
 def cmd_quotes(args: argparse.Namespace, config: Config) -> int:
-
     engine = _engine(args, config)
     if args.article:
         found_id = engine.resolve_article(args.article)
@@ -367,7 +364,6 @@ def cmd_quotes(args: argparse.Namespace, config: Config) -> int:
 
 
 def _print_record(engine: Any, args: argparse.Namespace) -> int:
-
     if not args.speaker:
         raise QAError("--by-date lists one speaker's record: name the speaker with --speaker NAME.")
     groups = engine.speaker_record(args.speaker)
@@ -393,7 +389,6 @@ def _print_record(engine: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
-
     engine = _engine(args, config)
     result = engine.check_quote(args.quote, args.speaker)
     if args.format:
@@ -416,7 +411,6 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_articles(args: argparse.Namespace, config: Config) -> int:
-
     engine = _engine(args, config)
     for info in engine.articles():
         if args.json:
@@ -447,7 +441,6 @@ def cmd_serve(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, config: Config) -> int:
-
     if args.inputs[0] == "quotes":
         if len(args.inputs) != 2:
             raise InputError("Usage: qa eval quotes QUOTES.jsonl [--whosaid WHOSAID.jsonl]")

@@ -82,7 +82,6 @@ def build_checks(seed: int = 11) -> tuple[list[dict[str, Any]], list[dict[str, A
 
 
 def run(store: Path) -> None:
-
     records, checks = build_checks()
     engine = QAEngine(store, make_encoder(DEFAULT_MODEL))
     if not store.exists():

@@ -122,7 +122,6 @@ def _half(article_id: str) -> int:
 
 
 def _extract(record: Mapping[str, Any]) -> None:
-
     article = Article(id=record["article_id"], title=record.get("title", ""), text=record["text"])
     extract_quotes(article, split_sentences(article.id, article.text))
 

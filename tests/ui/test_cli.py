@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from index.store import write_lock
 from tests.cli import QA, run_qa
 
 ARTICLE = (
@@ -229,3 +230,23 @@ def test_a_question_not_in_english_gets_i_can_read_english_only(store: Path) -> 
     assert answer["reason"] == (
         "I can read English only (this question looks like French); ask it in English."
     )
+
+
+def test_a_writer_that_must_wait_for_the_lock_says_so_once_then_lands(store: Path, tmp_path: Path) -> None:
+    (tmp_path / "more.txt").write_text(ARTICLE.replace("Kellan", "Morrow"), encoding="utf-8")
+    env = {**os.environ, "QA_MODEL": "hashing-64"}
+    with write_lock(store):  # another writer is committing
+        writer = subprocess.Popen(
+            [*QA, "index", str(tmp_path / "more.txt"), "--store", str(store)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert writer.stderr is not None
+        assert writer.stderr.readline() == "qa index: waiting for another import to commit…\n"
+        assert writer.poll() is None  # it waits; it does not give up
+    out, err = writer.communicate(timeout=120)
+    assert writer.returncode == 0, err
+    assert "waiting" not in err  # said once
+    assert out.startswith("1 added, 0 updated, 0 unchanged, 0 failed")

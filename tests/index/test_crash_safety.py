@@ -6,9 +6,12 @@ import json
 import os
 import random
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from index.embedding import HashingEncoder, encode_query
@@ -109,29 +112,61 @@ def test_sigkill_while_indexing_leaves_the_last_commit(tmp_path: Path) -> None:
     assert seen_counts == sorted(seen_counts)
 
 
+@contextmanager
+def busy_cores(processes: int = 2) -> Iterator[None]:
+    """Every core of a 2-core machine busy for the block: `processes` busy-looping Python processes,
+    killed when it ends."""
+    hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(processes)]
+    try:
+        yield
+    finally:
+        for hog in hogs:
+            hog.kill()
+        for hog in hogs:
+            hog.wait()
+
+
 def test_two_writers_at_once_both_land(tmp_path: Path) -> None:
+    """Both cores busy, as on a loaded machine. An import started while a long one runs commits between
+    the long one's batches, instead of waiting for it to end (or giving up)."""
     store = tmp_path / "store"
-    first = write_feed(tmp_path / "a.jsonl", 120, "a")
-    second = write_feed(tmp_path / "b.jsonl", 40, "b")
+    long = write_feed(tmp_path / "long.jsonl", 400, "a")  # seven batches
+    write_feed(tmp_path / "known.jsonl", 40, "b")
+    more = write_feed(tmp_path / "more.jsonl", 60, "b")  # the same 40, and 20 more
     subprocess.run(
-        [*QA, "index", str(tmp_path / "b.jsonl"), "--store", str(store)],
+        [*QA, "index", str(tmp_path / "known.jsonl"), "--store", str(store)],
         env=ENV,
         check=True,
         capture_output=True,
     )
-    writers = [
-        subprocess.Popen(
-            [*QA, "index", str(tmp_path / name), "--store", str(store)],
+
+    def start(feed: str) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [*QA, "index", str(tmp_path / feed), "--store", str(store)],
             env=ENV,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
-        for name in ("a.jsonl", "b.jsonl")
-    ]
-    outputs = [w.communicate(timeout=300) for w in writers]
-    assert [w.returncode for w in writers] == [0, 0], outputs
-    assert sorted(check_consistent(store)) == sorted(first + second)
+
+    with busy_cores():
+        first = start("long.jsonl")
+        while first.poll() is None and not added_at(store, "a-%"):  # its first batch is committed
+            time.sleep(0.1)
+        second = start("more.jsonl")
+        outputs = [writer.communicate(timeout=600) for writer in (first, second)]
+    assert [first.returncode, second.returncode] == [0, 0], outputs
+    assert outputs[1][0].startswith("20 added, 0 updated, 40 unchanged"), outputs[1]
+    assert sorted(check_consistent(store)) == sorted(long + more)
+    long_commits = added_at(store, "a-%")
+    assert min(long_commits) < added_at(store, "b-59")[0] < max(long_commits), "not between its batches"
+
+
+def added_at(store: Path, pattern: str) -> list[float]:
+    """When the articles whose ids match `pattern` (SQL LIKE) were committed."""
+    with closing(sqlite3.connect(store / "store.sqlite")) as db:
+        query = "SELECT added_at FROM articles WHERE article_id LIKE ?"
+        return [row[0] for row in db.execute(query, [pattern])]
 
 
 def test_a_reader_keeps_answering_while_a_writer_adds(tmp_path: Path) -> None:

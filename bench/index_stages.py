@@ -9,8 +9,8 @@ extraction, and each stage is timed from inside the pipeline: splitting and chun
 quote attribution (the rest of `extract_quotes`), encoding, and writing (SQLite + FAISS). Wall time and
 CPU time give the cores used. By default batches are prepared one ahead in a worker process, whose
 stages this process cannot time (they show as "other"); `--in-turn` prepares them here, and
-`--encode-chunks` encodes chunk texts as stores made before session 7 do: both flags give the old
-pipeline. Speed is measured here, never asserted in tests (bench/README.md).
+`--encode-chunks` encodes chunk texts as stores made before chunk vectors were sentence means do: both
+flags give the old pipeline. Speed is measured here, never asserted in tests (bench/README.md).
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=840, help="articles to index")
     parser.add_argument("--in-turn", action="store_true", help="prepare batches in this process (no worker)")
     parser.add_argument(
-        "--encode-chunks", action="store_true", help="encode chunk texts (stores before session 7)"
+        "--encode-chunks", action="store_true", help="encode chunk texts (as older stores do)"
     )
     args = parser.parse_args(argv)
 
@@ -85,6 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import index.prepare_ahead as prepare_ahead
     import qa.quotes.extract as extract
     from index.embedding import DEFAULT_MODEL, make_encoder
+    from index.records import set_meta
     from index.store import Store
     from qa.quotes import extract_quotes
 
@@ -105,8 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         store = Store.create(Path(tmp) / "store", encoder.name, encoder.dimension)
         if args.encode_chunks:
-            store._db.execute("UPDATE meta SET value = 'encoded' WHERE key = 'chunk_vectors'")
-            store._db.commit()
+            with store.transaction() as cur:  # as a store made before chunk vectors were sentence means
+                set_meta(cur, "chunk_vectors", "encoded")
         watch.patch(store, "write", "write (SQLite + FAISS)")
         cpu, started = _cpu_seconds(), time.perf_counter()
         report = pipeline.index_articles(store, encoder, articles, quotes, ahead=not args.in_turn)

@@ -2,8 +2,8 @@
 
 For each size a store is built with the ONNX int8 encoder (`index_articles`), then questions from
 the dev sets are asked through `QAEngine.ask` with a warm model, twice:
-- ours: the ONNX int8 query encoder, the store as built (`index/store.py`: FAISS flat segments, the
-  base an IVF of half-precision vectors above 200k vectors);
+- ours: the ONNX int8 query encoder, the store as built (`index/faiss_engine.py`: FAISS flat segments,
+  the base an IVF of half-precision vectors above 200k vectors);
 - naive: `SentenceTransformer.encode` with default settings as the query encoder, on the same store.
   The store holds ONNX vectors (cosine ~0.99 to torch ones), which changes no timing;
   it is opened under the ONNX encoder's name so the naive store need not be built a second time.
@@ -195,6 +195,7 @@ def measure_ann(store_path: Path, questions: list[str], cache: Path) -> list[Ann
     and, up to `ALTERNATIVES_UP_TO` vectors, other index types built on the same vectors (in a child)."""
     import faiss
 
+    from index.faiss_engine import FaissEngine
     from index.store import Store
 
     # Single queries gain nothing from threads, and a busy second core makes each OpenMP region cost
@@ -217,7 +218,8 @@ def measure_ann(store_path: Path, questions: list[str], cache: Path) -> list[Ann
             found.append(np.searchsorted(ids, [row for row, _ in hits[:10]]))
         size = sum(f.stat().st_size for f in store_path.glob(f"{kind}.*.faiss")) / 2**20
         recall = _recall_at_10(vectors, queries, found, truth_scores)
-        label = "store as built (IVF fp16)" if store.is_approximate(kind) else "store as built (flat)"
+        approximate = isinstance(store.engine, FaissEngine) and store.engine.is_approximate(kind)
+        label = "store as built (IVF fp16)" if approximate else "store as built (flat)"
         rows.append(AnnRow(kind, label, len(ids), 0.0, seconds, recall, size))
         if len(ids) <= ALTERNATIVES_UP_TO:
             rows += _alternatives(kind, vectors, queries, depth, truth_scores)

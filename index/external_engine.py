@@ -76,18 +76,18 @@ class ExternalEngine:
 
     # -- writing --------------------------------------------------------------------------------
 
-    def begin(self, cur: sqlite3.Cursor) -> None:
-        """Note the last committed row ids, and delete the rows tombstoned by earlier writes from the
-        engine (a failure after their commit left them there)."""
-        self._last = {kind: int(seq) for kind, seq in cur.execute("SELECT name, seq FROM sqlite_sequence")}
-        self._clear_tombstones(cur)
+    def prepare(self) -> None:
+        """Note the last committed row ids (the write lock keeps them until the transaction), and delete
+        the rows tombstoned by earlier writes from the engine: a failure after their commit left them."""
+        self._last = self._records.last_ids()
+        self._clear_tombstones()
 
     def stage(
         self, cur: sqlite3.Cursor, added: Mapping[str, VectorRows], removed: Mapping[str, Sequence[int]]
     ) -> None:
         """Tombstone the removed rows; replace whatever the engine holds above the last committed ids
         (left by a write that failed before its commit) with the added rows."""
-        assert self._last is not None, "stage() before begin()"
+        assert self._last is not None, "stage() before prepare()"
         for kind in KINDS:
             add_tombstones(cur, kind, removed.get(kind, []))
         for kind in KINDS:
@@ -110,14 +110,13 @@ class ExternalEngine:
         the engine fail now, the tombstones keep the old rows out of searches until the next write."""
         self._last = None
         with suppress(StoreError):
-            with self._records.transaction() as cur:
-                self._clear_tombstones(cur)
+            self._clear_tombstones()
             self._vectors.flush()
 
-    def _clear_tombstones(self, cur: sqlite3.Cursor) -> None:
-        """Delete the tombstoned rows from the engine, then the tombstones."""
+    def _clear_tombstones(self) -> None:
+        """Delete the tombstoned rows from the engine, then their tombstones (a kind at a time)."""
         for kind in KINDS:
-            dead = [row[0] for row in cur.execute("SELECT id FROM tombstones WHERE kind = ?", (kind,))]
+            dead = self._records.tombstones(kind)
             if dead:
                 self._vectors.delete(kind, dead)
-                cur.execute("DELETE FROM tombstones WHERE kind = ? AND id <= ?", (kind, max(dead)))
+                self._records.clear_tombstones(kind, max(dead))

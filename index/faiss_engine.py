@@ -114,18 +114,17 @@ class FaissEngine:
 
     # -- writing --------------------------------------------------------------------------------
 
-    def begin(self, cur: sqlite3.Cursor) -> None:
-        """Read the layout this write starts from, as committed (another process may have written since
-        this one last searched)."""
-        meta = dict(cur.execute("SELECT key, value FROM meta").fetchall())
-        self._pending = _PendingWrite(int(meta["generation"]) + 1, json.loads(meta["segments"]))
+    def prepare(self) -> None:
+        """Nothing: the write reads the layout it starts from in its transaction."""
 
     def stage(
         self, cur: sqlite3.Cursor, added: Mapping[str, VectorRows], removed: Mapping[str, Sequence[int]]
     ) -> None:
-        """Save this write's vectors as new files, and name them and the new tombstones in `cur`."""
-        pending = self._pending
-        assert pending is not None, "stage() before begin()"
+        """Save this write's vectors as new files, and name them and the new tombstones in `cur`. The
+        layout it starts from is read in the transaction: another process may have written since this
+        one last searched, and the segments are loaded again when it has."""
+        meta = dict(cur.execute("SELECT key, value FROM meta").fetchall())
+        pending = self._pending = _PendingWrite(int(meta["generation"]) + 1, json.loads(meta["segments"]))
         layout = dict(pending.previous)
         for kind in KINDS:
             add_tombstones(cur, kind, removed.get(kind, []))
@@ -309,7 +308,7 @@ class FaissEngine:
 
 @dataclass(slots=True)
 class _PendingWrite:
-    """A write between `begin` and its commit."""
+    """A write staged and not yet committed or discarded."""
 
     generation: int  # the generation naming its new files
     previous: dict[str, Any]  # the layout it starts from

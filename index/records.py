@@ -344,9 +344,20 @@ class Records:
         """The largest row id of chunks, sentences or quotes (0 for none): about how many there are."""
         return int(self._db.execute(f"SELECT coalesce(max(id), 0) FROM {kind}").fetchone()[0])
 
+    def last_ids(self) -> dict[str, int]:
+        """The last row id given to each of chunks and sentences (never reused: AUTOINCREMENT)."""
+        return {
+            str(name): int(seq) for name, seq in self._db.execute("SELECT name, seq FROM sqlite_sequence")
+        }
+
     def tombstones(self, kind: str) -> list[int]:
         """Row ids deleted from the records whose vectors the engine may still hold."""
         return [row[0] for row in self._db.execute("SELECT id FROM tombstones WHERE kind = ?", (kind,))]
+
+    def clear_tombstones(self, kind: str, through: int) -> None:
+        """Forget the tombstones of `kind` up to row id `through`, in a commit of its own: the engine no
+        longer holds those rows."""
+        self._db.execute("DELETE FROM tombstones WHERE kind = ? AND id <= ?", (kind, through))
 
     # -- quotes ---------------------------------------------------------------------------------
 
@@ -423,7 +434,7 @@ class Records:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Cursor]:
         """One write transaction, committed when the block ends and rolled back when it raises. Hold
-        the store's write lock around it: a second writer would wait here (30 s), not queue."""
+        the store's write lock (`index.store.write_lock`) around it."""
         cur = self._db.cursor()
         cur.execute("BEGIN IMMEDIATE")
         try:

@@ -126,7 +126,11 @@ class Store(Records):
 
     def __init__(self, path: Path, db: sqlite3.Connection) -> None:
         super().__init__(path, db)
-        self._attach()
+        try:
+            self._attach()
+        except BaseException:
+            db.close()
+            raise
 
     def _attach(self) -> None:
         """Set up full-text search and the vector engine over the records' connection."""
@@ -270,9 +274,9 @@ class Store(Records):
         Call inside `writing()`."""
         replaced = [item.article.id for item in add]
         doomed = list(dict.fromkeys([*remove, *replaced]))
+        self.engine.prepare()
         try:
             with self.transaction() as cur:
-                self.engine.begin(cur)
                 removed = delete_articles(cur, doomed)
                 inserted = [insert_article(cur, item) for item in add]
                 self.engine.stage(cur, _vector_rows(add, inserted, self.dimension), removed)

@@ -102,8 +102,9 @@ class VectorSearch(Protocol):
 
 class VectorEngine(VectorSearch, Protocol):
     """A store's vector engine as the store drives it: the searches (deleted rows left out), and its
-    part of each write. `Store.write` runs one SQLite transaction: `begin`, the record changes, `stage`
-    and the commit; then `settle`, or `discard` when anything failed before the commit."""
+    part of each write. `Store.write`, with the store's write lock held, calls `prepare`, then runs one
+    SQLite transaction (the record changes, `stage`, the commit), then calls `settle`; or `discard` when
+    anything failed before the commit."""
 
     def row_count(self, kind: str) -> int:
         """About how many rows of `kind` the store holds, cheaply."""
@@ -113,20 +114,21 @@ class VectorEngine(VectorSearch, Protocol):
         """Make the empty vector storage of a new store."""
         ...
 
-    def begin(self, cur: sqlite3.Cursor) -> None:
-        """At the start of a write transaction, before any record changes."""
+    def prepare(self) -> None:
+        """Before the write transaction."""
         ...
 
     def stage(
         self, cur: sqlite3.Cursor, added: Mapping[str, VectorRows], removed: Mapping[str, Sequence[int]]
     ) -> None:
-        """Before the commit: hold the `added` rows' vectors, and keep the `removed` row ids (deleted from
-        the records in this transaction) out of every search from the commit on. What the engine writes
-        outside SQLite must be durable now; what the commit must say goes through `cur`."""
+        """In the write transaction, before its commit: hold the `added` rows' vectors, and keep the
+        `removed` row ids (deleted from the records in this transaction) out of every search from the
+        commit on. What the engine writes outside SQLite must be durable now; what the commit must say
+        goes through `cur`."""
         ...
 
     def discard(self) -> None:
-        """The transaction rolled back: undo what `begin` and `stage` wrote outside SQLite."""
+        """The transaction rolled back: undo what `prepare` and `stage` wrote outside SQLite."""
         ...
 
     def settle(self) -> None:

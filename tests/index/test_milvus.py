@@ -19,7 +19,6 @@ import pytest
 
 from index.embedding import Encoder, HashingEncoder, encode_documents, encode_query
 from index.errors import InputError, StoreError
-from index.fulltext import index_terms, match_words
 from index.ingest import read_paths
 from index.milvus import MilvusVectors
 from index.models import Article, Quote, Sentence
@@ -176,8 +175,6 @@ def test_dense_search_finds_the_nearest_row_within_a_scope(
 
 
 def test_lexical_search_matches_stems_as_fts5_does(engine: MilvusVectors) -> None:
-    assert index_terms("Flooding FLOODED floods, Café") == "flood flood flood cafe"
-    assert match_words('"flooding" OR "taxes" NOT vote') == ["flooding", "taxes", "vote"]
     assert [r for r, _ in engine.search_lexical("sentences", '"flooding"', 5)] == [1]
     found = engine.search_lexical("sentences", '"tax" OR "crops"', 5)
     assert sorted(r for r, _ in found) == [2, 3]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from index import store as store_module
 from index.embedding import HashingEncoder, Vectors, encode_query
 from index.errors import StoreError, StoreMismatch
 from index.models import Article, Quote
@@ -37,6 +38,23 @@ def store(tmp_path: Path, fake_encoder: HashingEncoder, vectors: VectorsChoice |
         one_quote,
     )
     return store
+
+
+def test_the_store_module_keeps_the_names_other_packages_import() -> None:
+    assert sorted(store_module.__all__) == [
+        "ArticleInfo",
+        "IndexedArticle",
+        "SCHEMA_VERSION",
+        "Store",
+        "drop_stored_vectors",
+        "is_store",
+        "read_stored_articles",
+        "read_stored_vectors",
+        "recover_interrupted_rebuild",
+        "text_key",
+        "write_lock",
+    ]
+    assert all(hasattr(store_module, name) for name in store_module.__all__)
 
 
 def test_articles_sentences_chunks_and_quotes_are_stored(store: Store) -> None:

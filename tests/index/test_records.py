@@ -1,0 +1,147 @@
+"""The store's records through `index.records`: written in a transaction, read back, deleted, migrated."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.errors import StoreError
+from index.models import Article, Chunk, Quote, Sentence
+from index.records import (
+    SCHEMA_VERSION,
+    IndexedArticle,
+    Records,
+    connect,
+    create_records,
+    delete_articles,
+    insert_article,
+    read_stored_articles,
+    text_key,
+)
+
+FLOOD = "The river flooded the valley. Farmers lost crops."
+
+
+def indexed(
+    article_id: str, text: str, speaker: str | None = "Ann Fry", digest: str = "d1"
+) -> IndexedArticle:
+    """An article cut at its full stops into sentences, one chunk of them all, a quote of the first."""
+    sentences, start = [], 0
+    for position, piece in enumerate(text.split(". ")):
+        piece = piece if piece.endswith(".") else piece + "."
+        sentences.append(Sentence(article_id, position, start, start + len(piece), piece))
+        start += len(piece) + 1
+    chunks = [Chunk(article_id, 0, len(sentences) - 1, text)]
+    first = sentences[0]
+    quotes = [Quote(article_id, first.text, first.start, first.end, "direct", speaker, "Fry", "said", 0, 0)]
+    empty = np.zeros((0, 4), dtype=np.float32)
+    return IndexedArticle(
+        Article(article_id, f"Story {article_id}", text), digest, sentences, chunks, quotes, empty, empty
+    )
+
+
+@pytest.fixture
+def records(tmp_path: Path) -> Iterator[Records]:
+    create_records(tmp_path, {"schema_version": str(SCHEMA_VERSION), "dimension": "4"})
+    records = Records(tmp_path, connect(tmp_path / "store.sqlite"))
+    with records.transaction() as cur:
+        insert_article(cur, indexed("flood", FLOOD))
+        insert_article(cur, indexed("vote", "Parliament voted on taxes.", speaker="Bo Lund", digest="d2"))
+    yield records
+    records.close()
+
+
+def test_an_article_is_read_back_with_its_sentences_chunks_and_quotes(records: Records) -> None:
+    assert [(a.id, a.sentences, a.quotes) for a in records.articles()] == [("flood", 2, 1), ("vote", 1, 1)]
+    assert [s.text for s in records.sentences("flood")] == [
+        "The river flooded the valley.",
+        "Farmers lost crops.",
+    ]
+    assert [c.text for c in records.chunks(records.live_rows("chunks")).values()] == [
+        FLOOD,
+        "Parliament voted on taxes.",
+    ]
+    assert [(q.article_id, q.speaker) for q in records.quotes()] == [
+        ("flood", "Ann Fry"),
+        ("vote", "Bo Lund"),
+    ]
+    assert records.speakers() == [("Ann Fry", 1, 1), ("Bo Lund", 1, 1)]
+    assert records.digests(["vote", "gone"]) == {"vote": "d2"}
+    assert records.digests() == {"flood": "d1", "vote": "d2"}
+
+
+def test_rows_are_found_by_article_and_by_exact_text(records: Records) -> None:
+    assert records.rows_of_articles("sentences", ["flood"]) == [1, 2]
+    assert records.rows_of_articles("chunks", []) == []
+    assert records.rows_with_texts("sentences", ["Farmers lost crops.", "Farmers lost crops", "x"]) == {
+        "Farmers lost crops.": 2
+    }
+    assert (records.last_id("sentences"), records.last_id("quotes")) == (3, 2)
+    assert records.last_ids() == {"sentences": 3, "chunks": 2}
+
+
+def test_quotes_are_searched_with_the_sentence_they_start_in(records: Records) -> None:
+    [quote] = records.search_quotes('"flooded"', 5)
+    assert (quote.article_id, quote.speaker) == ("flood", "Ann Fry")
+    assert records.search_quotes("", 5) == []
+    assert [q.speaker for q in records.quotes_of_speaker(["lund"])] == ["Bo Lund"]
+    assert [q.article_id for q in records.find_quotes(text="TAXES")] == ["vote"]
+
+
+def test_deleting_an_article_returns_its_row_ids_and_forgets_its_speaker(records: Records) -> None:
+    with records.transaction() as cur:
+        removed = delete_articles(cur, ["vote"])
+    assert removed == {"chunks": [2], "sentences": [3]}
+    assert [a.id for a in records.articles()] == ["flood"]
+    assert records.speakers() == [("Ann Fry", 1, 1)]
+    assert records.search_quotes('"taxes"', 5) == []
+    with records.transaction() as cur:  # ids are never given again
+        insert_article(cur, indexed("vote", "Parliament voted again."))
+    assert records.rows_of_articles("sentences", ["vote"]) == [4]
+
+
+def test_a_transaction_that_raises_changes_nothing(records: Records) -> None:
+    with pytest.raises(RuntimeError), records.transaction() as cur:
+        delete_articles(cur, ["flood"])
+        insert_article(cur, indexed("new", "A new story."))
+        raise RuntimeError("crash before the commit")
+    assert [a.id for a in records.articles()] == ["flood", "vote"]
+    assert records.last_ids() == {"sentences": 3, "chunks": 2}
+
+
+def test_a_snapshot_reads_one_commit(records: Records) -> None:
+    with closing(sqlite3.connect(records.path / "store.sqlite")) as other, records.snapshot():
+        before = records.count()
+        other.execute("DELETE FROM articles WHERE article_id = 'vote'")
+        other.commit()
+        assert records.count() == before == 2
+    assert records.count() == 1
+
+
+def test_a_version_3_store_gains_the_quote_search_table(records: Records) -> None:
+    with records.transaction() as cur:
+        cur.execute("DROP TABLE quotes_fts")
+        cur.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    records.upgrade_from_3()
+    assert records.meta()["schema_version"] == "4"
+    assert [q.article_id for q in records.search_quotes('"valley"', 5)] == ["flood"]
+    records.upgrade_from_3()  # a second time (another process upgraded it first): nothing to do
+
+
+def test_the_articles_of_a_store_are_read_whatever_its_version(records: Records) -> None:
+    with records.transaction() as cur:
+        cur.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    assert [a.id for a in read_stored_articles(records.path)] == ["flood", "vote"]
+    with pytest.raises(StoreError, match=r"No store at .* to rebuild"):
+        read_stored_articles(records.path / "none")
+
+
+def test_a_text_key_is_the_same_for_the_same_text_only() -> None:
+    assert text_key("Farmers lost crops.") == text_key("Farmers lost crops.")
+    assert text_key("Farmers lost crops.") != text_key("Farmers lost crops")
+    assert -(2**63) <= text_key("") < 2**63

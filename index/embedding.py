@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 # all-MiniLM-L6-v2 as shipped (torch), and the same model exported to int8 ONNX: the default, since it
-# indexes about 4x faster with hit@1 within half a point on dev (README "Results", bench/README.md).
+# indexes several times faster for about the same answers (docs/results.md, "Speed and scale").
 TORCH_MODEL = "all-MiniLM-L6-v2"
 ONNX_MODEL = ONNX_INT8_NAME
 DEFAULT_MODEL = ONNX_MODEL
@@ -102,8 +102,8 @@ class SentenceTransformerEncoder:
         model = self._load()
         import torch
 
-        # One thread for a query: torch's worker threads spin while they wait, and on a busy 2-core
-        # machine a single query went from 8 ms to 490 ms with two (bench/README.md). Batches use all.
+        # One thread for a query: torch's worker threads spin while they wait, which on a busy 2-core
+        # machine made a single query many times slower (docs/results.md). Batches use all.
         torch.set_num_threads(1 if len(texts) <= SMALL_BATCH else self._threads)
         # Sorting by length keeps padding small inside each batch.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))

@@ -105,9 +105,9 @@ class MilvusVectors:
     @property
     def ranks_text(self) -> bool:
         """True on a server. Milvus Lite 3.x computes BM25 statistics per segment (a TODO in its
-        `engine/collection.py`), so a row's score depends on which write stored it: over the seed and
-        300 generated articles, one question in nine got another first citation than from FTS5. On Lite
-        the store ranks text with its FTS5 tables; `search_lexical` here still works."""
+        `engine/collection.py`), so a row's score depends on which write stored it, and some questions
+        got another first citation than from FTS5 (docs/milvus.md). On Lite the store ranks text with
+        its FTS5 tables; `search_lexical` here still works."""
         return self.is_server
 
     def _collection(self, kind: str) -> str:
@@ -293,9 +293,9 @@ class MilvusVectors:
         self._call("delete", self._collection(kind), filter=f"id > {int(last_id)}")
 
     def flush(self) -> None:
-        """Seal Milvus Lite's written rows into indexed segments: it searches unsealed rows in Python
-        (5k sentences: 640 ms a query, 16 ms once sealed). A server seals segments itself, and flushing
-        it after every small write would leave many small segments, so this does nothing there."""
+        """Seal Milvus Lite's written rows into indexed segments: it searches unsealed rows in Python, many
+        times slower (docs/milvus.md). A server seals segments itself, and flushing it after every small
+        write would leave many small segments, so this does nothing there."""
         if self.is_server:
             return
         for kind in _KINDS:

@@ -1,11 +1,11 @@
 """`OnnxEncoder`: all-MiniLM-L6-v2 exported to ONNX, quantised to int8 per channel, run by onnxruntime.
 
-About three times the sentences per second of the torch model on a 2-core CPU, with vectors whose cosine
-to the torch ones is about 0.99 (../shared/MODELS.md). Per-tensor int8 lost retrieval accuracy there, so
-the weights are quantised per output channel. The vectors differ slightly from the torch encoder's, so
-the encoder has its own `name` and a store built with one refuses the other. Activations are quantised
+Several times the sentences per second of the torch model on a 2-core CPU, with vectors very close to
+the torch ones (../shared/MODELS.md, docs/results.md). Per-tensor int8 lost retrieval accuracy, so the
+weights are quantised per output channel. The vectors differ slightly from the torch encoder's, so the
+encoder has its own `name` and a store built with one refuses the other. Activations are quantised
 dynamically with one scale per batch, so a text's vector also moves a little with the texts it is
-batched with (cosine >= 0.97 between alone and batched, the lowest for texts of a word or two).
+batched with (the most for texts of a word or two).
 
 The export runs once per model version into a cache folder: the installed model is traced with
 `torch.onnx.export` (mean pooling and L2 normalisation are part of the graph), quantised with
@@ -105,9 +105,8 @@ class OnnxEncoder:
                 export_model(model_file)
             options = onnxruntime.SessionOptions()
             options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-            # Idle worker threads that spin steal the 2 cores from FAISS and SQLite between calls:
-            # measured here, spinning off gave 333 vs 190 sentences/s and cut dense search per question
-            # from 46 to 7 ms (bench/README.md).
+            # Idle worker threads that spin steal the 2 cores from FAISS and SQLite between calls: with
+            # spinning off, both encoding and the dense search of a question are faster (docs/results.md).
             options.add_session_config_entry("session.intra_op.allow_spinning", "0")
             if self._threads:
                 options.intra_op_num_threads = self._threads

@@ -2,8 +2,8 @@
 
 Preparing is spaCy's parse and the quote rules, Python on one core; encoding is onnxruntime. While the
 main process encodes and writes batch i, `WORKERS` worker processes prepare the batches after it, so
-both cores work (bench/README.md, `bench.index_stages`). Input of one batch is prepared in the process
-itself: starting a worker (a fresh interpreter loading spaCy, about 3 s) would cost more than it saves.
+both cores work (`bench.index_stages`). Input of one batch is prepared in the process itself: starting a
+worker (a fresh interpreter loading spaCy) would cost more than it saves.
 The workers run at a lower priority, so an app answering on the same machine comes first. What is
 prepared is the same either way: a worker runs the same function on the same input.
 """
@@ -37,7 +37,7 @@ Prepared = tuple[IndexedArticle, list[str]]  # the article without vectors, and 
 # for an article that cannot be indexed, or None when the store already held this version).
 Outcome = tuple[Article, str, Prepared | str | None]
 WORKER_NICENESS = 10
-WORKERS = 2  # one per core: preparing (spaCy) costs more than encoding on this machine (bench/README.md)
+WORKERS = 2  # one per core: preparing (spaCy) costs more than encoding (`bench.index_stages`)
 
 
 def prepare_article(

@@ -1,13 +1,12 @@
-"""The FAISS indexes of the store (part of `index/store.py`, which alone calls this module).
+"""The FAISS indexes of the store's own vector files (`index/faiss_engine.py` alone calls this module).
 
 Exact inner-product search (a flat index behind an id map) up to `APPROXIMATE_ABOVE` vectors; beyond,
 an IVF index of half-precision vectors: search visits `NPROBE` of its lists (about 4·√n). 16-bit
-vectors keep recall@10 at exact-search level where 8-bit ones lost about 5 points (0.949 on the 10k
-bench store), at half the memory of float32 (768 bytes a 384-d vector), so 2.6 million sentence and
-chunk vectors of 100k articles take about 2 GB.
+vectors keep recall@10 at exact-search level where 8-bit ones lost several points, at half the memory
+of float32 (768 bytes a 384-d vector).
 
 Searches run on one FAISS thread: on a busy 2-core machine OpenMP's spinning threads made a single
-query's flat search 32 ms instead of 0.006 ms (bench/README.md).
+query's flat search thousands of times slower (docs/results.md).
 """
 
 from __future__ import annotations
@@ -79,7 +78,7 @@ def merge(indexes: Sequence[Any], dead: Sequence[int]) -> Any:
 def _merge_approximate(base: Any, deltas: Sequence[Any], dead: Sequence[int]) -> Any:
     """`merge` for an IVF base: a new IVF on the same centroids, each inverted list written once at its
     final size. (Cloning the base and adding to it held the base twice, and each list that grew
-    doubled its buffer: at 40k articles the indexing process peaked at 4.5 times the base's size.)"""
+    doubled its buffer, so the indexing process peaked at several times the base's size.)"""
     import faiss
 
     extra = _empty_like(base)  # the deltas' vectors, encoded as the base encodes them

@@ -16,7 +16,8 @@ from contextlib import suppress
 from index.errors import StoreError
 from index.fulltext import FullText
 from index.milvus import MilvusVectors
-from index.records import KINDS, Records, add_tombstones
+from index.records import Records, add_tombstones
+from index.schema import KINDS
 from index.vector_search import ExternalVectors, VectorRows, VectorsChoice, server_token
 from index.vectors import Vectors
 

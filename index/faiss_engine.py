@@ -28,7 +28,8 @@ import numpy as np
 from index import vector_index
 from index.errors import StoreError, StoreMismatch
 from index.fulltext import FullText
-from index.records import KINDS, Records, add_tombstones, set_meta
+from index.records import Records, add_tombstones, set_meta
+from index.schema import KINDS
 from index.vector_search import VectorRows
 from index.vectors import Vectors
 

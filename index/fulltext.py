@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from index.records import placeholders
+from index.schema import placeholders
 
 # FTS5's unicode61 tokenizer: runs of letters and digits (underscore separates), diacritics removed.
 _TOKEN = re.compile(r"[^\W_]+")

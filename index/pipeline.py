@@ -21,7 +21,8 @@ from index.errors import InputError, StoreError
 from index.ingest import Failure, FeedRead, text_digest
 from index.models import Article, Chunk
 from index.prepare_ahead import Prepared, QuoteExtractor, prepare_article, prepare_batches
-from index.records import IndexedArticle, is_store, read_stored_articles
+from index.records import IndexedArticle
+from index.schema import is_store, read_stored_articles
 from index.store import (
     Store,
     drop_stored_vectors,

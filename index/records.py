@@ -1,34 +1,29 @@
-"""The store's records: one SQLite file holding the articles, their sentences, chunks, quotes and speakers,
-the FTS5 tables over them, the tombstones of deleted vector rows and `meta` (the store's versions, its
-encoder, its vector engine and the layout of its own vector files). The one owner of the schema.
+"""The store's records: the articles, their sentences, chunks, quotes and speakers, the tombstones of
+deleted vector rows and `meta`, in the SQLite file of `index.schema`.
 
 `Records` reads them. A write is one transaction (`Records.transaction`) in which `delete_articles` and
-`insert_article` change the rows, and the vector engine adds its part before the commit
-(`index.store.Store.write`). Row ids are never reused (AUTOINCREMENT), so a tombstoned id never comes back
-to life. Schema versions: 3 added `text_key` (a stored vector is found by its text), 4 the quote search
-table (`Records.upgrade_from_3` adds it to a version-3 store without re-embedding anything).
+`insert_article` change the rows and their full-text entries, and the vector engine adds its part before
+the commit (`index.store.Store.write`). Row ids are never reused (AUTOINCREMENT), so a tombstoned id never
+comes back to life.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import sqlite3
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from index.errors import StoreError
 from index.models import Article, Chunk, Quote, Sentence
+from index.schema import KINDS, placeholders, slices
 from index.vectors import Vectors
 
 ChunkVectors = Literal["encoded", "sentence-mean"]
-SCHEMA_VERSION = 4
-DB = "store.sqlite"
-KINDS = ("chunks", "sentences")  # the records that have vectors
 # The columns of a `Sentence`, in its field order.
 _SENTENCE_COLUMNS = 'article_id, position, start, "end", text, paragraph'
 # The columns of a `Quote`, in its field order (quotes q, speakers s).
@@ -37,45 +32,6 @@ _QUOTE_COLUMNS = (
     "q.last_sentence, q.role"
 )
 _QUOTES = f"SELECT {_QUOTE_COLUMNS} FROM quotes q LEFT JOIN speakers s ON s.id = q.speaker_id"
-
-# Quote texts with the sentence each starts in (so an indirect quote's paraphrase is found too); the rowid
-# is the quote's id. "Who said ..." searches here rather than over every sentence of the store.
-_QUOTES_FTS = """
-CREATE VIRTUAL TABLE quotes_fts USING fts5 (text, tokenize='porter unicode61');
-"""
-
-_SCHEMA = (
-    """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE articles (
-    id INTEGER PRIMARY KEY, article_id TEXT NOT NULL UNIQUE, title TEXT NOT NULL, text TEXT NOT NULL,
-    source TEXT NOT NULL, url TEXT NOT NULL, published TEXT NOT NULL, digest TEXT NOT NULL,
-    added_at REAL NOT NULL);
-CREATE TABLE sentences (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, article_id TEXT NOT NULL, position INTEGER NOT NULL,
-    start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL, paragraph INTEGER NOT NULL,
-    text_key INTEGER NOT NULL, UNIQUE (article_id, position));
-CREATE INDEX sentences_text_key ON sentences (text_key);
-CREATE TABLE chunks (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, article_id TEXT NOT NULL, first INTEGER NOT NULL,
-    last INTEGER NOT NULL, text TEXT NOT NULL, text_key INTEGER NOT NULL);
-CREATE INDEX chunks_article ON chunks (article_id);
-CREATE INDEX chunks_text_key ON chunks (text_key);
-CREATE TABLE tombstones (kind TEXT NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (kind, id));
-CREATE TABLE speakers (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
-CREATE TABLE quotes (
-    id INTEGER PRIMARY KEY, article_id TEXT NOT NULL, text TEXT NOT NULL, start INTEGER NOT NULL,
-    "end" INTEGER NOT NULL, kind TEXT NOT NULL, speaker_id INTEGER REFERENCES speakers (id),
-    speaker_mention TEXT, cue TEXT, first_sentence INTEGER NOT NULL, last_sentence INTEGER NOT NULL,
-    role TEXT);
-CREATE INDEX quotes_article ON quotes (article_id);
-CREATE VIRTUAL TABLE chunks_fts USING fts5 (text, content='chunks', content_rowid='id',
-    tokenize='porter unicode61');
-CREATE VIRTUAL TABLE sentences_fts USING fts5 (text, content='sentences', content_rowid='id',
-    tokenize='porter unicode61');
-"""
-    + _QUOTES_FTS
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,85 +60,9 @@ class IndexedArticle:
     chunk_vectors: Vectors
 
 
-def is_store(path: Path) -> bool:
-    return (path / DB).is_file()
-
-
-def connect(file: Path) -> sqlite3.Connection:
-    """A connection in autocommit mode (transactions are begun explicitly), WAL so readers never block.
-
-    Raises:
-        StoreError: `file` is not an SQLite database.
-    """
-    db = sqlite3.connect(file, isolation_level=None, check_same_thread=False, timeout=30)
-    try:
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-    except sqlite3.DatabaseError as error:
-        db.close()
-        raise StoreError(
-            f"'{file}' is not a readable SQLite store ({error}). Choose another --store."
-        ) from error
-    return db
-
-
-def create_records(path: Path, meta: Mapping[str, str]) -> None:
-    """Write the empty records of a new store into the folder `path`, with `meta`. The file appears
-    complete or not at all (written beside, then renamed)."""
-    tmp = path / f"{DB}.new"
-    tmp.unlink(missing_ok=True)
-    db = sqlite3.connect(tmp)
-    db.executescript(_SCHEMA)
-    db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
-    db.commit()
-    db.close()
-    os.replace(tmp, path / DB)
-
-
-def read_meta(path: Path) -> dict[str, str]:
-    """The meta table of the store at `path`, read-only and whatever its schema version."""
-    db = sqlite3.connect(f"file:{path / DB}?mode=ro", uri=True)
-    try:
-        return dict(db.execute("SELECT key, value FROM meta").fetchall())
-    except sqlite3.DatabaseError as error:
-        raise StoreError(f"Cannot read the meta table of '{path}' ({error}); index it again.") from None
-    finally:
-        db.close()
-
-
-def read_stored_articles(path: Path) -> list[Article]:
-    """The articles of the store at `path`, read-only and whatever its encoder or schema version (the
-    articles table is the same in every version), so a rebuild can start from them.
-
-    Raises:
-        StoreError: there is no store, or its articles cannot be read.
-    """
-    if not is_store(path):
-        raise StoreError(f"No store at '{path}' to rebuild; index articles into it first.")
-    db = sqlite3.connect(f"file:{path / DB}?mode=ro", uri=True)
-    try:
-        rows = db.execute("SELECT article_id, title, text, source, url, published FROM articles").fetchall()
-    except sqlite3.DatabaseError as error:
-        raise StoreError(f"Cannot read the articles of '{path}' ({error}); index them again.") from None
-    finally:
-        db.close()
-    return [Article(*row) for row in rows]
-
-
 def text_key(text: str) -> int:
     """A 64-bit key of a text, to look stored texts up by (equal keys are then compared as text)."""
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
-
-
-def placeholders(values: Sequence[object]) -> str:
-    """The `?, ?, ...` of an SQL `IN (...)` list of `values` (`NULL` for none, which matches nothing)."""
-    return ", ".join("?" * len(values)) or "NULL"
-
-
-def slices(values: list[Any], size: int = 500) -> Iterator[list[Any]]:
-    """`values` in slices of `size`, to keep an SQL `IN (...)` list under SQLite's variable limit."""
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 class Records:
@@ -452,19 +332,6 @@ class Records:
             yield
         finally:
             self._db.rollback()
-
-    def upgrade_from_3(self) -> None:
-        """Schema 3 → 4: add the quote search table, filled from the stored quotes (no re-embedding).
-        Hold the write lock around it."""
-        if self.meta().get("schema_version") != "3":
-            return  # another process upgraded it while this one waited
-        with self.transaction() as cur:
-            cur.execute(_QUOTES_FTS)
-            cur.execute(
-                "INSERT INTO quotes_fts (rowid, text) SELECT q.id, q.text || ' ' || s.text FROM quotes q "
-                "JOIN sentences s ON s.article_id = q.article_id AND s.position = q.first_sentence"
-            )
-            set_meta(cur, "schema_version", "4")
 
 
 # -- writing, inside `Records.transaction` ------------------------------------------------------------

@@ -27,21 +27,24 @@ from index.external_engine import ExternalEngine, open_external
 from index.faiss_engine import EMPTY_SEGMENTS, FaissEngine
 from index.fulltext import FullText
 from index.records import (
-    DB,
-    KINDS,
-    SCHEMA_VERSION,
     ArticleInfo,
     IndexedArticle,
     Records,
-    connect,
-    create_records,
     delete_articles,
     insert_article,
-    is_store,
-    read_meta,
-    read_stored_articles,
     set_meta,
     text_key,
+)
+from index.schema import (
+    DB,
+    KINDS,
+    SCHEMA_VERSION,
+    connect,
+    create_database,
+    is_store,
+    migrate,
+    read_meta,
+    read_stored_articles,
 )
 from index.vector_search import DEFAULT_VECTORS, VectorEngine, VectorRows, VectorsChoice, parse_vectors
 from index.vectors import Vectors
@@ -157,8 +160,8 @@ class Store(Records):
         try:
             records = Records(path, db)
             if records.meta().get("schema_version") == "3":
-                with write_lock(path):
-                    records.upgrade_from_3()
+                with write_lock(path), records.transaction() as cur:
+                    migrate(cur)
             _check(records, encoder_name)
             return cls(path, db)
         except BaseException:
@@ -191,7 +194,7 @@ class Store(Records):
             "vectors_name": f"qa_{secrets.token_hex(6)}",  # its collections' names in an external engine
             "chunk_vectors": "sentence-mean",  # see `Records.chunk_vectors`
         }
-        create_records(path, meta)
+        create_database(path, meta)
         store = cls(path, connect(path / DB))
         store.engine.create()
         return store

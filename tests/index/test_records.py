@@ -10,19 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.errors import StoreError
 from index.models import Article, Chunk, Quote, Sentence
-from index.records import (
-    SCHEMA_VERSION,
-    IndexedArticle,
-    Records,
-    connect,
-    create_records,
-    delete_articles,
-    insert_article,
-    read_stored_articles,
-    text_key,
-)
+from index.records import IndexedArticle, Records, delete_articles, insert_article, text_key
+from index.schema import SCHEMA_VERSION, connect, create_database
 
 FLOOD = "The river flooded the valley. Farmers lost crops."
 
@@ -47,7 +37,7 @@ def indexed(
 
 @pytest.fixture
 def records(tmp_path: Path) -> Iterator[Records]:
-    create_records(tmp_path, {"schema_version": str(SCHEMA_VERSION), "dimension": "4"})
+    create_database(tmp_path, {"schema_version": str(SCHEMA_VERSION), "dimension": "4"})
     records = Records(tmp_path, connect(tmp_path / "store.sqlite"))
     with records.transaction() as cur:
         insert_article(cur, indexed("flood", FLOOD))
@@ -121,24 +111,6 @@ def test_a_snapshot_reads_one_commit(records: Records) -> None:
         other.commit()
         assert records.count() == before == 2
     assert records.count() == 1
-
-
-def test_a_version_3_store_gains_the_quote_search_table(records: Records) -> None:
-    with records.transaction() as cur:
-        cur.execute("DROP TABLE quotes_fts")
-        cur.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
-    records.upgrade_from_3()
-    assert records.meta()["schema_version"] == "4"
-    assert [q.article_id for q in records.search_quotes('"valley"', 5)] == ["flood"]
-    records.upgrade_from_3()  # a second time (another process upgraded it first): nothing to do
-
-
-def test_the_articles_of_a_store_are_read_whatever_its_version(records: Records) -> None:
-    with records.transaction() as cur:
-        cur.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
-    assert [a.id for a in read_stored_articles(records.path)] == ["flood", "vote"]
-    with pytest.raises(StoreError, match=r"No store at .* to rebuild"):
-        read_stored_articles(records.path / "none")
 
 
 def test_a_text_key_is_the_same_for_the_same_text_only() -> None:

@@ -157,8 +157,9 @@ def _commit(
             if batch.chunk_vectors != store.chunk_vectors:  # a store rebuilt meanwhile was swapped in
                 batch.embedded = _embed(encoder, batch.prepared, store)
             _, stale = _changes(batch, current)
-            redo = _prepare_here(stale, encoder.dimension, extract_quotes, report)
-            batch.embedded += _embed(encoder, redo, store)
+            if stale:
+                redo = _prepare_here(stale, encoder.dimension, extract_quotes, report)
+                batch.embedded += _embed(encoder, redo, store)
             write, _ = _changes(batch, current)
             if write:
                 store.write(write)

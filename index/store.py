@@ -246,6 +246,14 @@ class Store(Records):
         """Text → the stored vector of a sentence or chunk with exactly that text, for the texts the
         store holds (an updated article's unchanged sentences, a story republished under another id),
         so that no text is embedded twice. Rows and vectors are read as of one commit."""
+        try:
+            return self._stored_vectors(texts)
+        except StoreError:
+            # A writer reads these without the write lock: two commits by another writer since the
+            # snapshot began may have deleted the vector files it names. A new snapshot names newer ones.
+            return self._stored_vectors(texts)
+
+    def _stored_vectors(self, texts: Sequence[str]) -> dict[str, Vectors]:
         found: dict[str, Vectors] = {}
         with self.snapshot():
             for kind in KINDS:

@@ -1,49 +1,14 @@
-"""The store's records through `index.records`: written in a transaction, read back, deleted, migrated."""
+"""The store's records through `index.records`: written in a transaction, read back, deleted."""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from contextlib import closing
-from pathlib import Path
 
-import numpy as np
 import pytest
 
-from index.models import Article, Chunk, Quote, Sentence
-from index.records import IndexedArticle, Records, delete_articles, insert_article, text_key
-from index.schema import SCHEMA_VERSION, connect, create_database
-
-FLOOD = "The river flooded the valley. Farmers lost crops."
-
-
-def indexed(
-    article_id: str, text: str, speaker: str | None = "Ann Fry", digest: str = "d1"
-) -> IndexedArticle:
-    """An article cut at its full stops into sentences, one chunk of them all, a quote of the first."""
-    sentences, start = [], 0
-    for position, piece in enumerate(text.split(". ")):
-        piece = piece if piece.endswith(".") else piece + "."
-        sentences.append(Sentence(article_id, position, start, start + len(piece), piece))
-        start += len(piece) + 1
-    chunks = [Chunk(article_id, 0, len(sentences) - 1, text)]
-    first = sentences[0]
-    quotes = [Quote(article_id, first.text, first.start, first.end, "direct", speaker, "Fry", "said", 0, 0)]
-    empty = np.zeros((0, 4), dtype=np.float32)
-    return IndexedArticle(
-        Article(article_id, f"Story {article_id}", text), digest, sentences, chunks, quotes, empty, empty
-    )
-
-
-@pytest.fixture
-def records(tmp_path: Path) -> Iterator[Records]:
-    create_database(tmp_path, {"schema_version": str(SCHEMA_VERSION), "dimension": "4"})
-    records = Records(tmp_path, connect(tmp_path / "store.sqlite"))
-    with records.transaction() as cur:
-        insert_article(cur, indexed("flood", FLOOD))
-        insert_article(cur, indexed("vote", "Parliament voted on taxes.", speaker="Bo Lund", digest="d2"))
-    yield records
-    records.close()
+from index.records import Records, delete_articles, insert_article, text_key
+from tests.index.conftest import FLOOD, indexed
 
 
 def test_an_article_is_read_back_with_its_sentences_chunks_and_quotes(records: Records) -> None:

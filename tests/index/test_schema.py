@@ -3,16 +3,14 @@ read whatever its version, its meta read without opening the store."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from index.errors import StoreError
-from index.records import Records, insert_article
+from index.records import Records
 from index.schema import (
     SCHEMA_VERSION,
-    connect,
     create_database,
     is_store,
     migrate,
@@ -21,17 +19,6 @@ from index.schema import (
     read_stored_articles,
     slices,
 )
-from tests.index.test_records import FLOOD, indexed
-
-
-@pytest.fixture
-def records(tmp_path: Path) -> Iterator[Records]:
-    create_database(tmp_path, {"schema_version": str(SCHEMA_VERSION), "dimension": "4"})
-    records = Records(tmp_path, connect(tmp_path / "store.sqlite"))
-    with records.transaction() as cur:
-        insert_article(cur, indexed("flood", FLOOD))
-    yield records
-    records.close()
 
 
 def test_a_new_database_appears_whole_with_its_meta(tmp_path: Path) -> None:
@@ -59,7 +46,7 @@ def test_a_version_3_store_gains_the_quote_search_table(records: Records) -> Non
 def test_the_articles_of_a_store_are_read_whatever_its_version(records: Records) -> None:
     with records.transaction() as cur:
         cur.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
-    assert [a.id for a in read_stored_articles(records.path)] == ["flood"]
+    assert [a.id for a in read_stored_articles(records.path)] == ["flood", "vote"]
     with pytest.raises(StoreError, match=r"No store at .* to rebuild"):
         read_stored_articles(records.path / "none")
 

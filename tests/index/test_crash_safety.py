@@ -15,6 +15,7 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 
 from index.embedding import HashingEncoder, encode_query
+from index.prepare_ahead import WORKER_NICENESS
 from index.store import Store
 
 QA = [sys.executable, "-m", "ui.cli"]
@@ -115,8 +116,11 @@ def test_sigkill_while_indexing_leaves_the_last_commit(tmp_path: Path) -> None:
 @contextmanager
 def busy_cores(processes: int = 2) -> Iterator[None]:
     """Every core of a 2-core machine busy for the block: `processes` busy-looping Python processes,
-    killed when it ends."""
-    hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(processes)]
+    killed when it ends. They run at the niceness of the workers that prepare articles ahead
+    (`index.prepare_ahead.WORKER_NICENESS`), as other batch work on the machine would: at the writers'
+    own priority they would starve those workers, and the test would measure little but the wait."""
+    hog = f"import os\nos.nice({WORKER_NICENESS})\nwhile True: pass"
+    hogs = [subprocess.Popen([sys.executable, "-c", hog]) for _ in range(processes)]
     try:
         yield
     finally:
@@ -130,7 +134,7 @@ def test_two_writers_at_once_both_land(tmp_path: Path) -> None:
     """Both cores busy, as on a loaded machine. An import started while a long one runs commits between
     the long one's batches, instead of waiting for it to end (or giving up)."""
     store = tmp_path / "store"
-    long = write_feed(tmp_path / "long.jsonl", 400, "a")  # seven batches
+    long = write_feed(tmp_path / "long.jsonl", 256, "a")  # four batches
     write_feed(tmp_path / "known.jsonl", 40, "b")
     more = write_feed(tmp_path / "more.jsonl", 60, "b")  # the same 40, and 20 more
     subprocess.run(

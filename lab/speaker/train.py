@@ -188,7 +188,7 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--log-every", type=int, default=10)
-    parser.add_argument("--checkpoint-every", type=int, default=60, help="steps (about 3 minutes)")
+    parser.add_argument("--checkpoint-every", type=int, default=60, help="steps (2 min, idle cores)")
     parser.add_argument("--export-only", action="store_true", help="score and export final.pt again")
     args = parser.parse_args(argv)
     return args

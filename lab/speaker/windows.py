@@ -10,8 +10,8 @@ quotation marks, which stay in the context as they are.
 
 The answer is the annotated speaker mention (`speaker_span`, marked by people) inside the window, the one
 nearest the quote when several are; "no answer" when none lies inside it: the speaker is further away, or
-the quote has no annotated mention at all (92 quotes of the file; kept as "no answer", since no mention is
-what the annotators found).
+the quote has no annotated mention at all (kept as "no answer": no mention is what the annotators
+found).
 
 Every character of a context maps back to the article (`Window.article_offset`), so a span the model
 finds is a span of the article. The data is read at training time and never copied: windows live in

@@ -1,4 +1,4 @@
-"""Who-said questions: parsing, finding quotes by their words and by their speaker, and the scorer's rule."""
+"""Who-said questions: parsing, finding quotes by their words and by their speaker."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import difflib
 import pytest
 
 from index.models import Quote, QuoteKind
-from qa.evaluation.quotes import score_quotes, speaker_ok
 from qa.quotes.whosaid import (
     QuoteQuery,
     find_quotes_by_speaker,
@@ -133,43 +132,6 @@ def test_find_quotes_by_speaker_puts_the_topic_first() -> None:
 )
 def test_speaker_matches(name: str, speaker: str | None, expected: bool) -> None:
     assert speaker_matches(name, speaker) is expected
-
-
-@pytest.mark.parametrize(
-    ("predicted", "aliases", "expected"),
-    [
-        ("Dmitry Peskov", ["Peskov"], True),
-        ("Peskov", ["Kremlin spokesman Dmitry Peskov"], True),
-        ("the analyst", ["a Moscow-based defense analyst"], True),
-        ("he", ["he", "Peskov"], False),
-        (None, ["Peskov"], False),
-        ("Ganna Malyar", ["Peskov"], False),
-    ],
-)
-def test_speaker_ok_follows_the_reference_scorer(
-    predicted: str | None, aliases: list[str], expected: bool
-) -> None:
-    assert speaker_ok(predicted, aliases) is expected
-
-
-def test_score_quotes_ignores_predictions_over_partial_quotes() -> None:
-    text = 'A "partial" bit. "Whole quote here," said Ann Lee.'
-    record = {
-        "article_id": "a",
-        "text": text,
-        "quotes": [
-            {"quote_type": "partial", "char_span": [3, 10], "speaker_aliases": ["Ann Lee"]},
-            {"quote_type": "direct", "char_span": [18, 34], "speaker_aliases": ["Ann Lee"]},
-        ],
-        "unattributed_quoted_spans": [],
-    }
-    predictions = {"a": [_quote("partial", None, 3, kind="mixed"), _quote("Whole quote here", "Lee", 18)]}
-    result = score_quotes([record], predictions)
-    assert (result["direct_quote_p"], result["direct_quote_r"], result["speaker_acc_on_matched"]) == (
-        1.0,
-        1.0,
-        1.0,
-    )
 
 
 @pytest.mark.parametrize(

@@ -50,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from index.onnx_embedding import OnnxEncoder
     from index.sentences import split_sentences
-    from qa.quotes.paragraphs import paragraph_bounds
+    from qa.quotes.extraction.paragraphs import paragraph_bounds
 
     sentences: list[str] = []
     paragraphs: list[str] = []

@@ -83,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     import index.pipeline as pipeline
     import index.prepare_ahead as prepare_ahead
-    import qa.quotes.extract as extract
+    import qa.quotes.extraction.extract as extract
     from index.embedding import DEFAULT_MODEL, make_encoder
     from index.records import set_meta
     from index.store import Store

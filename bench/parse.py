@@ -3,7 +3,7 @@
     python -m bench.parse [--n 200]
 
 Parses the paragraphs of the first `--n` PolNeAR articles of `../shared/eval/quotes.train.jsonl` (as
-`qa.quotes.paragraphs` does: one `nlp.pipe` pass per article) with the pipeline as the project
+`qa.quotes.extraction.paragraphs` does: one `nlp.pipe` pass per article) with the pipeline as the project
 loads it, then with components left out, and prints words per second on one core for each. Speed is
 measured here, never asserted in tests (bench/README.md).
 """
@@ -19,7 +19,7 @@ from bench.index_stages import news_articles
 
 def _paragraphs(n: int) -> list[list[str]]:
     from index.sentences import split_sentences
-    from qa.quotes.paragraphs import paragraph_bounds
+    from qa.quotes.extraction.paragraphs import paragraph_bounds
 
     articles = []
     for article in news_articles(n):

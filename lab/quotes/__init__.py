@@ -1,1 +1,1 @@
-"""Fit the pronoun ranker of `qa.quotes.ranking` on annotated quotes."""
+"""Fit the pronoun ranker of `qa.quotes.extraction.ranking` on annotated quotes."""

@@ -1,4 +1,4 @@
-"""Fit the pronoun ranker of `qa.quotes.ranking` on annotated quotes (PolNeAR train format).
+"""Fit the pronoun ranker of `qa.quotes.extraction.ranking` on annotated quotes (PolNeAR train format).
 
 Each pronoun that extraction resolves and that a gold quote names as its speaker (`speaker_span`,
 `speaker_is_pronoun`) is one event; its candidates are labelled by the reference scorer's name rule
@@ -27,7 +27,8 @@ from index.models import Article
 from index.sentences import split_sentences
 from qa.evaluation.quotes import speaker_ok
 from qa.evaluation.scoring import read_jsonl
-from qa.quotes import extract_quotes, ranking
+from qa.quotes import extract_quotes
+from qa.quotes.extraction import ranking
 
 __all__ = ["Event", "accuracy", "collect_events", "fit", "main", "report_and_fit"]
 
@@ -150,7 +151,7 @@ def report_and_fit(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Fit the pronoun ranker and write its weights (by default beside `qa.quotes.ranking`)."""
+    """Fit the pronoun ranker and write its weights (by default beside `qa.quotes.extraction.ranking`)."""
     parser = argparse.ArgumentParser(
         prog="python -m lab.quotes.fit_ranker", description=__doc__.splitlines()[0]
     )

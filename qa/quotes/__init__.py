@@ -1,5 +1,7 @@
-"""Who said what: quotes, reported speech and their speakers, found at indexing time."""
+"""Who said what: quotes, reported speech and their speakers found at indexing time (`extraction/`),
+and who-said questions matched (`whosaid`) and answered (`answers`) from the quote table; word lists in
+`lexicon`."""
 
-from qa.quotes.extract import ExtractOptions, extract_quotes
+from qa.quotes.extraction.extract import ExtractOptions, extract_quotes
 
 __all__ = ["ExtractOptions", "extract_quotes"]

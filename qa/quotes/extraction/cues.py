@@ -1,9 +1,9 @@
 """Cues: the reporting verbs outside quote marks, their subjects, and the quotes they introduce.
 
 A cue is a reporting verb ("said", "told AFP", "warned") or "according to X", found in the parse of one
-paragraph. Its subject names the speaker; the words are described by `qa.quotes.speaker_words` (name,
-pronoun or description) and resolved to an entity by `qa.quotes.extract`. A quote is linked to a
-cue in three ways, most reliable first (the ordering of Pareti et al. 2013 and of textacy's
+paragraph. Its subject names the speaker; the words are described by `qa.quotes.extraction.speaker_words`
+(name, pronoun or description) and resolved to an entity by `qa.quotes.extraction.extract`. A quote is
+linked to a cue in three ways, most reliable first (the ordering of Pareti et al. 2013 and of textacy's
 `direct_quotations`): the cue governs the quote in the parse; the cue follows the quote in the same
 sentence ('"...," said Caddell'); the cue ends the text before the quote ('Caddell said: "..."').
 """
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from qa.quotes import lexicon
-from qa.quotes.speaker_words import SpeakerWords, span_text
+from qa.quotes.extraction.speaker_words import SpeakerWords, span_text
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token

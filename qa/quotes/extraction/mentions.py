@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from qa.quotes import lexicon
-from qa.quotes.entities import (
+from qa.quotes.extraction.entities import (
     EMBEDDED_SUBJECT_WEIGHT,
     MAIN_SUBJECT_WEIGHT,
     OBJECT_WEIGHT,
@@ -18,8 +18,8 @@ from qa.quotes.entities import (
     title_gender,
     words_of_name,
 )
-from qa.quotes.paragraphs import Paragraph
-from qa.quotes.speaker_words import span_text
+from qa.quotes.extraction.paragraphs import Paragraph
+from qa.quotes.extraction.speaker_words import span_text
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token

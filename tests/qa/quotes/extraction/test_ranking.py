@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from lab.quotes.fit_ranker import Event, accuracy, fit
-from qa.quotes import ranking
+from qa.quotes.extraction import ranking
 
 
 def _candidate(entity: int, salience: float, recent: float) -> ranking.Candidate:

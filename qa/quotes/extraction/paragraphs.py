@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from index.models import Sentence
 from qa.nlp import load_spacy
-from qa.quotes.marks import QuotedSpan
+from qa.quotes.extraction.marks import QuotedSpan
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc

@@ -21,7 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from qa.quotes import lexicon, ranking
+from qa.quotes import lexicon
+from qa.quotes.extraction import ranking
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
@@ -218,7 +219,7 @@ class Registry:
         """The antecedent of a subject pronoun at `offset` (in sentence `sentence`), or None.
 
         The compatible entities of the last few sentences are ranked by the fitted weights of
-        `qa.quotes.ranking` where installed, else by salience.
+        `qa.quotes.extraction.ranking` where installed, else by salience.
         """
         word = pronoun.lower()
         if word in lexicon.MALE_PRONOUNS:

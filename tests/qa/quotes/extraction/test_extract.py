@@ -9,12 +9,12 @@ import pytest
 from index.models import Article, Quote
 from index.sentences import split_sentences
 from qa.quotes import extract_quotes
-from qa.quotes.marks import find_quoted_spans
-from qa.quotes.paragraphs import paragraph_bounds
+from qa.quotes.extraction.marks import find_quoted_spans
+from qa.quotes.extraction.paragraphs import paragraph_bounds
 
 pytestmark = pytest.mark.model  # loads the spaCy pipeline
 
-SEED = Path(__file__).resolve().parents[3] / "seeds" / "soledar.txt"
+SEED = Path(__file__).resolve().parents[4] / "seeds" / "soledar.txt"
 
 
 def _quotes(text: str) -> list[Quote]:

@@ -17,10 +17,10 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from index.models import Article, Quote, QuoteKind, Sentence
-from qa.quotes import cues as cue_rules
 from qa.quotes import lexicon
-from qa.quotes.cues import Cue
-from qa.quotes.entities import (
+from qa.quotes.extraction import cues as cue_rules
+from qa.quotes.extraction.cues import Cue
+from qa.quotes.extraction.entities import (
     MAIN_SUBJECT_WEIGHT,
     RECENCY_WEIGHT,
     SPEAKER_WEIGHT,
@@ -31,11 +31,11 @@ from qa.quotes.entities import (
     strip_name,
     words_of_name,
 )
-from qa.quotes.linking import is_fragment, link_quotes
-from qa.quotes.marks import DOUBLE_MARKS, QuotedSpan, find_quoted_spans
-from qa.quotes.mentions import build_registry
-from qa.quotes.paragraphs import Paragraph, paragraph_bounds, parse_paragraphs
-from qa.quotes.speaker_words import SpeakerWords, describe, is_non_speaker
+from qa.quotes.extraction.linking import is_fragment, link_quotes
+from qa.quotes.extraction.marks import DOUBLE_MARKS, QuotedSpan, find_quoted_spans
+from qa.quotes.extraction.mentions import build_registry
+from qa.quotes.extraction.paragraphs import Paragraph, paragraph_bounds, parse_paragraphs
+from qa.quotes.extraction.speaker_words import SpeakerWords, describe, is_non_speaker
 
 if TYPE_CHECKING:
     from spacy.tokens import Token

@@ -1,7 +1,7 @@
 """The words that name a speaker at a cue: a name, a pronoun or a description, and which subjects are no
 speakers at all (a number phrase, an event).
 
-`describe` classifies a cue's subject for `qa.quotes.extract`, which resolves it to an entity;
+`describe` classifies a cue's subject for `qa.quotes.extraction.extract`, which resolves it to an entity;
 `is_non_speaker` keeps "About 500 officials" and "Gordon Brown's decision" out of the speaker list.
 """
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from qa.quotes import lexicon
-from qa.quotes.entities import words_of_name
+from qa.quotes.extraction.entities import words_of_name
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token

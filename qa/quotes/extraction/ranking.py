@@ -1,6 +1,6 @@
 """A fitted ranker of the antecedents a speaker pronoun ("he said") may refer to.
 
-The rules of `qa.quotes.entities` give each compatible entity of the last few sentences a salience
+The rules of `qa.quotes.extraction.entities` give each compatible entity of the last few sentences a salience
 (Lappin and Leass 1994); which of those signals matter, and how much, is fitted here on the PolNeAR train
 articles (`python -m lab.quotes.fit_ranker`): a conditional logit over each pronoun's candidates
 (McFadden 1973; the mention-ranking view of coreference of Denis and Baldridge 2008). The weights are a

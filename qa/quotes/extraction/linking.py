@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from qa.quotes import cues as cue_rules
 from qa.quotes import lexicon
-from qa.quotes.cues import Cue
-from qa.quotes.marks import QuotedSpan
-from qa.quotes.paragraphs import Paragraph
+from qa.quotes.extraction import cues as cue_rules
+from qa.quotes.extraction.cues import Cue
+from qa.quotes.extraction.marks import QuotedSpan
+from qa.quotes.extraction.paragraphs import Paragraph
 
 if TYPE_CHECKING:
     from spacy.tokens import Token

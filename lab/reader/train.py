@@ -380,15 +380,46 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
     return settings
 
 
-def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m lab.reader.train", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="checkpoints, log, export")
-    parser.add_argument("--seed", type=int, default=SEED)
-    parser.add_argument("--lr", type=float, default=1e-4)
-    parser.add_argument("--epochs", type=int, default=1)
+def training_parser(
+    prog: str,
+    description: str,
+    *,
+    data: Path,
+    work: Path,
+    seed: int,
+    lr: float,
+    epochs: int,
+    log_every: int,
+    checkpoint_every: int,
+    checkpoint_help: str | None = None,
+) -> argparse.ArgumentParser:
+    """The options every span model trained with `train_spans` takes, with that model's defaults."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument("--data", type=Path, default=data)
+    parser.add_argument("--work", type=Path, default=work, help="checkpoints, log, export")
+    parser.add_argument("--seed", type=int, default=seed)
+    parser.add_argument("--lr", type=float, default=lr)
+    parser.add_argument("--epochs", type=int, default=epochs)
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--warmup", type=float, default=0.05)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--log-every", type=int, default=log_every)
+    parser.add_argument("--checkpoint-every", type=int, default=checkpoint_every, help=checkpoint_help)
+    return parser
+
+
+def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = training_parser(
+        "python -m lab.reader.train",
+        __doc__.split("\n\n")[0],
+        data=DEFAULT_DATA,
+        work=DEFAULT_WORK,
+        seed=SEED,
+        lr=1e-4,
+        epochs=1,
+        log_every=25,
+        checkpoint_every=200,
+    )
     parser.add_argument("--held-out-articles", type=int, default=HELD_OUT_ARTICLES)
     parser.add_argument("--max-paragraphs", type=int, default=0, help="0 = all")
     parser.add_argument("--other-sentence", type=float, default=0.35)
@@ -400,9 +431,6 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="start from a finished run's weights (its final.pt) and train on the paragraphs it did not "
         "sample (with --max-paragraphs, that many of them); give a new --work",
     )
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--log-every", type=int, default=25)
-    parser.add_argument("--checkpoint-every", type=int, default=200)
     parser.add_argument("--export-only", action="store_true", help="evaluate and export final.pt again")
     parser.add_argument("--preview", action="store_true", help="export the last checkpoint, no evaluation")
     parser.add_argument(

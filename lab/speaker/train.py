@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from lab.reader.export import export_reader, onnx_logits
-from lab.reader.train import Logits, base_model, span_targets, torch_logits, train_spans
+from lab.reader.train import Logits, base_model, span_targets, torch_logits, train_spans, training_parser
 from lab.speaker.windows import HELD_OUT_SHARE, SEED, Window, build_windows, read_articles, split_articles
 from qa.answering.reader.encoding import Encoded, best_span, encode_windows, load_tokenizer
 from qa.evaluation.scoring import normalize, token_f1  # the same F1 and normalisation as `qa eval`
@@ -174,21 +174,22 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m lab.speaker.train", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="checkpoints, log, export")
-    parser.add_argument("--seed", type=int, default=SEED)
-    parser.add_argument("--lr", type=float, default=5e-5)
-    parser.add_argument("--epochs", type=int, default=2)
-    parser.add_argument("--batch-size", type=int, default=16)
-    parser.add_argument("--warmup", type=float, default=0.05)
+    parser = training_parser(
+        "python -m lab.speaker.train",
+        __doc__.split("\n\n")[0],
+        data=DEFAULT_DATA,
+        work=DEFAULT_WORK,
+        seed=SEED,
+        lr=5e-5,
+        epochs=2,
+        log_every=10,
+        checkpoint_every=60,
+        checkpoint_help="steps (2 min, idle cores)",
+    )
     parser.add_argument("--held-out-share", type=float, default=HELD_OUT_SHARE)
     parser.add_argument(
         "--max-steps", type=int, default=0, help="stop after this many steps (0 = all epochs)"
     )
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--log-every", type=int, default=10)
-    parser.add_argument("--checkpoint-every", type=int, default=60, help="steps (2 min, idle cores)")
     parser.add_argument("--export-only", action="store_true", help="score and export final.pt again")
     args = parser.parse_args(argv)
     return args

@@ -20,7 +20,7 @@ from index.embedding import Encoder, encode_documents
 from index.errors import InputError, StoreError
 from index.ingest import Failure, FeedRead, text_digest
 from index.models import Article, Chunk
-from index.prepare_ahead import Prepared, QuoteExtractor, prepare_article, prepare_batches
+from index.prepare_ahead import Prepared, QuoteExtractor, prepare_all, prepare_batches
 from index.records import IndexedArticle
 from index.schema import is_store, read_stored_articles
 from index.store import (
@@ -158,7 +158,14 @@ def _commit(
                 batch.embedded = _embed(encoder, batch.prepared, store)
             _, stale = _changes(batch, current)
             if stale:
-                redo = _prepare_here(stale, encoder.dimension, extract_quotes, report)
+                redo = []
+                for (article, _), outcome in zip(
+                    stale, prepare_all(stale, encoder.dimension, extract_quotes)
+                ):
+                    if isinstance(outcome, str):
+                        report.failed.append(Failure(article.id, outcome))
+                    else:
+                        redo.append(outcome)
                 batch.embedded += _embed(encoder, redo, store)
             write, _ = _changes(batch, current)
             if write:
@@ -184,21 +191,6 @@ def _changes(
     write = [item for item in batch.embedded if current.get(item.article.id) != item.digest]
     stale = [(a, d) for a, d in batch.unchanged if current.get(a.id) != d]
     return write, stale
-
-
-def _prepare_here(
-    articles: list[tuple[Article, str]],
-    dimension: int,
-    extract_quotes: QuoteExtractor | None,
-    report: IndexReport,
-) -> list[Prepared]:
-    prepared = []
-    for article, digest in articles:
-        try:
-            prepared.append(prepare_article(article, digest, dimension, extract_quotes))
-        except InputError as error:
-            report.failed.append(Failure(article.id, str(error)))
-    return prepared
 
 
 def _once(notice: Notice | None) -> Notice | None:

@@ -29,7 +29,7 @@ from index.models import Article, Quote, Sentence
 from index.records import IndexedArticle
 from index.sentences import split_sentences
 
-__all__ = ["Outcome", "Prepared", "prepare_article", "prepare_batches"]
+__all__ = ["Outcome", "Prepared", "prepare_all", "prepare_article", "prepare_batches"]
 
 QuoteExtractor = Callable[[Article, Sequence[Sentence]], list[Quote]]
 Prepared = tuple[IndexedArticle, list[str]]  # the article without vectors, and the texts to encode
@@ -59,9 +59,11 @@ def prepare_article(
     return item, [s.text for s in sentences] + [c.text for c in chunks]
 
 
-def _prepare_all(
+def prepare_all(
     batch: Sequence[tuple[Article, str]], dimension: int, extract_quotes: QuoteExtractor | None
 ) -> list[Prepared | str]:
+    """`prepare_article` of each (article, digest) in this process; the error message for an article
+    that cannot be indexed."""
     prepared: list[Prepared | str] = []
     for article, digest in batch:
         try:
@@ -92,7 +94,7 @@ def prepare_batches(
     def here(batch: list[tuple[Article, str]]) -> list[Outcome]:
         sent = pending(batch)
         return _outcomes(
-            batch, sent, _prepare_all(sent, dimension, extract_quotes), known, dimension, extract_quotes
+            batch, sent, prepare_all(sent, dimension, extract_quotes), known, dimension, extract_quotes
         )
 
     iterator = iter(batches)
@@ -109,7 +111,7 @@ def prepare_batches(
 
         def submit(sent: list[tuple[Article, str]]) -> Future[list[Prepared | str]] | None:
             try:
-                return worker.submit(_prepare_all, sent, dimension, extract_quotes)
+                return worker.submit(prepare_all, sent, dimension, extract_quotes)
             except BrokenProcessPool:
                 return None
 
@@ -121,7 +123,7 @@ def prepare_batches(
                     return future.result()
                 except BrokenProcessPool:  # the worker died (killed, out of memory): go on here
                     pass
-            return _prepare_all(sent, dimension, extract_quotes)
+            return prepare_all(sent, dimension, extract_quotes)
 
         # The workers start (and load spaCy) on the next batches while this process prepares the first.
         in_flight: deque[
@@ -160,7 +162,7 @@ def _outcomes(
     for a, d in batch:
         result = None if known.get(a.id) == d else prepared.get((a.id, d))
         if result is None and known.get(a.id) != d:  # an older version given after a newer one: it wins
-            result = _prepare_all([(a, d)], dimension, extract_quotes)[0]
+            result = prepare_all([(a, d)], dimension, extract_quotes)[0]
         outcomes.append((a, d, result))
     return outcomes
 

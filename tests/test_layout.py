@@ -26,6 +26,7 @@ LAYERS: tuple[tuple[str, int], ...] = (
     ("qa.models", 10),
     ("qa.nlp", 10),
     ("qa.lexical", 10),
+    ("qa.spanmodel", 10),  # int8 ONNX span models: windows in, spans out
     ("qa.quotes", 11),  # extracting quotes at index time, and answering who-said from them
     ("qa.factcheck", 12),  # the quote check and a speaker's record
     ("qa.library", 13),  # adding, removing and listing articles

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from index.onnx_embedding import OPSET, quantise
-from qa.answering.reader.encoding import Encoded, FloatArray, pad
+from qa.spanmodel.encoding import Encoded, FloatArray, pad
 
 __all__ = ["export_reader", "onnx_logits"]
 

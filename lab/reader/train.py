@@ -42,8 +42,8 @@ from lab.reader.windows import (
     held_out_titles,
     read_paragraphs,
 )
-from qa.answering.reader.encoding import Encoded, FloatArray, best_span, encode_windows, load_tokenizer, pad
 from qa.evaluation.scoring import normalize, token_f1  # the same F1 and normalisation as `qa eval`
+from qa.spanmodel.encoding import Encoded, FloatArray, best_span, encode_windows, load_tokenizer, pad
 
 DEFAULT_DATA = Path("../shared/train/squad-v1-train.jsonl")
 DEFAULT_WORK = Path("build/reader")

@@ -9,8 +9,8 @@ import numpy as np
 import onnx
 
 from lab.reader.export import export_reader, onnx_logits
-from qa.answering.reader.encoding import Encoded
 from qa.answering.reader.reader import MODEL_DIR, MODEL_FILE
+from qa.spanmodel.encoding import Encoded
 
 
 def _operators(file: Path) -> set[str]:

@@ -12,20 +12,18 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from index.errors import ModelError
-from qa.answering.reader.encoding import (
+from qa.spanmodel.encoding import (
     SpanChoice,
     best_span,
     encode_windows,
     fit_before,
-    load_tokenizer,
     pad,
     whole_words,
 )
+from qa.spanmodel.session import load_model
 
 __all__ = ["MODEL_DIR", "Reader", "Reading"]
 
@@ -69,19 +67,10 @@ class Reader:
         Raises:
             ModelError: the model or tokenizer file is missing or damaged.
         """
-        if self._session is not None:
-            return
-        model, tokenizer = self.model_dir / MODEL_FILE, self.model_dir / "tokenizer.json"
-        for file in (model, tokenizer):
-            if not file.is_file():
-                raise ModelError(f"The reader model file '{file}' is missing; {_RESTORE}.")
-        try:
-            self._session, self._tokenizer = _load(model, self._threads)
-        except Exception as error:  # onnxruntime and tokenizers raise their own types for a bad file
-            first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-            raise ModelError(
-                f"The reader model in '{self.model_dir}' is damaged ({first_line[:120]}); {_RESTORE}."
-            ) from None
+        if self._session is None:
+            self._session, self._tokenizer = load_model(
+                self.model_dir / MODEL_FILE, self._threads, "reader", _RESTORE
+            )
 
     def read(self, question: str, passages: Sequence[tuple[str, str]]) -> list[Reading]:
         """One `Reading` per (context before, sentence) pair, in the order given."""
@@ -120,18 +109,3 @@ def _reading(text: str, choice: SpanChoice, offset: int) -> Reading:
     if choice.end > choice.start:
         span = whole_words(text, choice.start - offset, choice.end - offset)
     return Reading(span, round(choice.margin, 4))
-
-
-@lru_cache(maxsize=4)
-def _load(model: Path, threads: int) -> tuple[Any, Any]:
-    """The onnxruntime session and tokenizer of a model file, loaded once per process."""
-    import onnxruntime  # type: ignore[import-untyped]
-
-    options = onnxruntime.SessionOptions()
-    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # as the encoder
-    if threads:
-        options.intra_op_num_threads = threads
-    tokenizer = load_tokenizer(model.parent)
-    session = onnxruntime.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
-    return session, tokenizer

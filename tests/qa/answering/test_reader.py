@@ -20,11 +20,11 @@ from qa.answering.reader.decide import (
     read_candidates,
     squash,
 )
-from qa.answering.reader.encoding import whole_words
 from qa.answering.reader.reader import MODEL_DIR, MODEL_FILE, Reader, Reading
 from qa.answering.reader.terms import missing_terms
 from qa.answering.sentences import ScoredSentence
 from qa.engine import QAEngine
+from qa.spanmodel.encoding import whole_words
 
 ARTICLES = [
     Article(

@@ -4,7 +4,7 @@ Given a quote and the text around it (`lab.speaker.windows`: the quote's paragra
 after, the quote marked « »), the model finds the speaker's mention or says none is in reach. It is the
 reader's recipe (`lab.reader.train.train_spans`): the installed all-MiniLM-L6-v2 weights with a start/end
 span head, SQuAD-style, "no speaker" pointing at [CLS]; windows encoded and spans decoded by
-`qa.answering.reader.encoding`, as the reader's are. A seeded tenth of the train articles is held out to
+`qa.spanmodel.encoding`, as the reader's are. A seeded tenth of the train articles is held out to
 choose settings and report scores; the dev articles are never read here.
 
 The run is seeded and resumable (a checkpoint every `--checkpoint-every` steps; a run started again
@@ -29,8 +29,8 @@ import numpy as np
 from lab.reader.export import export_reader, onnx_logits
 from lab.reader.train import Logits, base_model, span_targets, torch_logits, train_spans, training_parser
 from lab.speaker.windows import HELD_OUT_SHARE, SEED, Window, build_windows, read_articles, split_articles
-from qa.answering.reader.encoding import Encoded, best_span, encode_windows, load_tokenizer
 from qa.evaluation.scoring import normalize, token_f1  # the same F1 and normalisation as `qa eval`
+from qa.spanmodel.encoding import Encoded, best_span, encode_windows, load_tokenizer
 
 __all__ = ["MAX_TOKENS", "evaluate", "fit_windows", "held_out_windows", "main", "parse", "train"]
 
@@ -53,7 +53,7 @@ def _split(args: argparse.Namespace) -> tuple[list[Window], list[Window]]:
     """The fit and held-out windows of `args.data`."""
     articles = read_articles(args.data)
     held = split_articles((a.article_id for a in articles), args.held_out_share, args.seed)
-    windows = build_windows(articles)
+    windows = build_windows(articles, out_of_reach=args.out_of_reach)
     return [w for w in windows if w.article_id not in held], [w for w in windows if w.article_id in held]
 
 
@@ -169,7 +169,7 @@ def finish(args: argparse.Namespace, final: Path) -> None:
 
 
 def _settings(args: argparse.Namespace) -> dict[str, Any]:
-    keys = ("seed", "lr", "epochs", "batch_size", "warmup", "held_out_share", "max_steps")
+    keys = ("seed", "lr", "epochs", "batch_size", "warmup", "held_out_share", "max_steps", "out_of_reach")
     return {"model": "speaker", "max_tokens": MAX_TOKENS, **{k: getattr(args, k) for k in keys}}
 
 
@@ -189,6 +189,12 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--held-out-share", type=float, default=HELD_OUT_SHARE)
     parser.add_argument(
         "--max-steps", type=int, default=0, help="stop after this many steps (0 = all epochs)"
+    )
+    parser.add_argument(
+        "--no-out-of-reach",
+        dest="out_of_reach",
+        action="store_false",
+        help="no windows without the paragraph holding the speaker (windows.speaker_out_of_reach)",
     )
     parser.add_argument("--export-only", action="store_true", help="score and export final.pt again")
     args = parser.parse_args(argv)

@@ -38,6 +38,7 @@ __all__ = [
     "build_windows",
     "quote_window",
     "read_articles",
+    "speaker_out_of_reach",
     "split_articles",
 ]
 
@@ -134,13 +135,17 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def quote_window(article: Article, quote: Quote) -> Window:
-    """The window of `quote`: its paragraph(s) with one more on each side, the quote marked."""
+def quote_window(article: Article, quote: Quote, without: Literal["before", "after"] | None = None) -> Window:
+    """The window of `quote`: its paragraph(s) with one more on each side, the quote marked.
+
+    `without` leaves out the paragraph on that side (a window for `speaker_out_of_reach`).
+    """
     paragraphs = _paragraphs(article.text)
     inside = [i for i, (s, e) in enumerate(paragraphs) if s < quote.end and e > quote.start]
     if not inside:
         raise ValueError(f"Quote {quote.start}:{quote.end} of {article.article_id} lies in no paragraph.")
-    first, last = max(inside[0] - 1, 0), min(inside[-1] + 1, len(paragraphs) - 1)
+    first = inside[0] if without == "before" else max(inside[0] - 1, 0)
+    last = inside[-1] if without == "after" else min(inside[-1] + 1, len(paragraphs) - 1)
     start, end = paragraphs[first][0], paragraphs[last][1]
     text = article.text
     context = text[start : quote.start] + OPEN + text[quote.start : quote.end] + CLOSE + text[quote.end : end]
@@ -169,11 +174,39 @@ def quote_window(article: Article, quote: Quote) -> Window:
     )
 
 
+def speaker_out_of_reach(article: Article, quote: Quote, window: Window) -> Window | None:
+    """`window` without the neighbouring paragraph that holds its speaker, or None when the speaker is
+    in the quote's own paragraph (or there is none).
+
+    Only 2% of quotes have no speaker in reach, so the model would barely learn to say so; news has
+    more of them than PolNeAR (transcripts, a pull quote signed below, a name two paragraphs up). The
+    window left is the quote with its speaker out of reach: its answer is another annotated mention
+    of the speaker still in it, or none.
+    """
+    if not window.has_speaker:
+        return None
+    speaker_start = window.article_offset(window.answer_start)
+    paragraphs = _paragraphs(article.text)
+    own = [(s, e) for s, e in paragraphs if s < quote.end and e > quote.start]
+    if own[0][0] <= speaker_start < own[-1][1]:
+        return None
+    return quote_window(article, quote, "before" if speaker_start < quote.start else "after")
+
+
 def _context_offset(offset: int, start: int, quote: Quote) -> int:
     """The context offset of article offset `offset` outside the quote."""
     return offset - start if offset <= quote.start else offset - start + 2
 
 
-def build_windows(articles: Sequence[Article]) -> list[Window]:
-    """One window per quote of `articles`, in article order."""
-    return [quote_window(article, quote) for article in articles for quote in article.quotes]
+def build_windows(articles: Sequence[Article], out_of_reach: bool = False) -> list[Window]:
+    """One window per quote of `articles`, in article order; with `out_of_reach`, each followed by its
+    `speaker_out_of_reach` window where there is one."""
+    windows = []
+    for article in articles:
+        for quote in article.quotes:
+            window = quote_window(article, quote)
+            windows.append(window)
+            extra = speaker_out_of_reach(article, quote, window) if out_of_reach else None
+            if extra is not None:
+                windows.append(extra)
+    return windows

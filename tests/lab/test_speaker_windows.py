@@ -110,3 +110,18 @@ def test_articles_are_read_from_the_quotes_file_format(tmp_path: Path) -> None:
     file.write_text(json.dumps(row) + "\n", encoding="utf-8")
     [article] = read_articles(file)
     assert article.quotes == (_quote("We will not put anyone at risk,", ("she",), "partial"),)
+
+
+def test_a_window_without_the_speakers_paragraph_has_no_answer() -> None:
+    text = TEXT.replace(" said the waves were too high. ", " said the waves were too high.\n\n")
+    start, name = text.index("We will"), text.index("Ana Ruiz")
+    quote = Quote(start, start + 31, "direct", ((name, name + len("Ana Ruiz")),), False)
+    article = Article("a2", text, (quote,))
+    plain, out_of_reach = build_windows([article], out_of_reach=True)
+    assert plain.context[plain.answer_start : plain.answer_end] == "Ana Ruiz"
+    assert not out_of_reach.has_speaker
+    assert "Ana Ruiz" not in out_of_reach.context and out_of_reach.context.endswith("Fishermen stayed home.")
+
+
+def test_no_out_of_reach_window_when_the_speaker_is_in_the_quotes_paragraph() -> None:
+    assert len(build_windows([ARTICLE], out_of_reach=True)) == 1

@@ -1,4 +1,4 @@
-"""Records of the offline side: an article, its sentences, its chunks and its quotes."""
+"""Records of the offline side: an article, its sentences, its chunks, its quotes and their speakers."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 QuoteKind = Literal["direct", "indirect", "mixed"]
+SpeakerKind = Literal["person", "organisation", "source"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +49,10 @@ class Quote:
     """A statement in an article and who made it, found at indexing time.
 
     `start`/`end` index `Article.text`; `speaker` is the canonical name for the article (None when no
-    speaker can be found: never guessed); `speaker_mention` is the words naming the speaker at the cue.
+    speaker can be found: never guessed); `speaker_mention` is the words naming the speaker at the cue;
+    `speaker_kind` is "person", "organisation" or "source" (a described source: "a defence analyst"),
+    None when unknown (the store infers it). Read from a store, `speaker` is the speaker's canonical
+    name across the store and `speaker_id` its id in the store's speakers table (`Speaker`).
     """
 
     article_id: str
@@ -62,3 +66,20 @@ class Quote:
     first_sentence: int
     last_sentence: int
     role: str | None = None
+    speaker_kind: str | None = None
+    speaker_id: int | None = None  # the store's, None before the quote is stored
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """One person, organisation or described source across the articles of a store (`index.speakers`
+    decides who is who): its canonical name (the fullest form seen), every name form seen, its roles as
+    the articles give them ("Prime Minister", never "Mr"), and how often it is quoted."""
+
+    id: int
+    name: str
+    kind: SpeakerKind
+    aliases: tuple[str, ...]
+    roles: tuple[str, ...]
+    quotes: int
+    articles: int

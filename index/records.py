@@ -1,5 +1,6 @@
 """The store's records: the articles, their sentences, chunks, quotes and speakers, the tombstones of
-deleted vector rows and `meta`, in the SQLite file of `index.schema`.
+deleted vector rows and `meta`, in the SQLite file of `index.schema`. Who each quote's speaker is
+across the articles is kept in the speakers table by `index.speaker_table`.
 
 `Records` reads them. A write is one transaction (`Records.transaction`) in which `delete_articles` and
 `insert_article` change the rows and their full-text entries, and the vector engine adds its part before
@@ -10,6 +11,7 @@ comes back to life.
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 import time
 from collections.abc import Iterator, Sequence
@@ -19,17 +21,26 @@ from pathlib import Path
 from typing import Literal
 
 from index.errors import StoreError
-from index.models import Article, Chunk, Quote, Sentence
+from index.models import Article, Chunk, Quote, Sentence, Speaker
 from index.schema import KINDS, placeholders, slices
+from index.speaker_table import (
+    QUOTES_OF_SPEAKERS,
+    find_speakers,
+    quote_speaker_columns,
+    read_speakers,
+    refresh_speakers,
+    speaker_families,
+)
+from index.speakers import prepare_quotes
 from index.vectors import Vectors
 
 ChunkVectors = Literal["encoded", "sentence-mean"]
 # The columns of a `Sentence`, in its field order.
 _SENTENCE_COLUMNS = 'article_id, position, start, "end", text, paragraph'
-# The columns of a `Quote`, in its field order (quotes q, speakers s).
+# The columns of a `Quote`, in its field order (quotes q, speakers s): its speaker as the store knows it.
 _QUOTE_COLUMNS = (
     'q.article_id, q.text, q.start, q."end", q.kind, s.name, q.speaker_mention, q.cue, q.first_sentence, '
-    "q.last_sentence, q.role"
+    "q.last_sentence, q.role, s.kind, q.speaker_id"
 )
 _QUOTES = f"SELECT {_QUOTE_COLUMNS} FROM quotes q LEFT JOIN speakers s ON s.id = q.speaker_id"
 
@@ -254,13 +265,17 @@ class Records:
         return [Quote(*row) for row in rows]
 
     def find_quotes(
-        self, speaker: str | None = None, article_id: str | None = None, text: str = "", limit: int = 1000
+        self,
+        speaker_ids: Sequence[int] | None = None,
+        article_id: str | None = None,
+        text: str = "",
+        limit: int = 1000,
     ) -> list[Quote]:
-        """Up to `limit` quotes by this exact speaker name, in this article, holding `text` (any case)."""
+        """Up to `limit` quotes by these speakers, in this article, holding `text` (any case)."""
         where, args = [], []
-        if speaker:
-            where.append("s.name = ?")
-            args.append(speaker)
+        if speaker_ids is not None:
+            where.append(QUOTES_OF_SPEAKERS)
+            args.append(json.dumps(list(speaker_ids)))
         if article_id:
             where.append("q.article_id = ?")
             args.append(article_id)
@@ -273,16 +288,23 @@ class Records:
         ).fetchall()
         return [Quote(*row) for row in rows]
 
-    def speakers(self, limit: int = 1000) -> list[tuple[str, int, int]]:
-        """(name, quotes, articles quoting them) of the `limit` most quoted speakers, most quoted first."""
-        return [
-            (str(name), int(quotes), int(articles))
-            for name, quotes, articles in self._db.execute(
-                "SELECT s.name, count(*), count(DISTINCT q.article_id) FROM quotes q "
-                "JOIN speakers s ON s.id = q.speaker_id GROUP BY s.id ORDER BY count(*) DESC, s.name LIMIT ?",
-                [limit],
-            )
-        ]
+    def speaker_quotes(self, speaker_ids: Sequence[int]) -> list[Quote]:
+        """Every quote of these speakers, by article and place: the quotes the speakers table counts."""
+        rows = self._db.execute(
+            f"{_QUOTES} WHERE {QUOTES_OF_SPEAKERS} ORDER BY q.article_id, q.start",
+            [json.dumps(list(speaker_ids))],
+        ).fetchall()
+        return [Quote(*row) for row in rows]
+
+    def speakers(self, limit: int = 1000, ids: Sequence[int] | None = None) -> list[Speaker]:
+        """The `limit` most quoted speakers (or those of `ids`), most quoted first, with their aliases,
+        roles, quotes and articles quoting them."""
+        return read_speakers(self._db, ids, limit)
+
+    def find_speakers(self, name: str) -> list[Speaker]:
+        """The speakers a typed name means, best first: exact canonical name or alias, else those whose
+        names, aliases or roles hold its words (`index.speaker_table.find_speakers`)."""
+        return find_speakers(self._db, name)
 
     def search_quotes(self, match: str, k: int) -> list[Quote]:
         """The best `k` quotes for an FTS5 MATCH expression over quote texts and their sentences."""
@@ -292,20 +314,6 @@ class Records:
             f"SELECT {_QUOTE_COLUMNS} FROM quotes_fts f JOIN quotes q ON q.id = f.rowid "
             "LEFT JOIN speakers s ON s.id = q.speaker_id WHERE quotes_fts MATCH ? ORDER BY f.rank LIMIT ?",
             [match, k],
-        ).fetchall()
-        return [Quote(*row) for row in rows]
-
-    def quotes_of_speaker(self, words: Sequence[str]) -> list[Quote]:
-        """Quotes whose speaker's name or role contains any of `words` (any case): a pre-filter, the
-        caller matches exactly."""
-        # LIKE folds case for ASCII letters only: "šimić" is searched as "imić" to find "Šimić".
-        words = [w[1:] if not w[:1].isascii() and len(w) > 2 else w for w in words]
-        if not words:
-            return []
-        clause = " OR ".join("s.name LIKE ? OR q.role LIKE ?" for _ in words)
-        rows = self._db.execute(
-            f"{_QUOTES} WHERE {clause} ORDER BY q.article_id, q.start",
-            [f"%{w}%" for w in words for _ in (0, 1)],
         ).fetchall()
         return [Quote(*row) for row in rows]
 
@@ -345,10 +353,15 @@ def add_tombstones(cur: sqlite3.Cursor, kind: str, ids: Sequence[int]) -> None:
     cur.executemany("INSERT INTO tombstones VALUES (?, ?)", [(kind, row) for row in ids])
 
 
-def delete_articles(cur: sqlite3.Cursor, article_ids: Sequence[str]) -> dict[str, list[int]]:
-    """Delete the articles with their sentences, chunks, quotes (and speakers no quote names any more)
-    and their full-text entries; returns the deleted chunk and sentence row ids, by kind."""
+def delete_articles(
+    cur: sqlite3.Cursor, article_ids: Sequence[str], families: set[str] | None = None
+) -> dict[str, list[int]]:
+    """Delete the articles with their sentences, chunks, quotes and full-text entries (the speakers
+    they quoted decided again: one no quote names any more is gone; with `families`, their families
+    are added to it for the caller to decide once, `refresh_speakers`); returns the deleted chunk and
+    sentence row ids, by kind."""
     removed: dict[str, list[int]] = {kind: [] for kind in KINDS}
+    touched = speaker_families(cur, article_ids)
     for article_id in article_ids:
         for kind in KINDS:
             rows = cur.execute(f"SELECT id, text FROM {kind} WHERE article_id = ?", (article_id,)).fetchall()
@@ -361,15 +374,17 @@ def delete_articles(cur: sqlite3.Cursor, article_ids: Sequence[str]) -> dict[str
         )
         cur.execute("DELETE FROM quotes WHERE article_id = ?", (article_id,))
         cur.execute("DELETE FROM articles WHERE article_id = ?", (article_id,))
-    cur.execute(
-        "DELETE FROM speakers WHERE id NOT IN (SELECT speaker_id FROM quotes WHERE speaker_id IS NOT NULL)"
-    )
+    _decide_speakers(cur, touched, families)
     return removed
 
 
-def insert_article(cur: sqlite3.Cursor, item: IndexedArticle) -> dict[str, list[int]]:
-    """Insert one article's rows and full-text entries; returns the new chunk and sentence row ids (in
-    the order of `item.chunks` and `item.sentences`), by kind."""
+def insert_article(
+    cur: sqlite3.Cursor, item: IndexedArticle, families: set[str] | None = None
+) -> dict[str, list[int]]:
+    """Insert one article's rows and full-text entries (its quotes' speakers prepared by
+    `index.speakers.prepare_quotes`, then decided among the store's, or, with `families`, their
+    families added to it for the caller to decide once); returns the new chunk and sentence row ids
+    (in the order of `item.chunks` and `item.sentences`), by kind."""
     a = item.article
     cur.execute(
         "INSERT INTO articles (article_id, title, text, source, url, published, digest, added_at) "
@@ -394,30 +409,41 @@ def insert_article(cur: sqlite3.Cursor, item: IndexedArticle) -> dict[str, list[
         chunk_ids.append(int(cur.lastrowid or 0))
         cur.execute("INSERT INTO chunks_fts (rowid, text) VALUES (?, ?)", (cur.lastrowid, c.text))
     by_position = {s.position: s.text for s in item.sentences}
-    for q in item.quotes:
-        speaker_id = None
-        if q.speaker is not None:
-            cur.execute("INSERT OR IGNORE INTO speakers (name) VALUES (?)", (q.speaker,))
-            speaker_id = cur.execute("SELECT id FROM speakers WHERE name = ?", (q.speaker,)).fetchone()[0]
+    touched: set[str] = set()
+    for q in prepare_quotes(item.quotes):
+        name, kind, key = quote_speaker_columns(q)
+        touched.update([key] if key else [])
         cur.execute(
-            'INSERT INTO quotes (article_id, text, start, "end", kind, speaker_id, speaker_mention, cue, '
-            "first_sentence, last_sentence, role) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            'INSERT INTO quotes (article_id, text, start, "end", kind, speaker_mention, cue, first_sentence, '
+            "last_sentence, role, speaker_name, speaker_kind, speaker_key) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 q.article_id,
                 q.text,
                 q.start,
                 q.end,
                 q.kind,
-                speaker_id,
                 q.speaker_mention,
                 q.cue,
                 q.first_sentence,
                 q.last_sentence,
                 q.role,
+                name,
+                kind,
+                key,
             ),
         )
         sentence = by_position.get(q.first_sentence, "")
         cur.execute(
             "INSERT INTO quotes_fts (rowid, text) VALUES (?, ?)", (cur.lastrowid, f"{q.text} {sentence}")
         )
+    _decide_speakers(cur, touched, families)
     return {"chunks": chunk_ids, "sentences": sentence_ids}
+
+
+def _decide_speakers(cur: sqlite3.Cursor, touched: set[str], families: set[str] | None) -> None:
+    """Decide the speakers of the `touched` families now, or leave them to the caller in `families`."""
+    if families is None:
+        refresh_speakers(cur, touched)
+    else:
+        families |= touched

@@ -5,7 +5,9 @@ The file holds the articles, their sentences, chunks, quotes and speakers (read 
 `index.records`), FTS5 tables over the chunks, sentences and quotes (searched by `index.fulltext`), the
 tombstones of deleted vector rows and `meta`: the store's versions, its encoder, its vector engine and
 the layout of its own vector files. Versions: 3 added `text_key` (a stored vector is found by its
-text), 4 the quote search table (`migrate` adds it to a version-3 store without re-embedding anything).
+text), 4 the quote search table, 5 one identity per speaker across the store (speakers with a kind,
+aliases and roles; each quote keeps its article's name for its speaker). `migrate` brings a version-3
+or 4 store to 5 in place, from its stored quotes, without re-embedding or re-extracting anything.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ from typing import Any
 
 from index.errors import StoreError
 from index.models import Article
+from index.speaker_table import build_speakers
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
+MIGRATES_FROM = ("3", "4")
 DB = "store.sqlite"
 KINDS = ("chunks", "sentences")  # the records that have vectors
 
@@ -28,6 +32,27 @@ KINDS = ("chunks", "sentences")  # the records that have vectors
 _QUOTES_FTS = """
 CREATE VIRTUAL TABLE quotes_fts USING fts5 (text, tokenize='porter unicode61');
 """
+
+# Who is who across the articles (`index.speaker_table`): a speaker per person, organisation or
+# described source, its name forms and roles. `family` groups the speakers decided together.
+_SPEAKERS = """
+CREATE TABLE speakers (
+    id INTEGER PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, family TEXT NOT NULL,
+    UNIQUE (name, kind));
+CREATE INDEX speakers_family ON speakers (family);
+CREATE TABLE speaker_aliases (
+    speaker_id INTEGER NOT NULL REFERENCES speakers (id), alias TEXT NOT NULL COLLATE NOCASE,
+    PRIMARY KEY (speaker_id, alias));
+CREATE INDEX speaker_aliases_alias ON speaker_aliases (alias);
+CREATE TABLE speaker_roles (
+    speaker_id INTEGER NOT NULL REFERENCES speakers (id), role TEXT NOT NULL COLLATE NOCASE,
+    PRIMARY KEY (speaker_id, role));
+CREATE INDEX quotes_speaker ON quotes (speaker_id);
+CREATE INDEX quotes_speaker_key ON quotes (speaker_key);
+"""
+# The columns a quote gained with the speakers table: its article's name for its speaker, the kind and
+# the family of that speaker.
+_QUOTE_SPEAKER_COLUMNS = ("speaker_name TEXT", "speaker_kind TEXT", "speaker_key TEXT")
 
 _SCHEMA = (
     """
@@ -47,12 +72,11 @@ CREATE TABLE chunks (
 CREATE INDEX chunks_article ON chunks (article_id);
 CREATE INDEX chunks_text_key ON chunks (text_key);
 CREATE TABLE tombstones (kind TEXT NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (kind, id));
-CREATE TABLE speakers (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
 CREATE TABLE quotes (
     id INTEGER PRIMARY KEY, article_id TEXT NOT NULL, text TEXT NOT NULL, start INTEGER NOT NULL,
     "end" INTEGER NOT NULL, kind TEXT NOT NULL, speaker_id INTEGER REFERENCES speakers (id),
     speaker_mention TEXT, cue TEXT, first_sentence INTEGER NOT NULL, last_sentence INTEGER NOT NULL,
-    role TEXT);
+    role TEXT, speaker_name TEXT, speaker_kind TEXT, speaker_key TEXT);
 CREATE INDEX quotes_article ON quotes (article_id);
 CREATE VIRTUAL TABLE chunks_fts USING fts5 (text, content='chunks', content_rowid='id',
     tokenize='porter unicode61');
@@ -60,6 +84,7 @@ CREATE VIRTUAL TABLE sentences_fts USING fts5 (text, content='sentences', conten
     tokenize='porter unicode61');
 """
     + _QUOTES_FTS
+    + _SPEAKERS
 )
 
 
@@ -140,15 +165,29 @@ def slices(values: list[Any], size: int = 500) -> Iterator[list[Any]]:
 
 
 def migrate(cur: sqlite3.Cursor) -> None:
-    """Bring a version-3 store to this version, in the caller's write transaction: add the quote search
-    table, filled from the stored quotes. Any other version is left alone (another process may have
-    migrated it while this one waited for the lock)."""
+    """Bring a version-3 or 4 store to this version, in the caller's write transaction: add the quote
+    search table (to a version-3 store), then the speakers tables, filled from the stored quotes. Any
+    other version is left alone (another process may have migrated it while this one waited for the
+    lock)."""
     row = cur.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    if row is None or row[0] != "3":
+    if row is None or row[0] not in MIGRATES_FROM:
         return
-    cur.execute(_QUOTES_FTS)
+    if row[0] == "3":
+        cur.execute(_QUOTES_FTS)
+        cur.execute(
+            "INSERT INTO quotes_fts (rowid, text) SELECT q.id, q.text || ' ' || s.text FROM quotes q "
+            "JOIN sentences s ON s.article_id = q.article_id AND s.position = q.first_sentence"
+        )
+    # Version 4 named a quote's speaker by the article's name only (speakers: id, name).
+    for column in _QUOTE_SPEAKER_COLUMNS:
+        cur.execute(f"ALTER TABLE quotes ADD COLUMN {column}")
     cur.execute(
-        "INSERT INTO quotes_fts (rowid, text) SELECT q.id, q.text || ' ' || s.text FROM quotes q "
-        "JOIN sentences s ON s.article_id = q.article_id AND s.position = q.first_sentence"
+        "UPDATE quotes SET speaker_name = (SELECT name FROM speakers s WHERE s.id = quotes.speaker_id), "
+        "speaker_id = NULL"
     )
+    cur.execute("DROP TABLE speakers")
+    for statement in _SPEAKERS.split(";"):
+        if statement.strip():
+            cur.execute(statement)
+    build_speakers(cur)
     cur.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))

@@ -38,6 +38,7 @@ from index.records import (
 from index.schema import (
     DB,
     KINDS,
+    MIGRATES_FROM,
     SCHEMA_VERSION,
     connect,
     create_database,
@@ -46,6 +47,7 @@ from index.schema import (
     read_meta,
     read_stored_articles,
 )
+from index.speaker_table import refresh_speakers
 from index.vector_search import DEFAULT_VECTORS, VectorEngine, VectorRows, VectorsChoice, parse_vectors
 from index.vectors import Vectors
 
@@ -159,7 +161,7 @@ class Store(Records):
         db = connect(path / DB)
         try:
             records = Records(path, db)
-            if records.meta().get("schema_version") == "3":
+            if records.meta().get("schema_version") in MIGRATES_FROM:
                 with write_lock(path), records.transaction() as cur:
                     migrate(cur)
             _check(records, encoder_name)
@@ -288,8 +290,10 @@ class Store(Records):
         self.engine.prepare()
         try:
             with self.transaction() as cur:
-                removed = delete_articles(cur, doomed)
-                inserted = [insert_article(cur, item) for item in add]
+                families: set[str] = set()  # of the speakers quoted, decided once for the whole write
+                removed = delete_articles(cur, doomed, families)
+                inserted = [insert_article(cur, item, families) for item in add]
+                refresh_speakers(cur, families)
                 self.engine.stage(cur, _vector_rows(add, inserted, self.dimension), removed)
                 set_meta(cur, "built_at", str(time.time()))
         except BaseException:

@@ -11,7 +11,7 @@ from pathlib import Path
 from index.embedding import Encoder
 from index.errors import InputError
 from index.ingest import read_paths
-from index.models import Article, Quote, Sentence
+from index.models import Article, Quote, Sentence, Speaker
 from index.pipeline import (
     IndexReport,
     Notice,
@@ -24,7 +24,6 @@ from index.pipeline import (
 from index.store import ArticleInfo, Store, is_store
 from qa.factcheck.record import ArticleQuotes, speaker_record
 from qa.quotes import extract_quotes
-from qa.quotes.whosaid import speaker_matches
 
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # how a publication date is written (and compared, as text)
 
@@ -127,19 +126,33 @@ class Library:
 
     # -- quotes -----------------------------------------------------------------------------------
 
+    def speakers(self, name: str) -> list[Speaker]:
+        """The speakers `name` means, best first: its exact canonical name or alias, else the speakers
+        whose names, aliases or roles hold its words ("Tony Blair" before "Tony Blair's official
+        spokesman"); see `index.speakers`."""
+        return self.store.find_speakers(name)
+
     def quotes(self, speaker: str | None = None, article_id: str | None = None) -> list[Quote]:
-        quotes = self.store.quotes(article_id)
-        if speaker:
-            quotes = [q for q in quotes if q.speaker and speaker_matches(speaker, q.speaker)]
-        return quotes
+        """The quotes of an article, or every one; with `speaker`, those of the speakers it means
+        (`speakers`), the best one's first."""
+        if not speaker:
+            return self.store.quotes(article_id)
+        ids = [s.id for s in self.speakers(speaker)]
+        rank = {speaker_id: n for n, speaker_id in enumerate(ids)}
+        quotes = [
+            q for q in self.store.speaker_quotes(ids) if article_id is None or q.article_id == article_id
+        ]
+        return sorted(quotes, key=lambda q: rank[q.speaker_id or 0])
 
     def speaker_record(self, speaker: str) -> list[ArticleQuotes]:
-        """Everything `speaker` said, grouped by article, by publication date (undated last)."""
-        return speaker_record(self.store, self.quotes(speaker=speaker))
+        """Everything one speaker said, grouped by article, by publication date (undated last): the
+        speaker `speaker` means first (`speakers`); the quotes the speakers table counts for it."""
+        found = self.speakers(speaker)
+        return speaker_record(self.store, self.store.speaker_quotes([found[0].id])) if found else []
 
     def no_quotes_line(self, speaker: str) -> str:
         """'No quotes by X', with the speakers of close names when there are any."""
-        names = [name for name, _, _ in self.store.speakers(5000)]
+        names = [s.name for s in self.store.speakers(5000)]
         last = speaker.split()[-1].lower() if speaker.split() else ""
         close = [n for n in names if n.split()[-1].lower() == last]
         close += difflib.get_close_matches(speaker, names, n=3, cutoff=0.6)

@@ -129,7 +129,9 @@ def build_parser(config: Config) -> argparse.ArgumentParser:
     ask.add_argument("--since", metavar="DATE", help="only articles published on or after DATE (YYYY-MM-DD)")
 
     quotes = command("quotes", "list who said what", "The quotes found in the articles and their speakers.")
-    quotes.add_argument("--speaker", help="only quotes by this speaker (any of their names)")
+    quotes.add_argument(
+        "--speaker", help="only quotes by this speaker: a name or alias, else the speakers holding its words"
+    )
     quotes.add_argument("--article", help="only quotes of this article id")
     quotes.add_argument("--json", action="store_true", help="one JSON object per quote")
     quotes.add_argument(
@@ -376,8 +378,9 @@ def _print_record(engine: QAEngine, args: argparse.Namespace) -> int:
                 _emit({**quote_record(quote), "title": group.title, "published": group.published})
         return 0
     total = sum(len(g.quotes) for g in groups)
+    name = groups[0].quotes[0].speaker or args.speaker  # the canonical name of the speaker meant
     print(
-        f"{args.speaker}: {total} quote{'s' if total != 1 else ''} in {len(groups)} article"
+        f"{name}: {total} quote{'s' if total != 1 else ''} in {len(groups)} article"
         f"{'s' if len(groups) != 1 else ''}"
     )
     for group in groups:

@@ -114,9 +114,12 @@ class Session:
         """Rows (speaker, role, quote, article) matching the filters, their quotes, and the speaker view."""
         with self.lock:
             store = self.engine.store
-            shown = store.find_quotes(speaker, article_id, text, LIST_LIMIT)
+            # The speaker chosen is resolved through the speakers table (its canonical name or an alias
+            # first); the speakers view then shows just those, counted as the list and record are.
+            ids = [s.id for s in self.engine.speakers(speaker)] if speaker else None
+            shown = store.find_quotes(ids, article_id, text, LIST_LIMIT)
             titles = store.titles(list({q.article_id for q in shown}))
-            speakers = [list(row) for row in store.speakers(LIST_LIMIT) if not speaker or row[0] == speaker]
+            speakers = [[s.name, s.quotes, s.articles] for s in store.speakers(LIST_LIMIT, ids)]
         rows = [
             [q.speaker or "(unknown)", q.role or "", q.text, titles.get(q.article_id, q.article_id)]
             for q in shown
@@ -205,15 +208,13 @@ class Session:
             speakers = self.engine.store.speakers(2) if self.engine.store_path.exists() else []
         if not speakers:
             return "Ask about the articles, e.g. *Who said it?*, *When did it happen?*, *How many ...?*"
-        examples = [f"*What did {speakers[0][0]} say?*"] + [
-            f"*Who is {name}?*" for name, _, _ in speakers[1:]
-        ]
+        examples = [f"*What did {speakers[0].name} say?*"] + [f"*Who is {s.name}?*" for s in speakers[1:]]
         return "Ask about the articles, e.g. " + " or ".join(examples)
 
     def speaker_choices(self) -> list[str]:
         """The `LIST_LIMIT` most quoted speakers, by name."""
         with self.lock:
-            return sorted(name for name, _, _ in self.engine.store.speakers(LIST_LIMIT))
+            return sorted(s.name for s in self.engine.store.speakers(LIST_LIMIT))
 
     def add_files(self, paths: Sequence[str], progress: Any = None) -> str:
         """Index uploaded files; the report names each by its file name or article title."""

@@ -24,10 +24,11 @@ from typing import Literal
 from index.embedding import Encoder, encode_query
 from index.errors import InputError
 from index.models import Quote
+from index.speakers import is_role_only
 from index.store import Store
 from qa.factcheck.diff import Alignment, DiffPiece, align, folded_words, similarity_bound, words
 from qa.lexical import lexical_query
-from qa.quotes.whosaid import quote_of, speaker_matches
+from qa.quotes.whosaid import quote_of
 
 __all__ = ["CLOSE_AT", "QuoteCheck", "QuoteMatch", "check_quote"]
 
@@ -46,7 +47,9 @@ _DENSE_SEARCH = ThreadPoolExecutor(max_workers=2, thread_name_prefix="quote-chec
 @dataclass(frozen=True, slots=True)
 class QuoteMatch:
     """A passage of an article close to the pasted words: `quote` is its words as they stand
-    (`start`/`end` index the article text), `speaker` who says them there (None: nobody known)."""
+    (`start`/`end` index the article text), `speaker` who says them there (its canonical name in the
+    store's speakers table; None: nobody known), `speaker_matches` whether that is a speaker the name
+    asked means (`qa.library.Library.speakers`)."""
 
     quote: str
     speaker: str | None
@@ -60,6 +63,7 @@ class QuoteMatch:
     speaker_matches: bool | None
     diff: tuple[DiffPiece, ...]
     from_quote_table: bool
+    speaker_kind: str | None = None  # "person", "organisation" or "source" (a described source)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,12 +84,19 @@ class QuoteCheck:
             )
         best = self.matches[0]
         where = f"in \u201c{best.title}\u201d" + (f" ({best.published})" if best.published else "")
-        who = f"{best.speaker} said it" if best.speaker else "the words stand, with no speaker found,"
+        who = f"{_named(best)} said it" if best.speaker else "the words stand, with no speaker found,"
         if self.speaker_asked and best.speaker_matches is False:
             return f"Not {self.speaker_asked}: {who}, {where}."
         if self.verdict == "exact":
             return f"Exact: {who}, {where}."
         return f"Close, not exact ({best.similarity:.0%} alike): {who}, {where}; see the words changed."
+
+
+def _named(match: QuoteMatch) -> str:
+    """Who said it, in words: the canonical name; a source named only by a role is said to be one."""
+    if match.speaker_kind == "source" and match.speaker and is_role_only(match.speaker):
+        return f"someone described only as \u201c{match.speaker}\u201d"
+    return match.speaker or ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +159,8 @@ def check_quote(
         chosen.append((alignment, candidate))
         if len(chosen) == k:
             break
-    matches = tuple(_match(store, a, c, speaker) for a, c in chosen)
+    asked = None if speaker is None else {s.id for s in store.find_speakers(speaker)}
+    matches = tuple(_match(store, a, c, asked) for a, c in chosen)
     verdict: Verdict = "not_found"
     if matches:
         verdict = "exact" if matches[0].exact else "close"
@@ -179,7 +191,8 @@ def _candidates(store: Store, encoder: Encoder, text: str) -> list[_Candidate]:
     return found
 
 
-def _match(store: Store, alignment: Alignment, candidate: _Candidate, speaker: str | None) -> QuoteMatch:
+def _match(store: Store, alignment: Alignment, candidate: _Candidate, asked: set[int] | None) -> QuoteMatch:
+    """The match of `candidate`; `asked`: the ids of the speakers the name asked means (None: no name)."""
     article = store.article(candidate.article_id)
     start = candidate.offset + alignment.start
     end = candidate.offset + alignment.end
@@ -191,6 +204,7 @@ def _match(store: Store, alignment: Alignment, candidate: _Candidate, speaker: s
         if quote is not None and not (quote.start < end and start < quote.end):
             quote = None
     said_by = quote.speaker if quote is not None else None
+    said_by_id = quote.speaker_id if quote is not None else None
     words_there = article.text[start:end] if article is not None else candidate.text
     return QuoteMatch(
         quote=words_there,
@@ -202,7 +216,8 @@ def _match(store: Store, alignment: Alignment, candidate: _Candidate, speaker: s
         end=end,
         similarity=alignment.similarity,
         exact=alignment.exact,
-        speaker_matches=None if speaker is None else speaker_matches(speaker, said_by),
+        speaker_matches=None if asked is None else said_by_id is not None and said_by_id in asked,
         diff=alignment.diff,
         from_quote_table=candidate.quote is not None,
+        speaker_kind=quote.speaker_kind if quote is not None else None,
     )

@@ -12,7 +12,7 @@ from index.models import Quote, Sentence
 from index.store import Store
 from qa.lexical import lexical_query
 from qa.models import Answer, Citation, render_text
-from qa.quotes.whosaid import QuoteQuery, find_quotes_by_speaker, find_quotes_by_text, speaker_search_words
+from qa.quotes.whosaid import QuoteQuery, find_quotes_by_text, order_by_topic
 
 CANDIDATE_QUOTES = 30
 
@@ -32,13 +32,8 @@ def answer_quote_question(
         found = [q for q, _ in _quotes_matching(store, query.phrase, scope)]
         found = [q for q in found if q.speaker] or found
     elif query.speaker:
-        found = [
-            q
-            for q in find_quotes_by_speaker(
-                query.speaker, store.quotes_of_speaker(speaker_search_words(query.speaker)), query.topic
-            )
-        ]
-        found = [q for q in found if scope is None or q.article_id in scope]
+        found = [q for q in _quotes_of(store, query.speaker) if scope is None or q.article_id in scope]
+        found = order_by_topic(found, query.topic)
     else:
         return None
     citations: list[Citation] = []
@@ -58,6 +53,15 @@ def answer_quote_question(
     if not citations:
         return None
     return Answer(question, render_text(citations), tuple(citations), abstained=False)
+
+
+def _quotes_of(store: Store, name: str) -> list[Quote]:
+    """The quotes of the speakers `name` means (the store's speakers table), the best one's first, each
+    speaker's in text order."""
+    speakers = store.find_speakers(name)
+    rank = {speaker.id: n for n, speaker in enumerate(speakers)}
+    quotes = store.speaker_quotes(list(rank))
+    return sorted(quotes, key=lambda q: (rank[q.speaker_id or 0], q.start))
 
 
 def _quotes_matching(store: Store, phrase: str, scope: Collection[str] | None) -> list[tuple[Quote, float]]:

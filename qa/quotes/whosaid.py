@@ -2,8 +2,8 @@
 
 Pure functions: the answering engine parses the question, then looks the quote up by its words or its
 speaker. Matching the words is forgiving because questions truncate quotes ("... or ...") and paraphrase
-them ("Who said the main work is yet to come?"); names match on any of a speaker's names ("Peskov",
-"Dmitry Peskov", "Mr. Peskov").
+them ("Who said the main work is yet to come?"). A speaker's name is resolved by the store's speakers
+table (`index.speakers`: "Peskov", "Dmitry Peskov" and "Mr. Peskov" are one speaker).
 """
 
 from __future__ import annotations
@@ -19,16 +19,8 @@ from typing import Literal
 from rapidfuzz.distance import Indel
 
 from index.models import Quote, Sentence
-from qa.quotes import lexicon
 
-__all__ = [
-    "QuoteQuery",
-    "find_quotes_by_speaker",
-    "find_quotes_by_text",
-    "parse_quote_question",
-    "speaker_matches",
-    "speaker_search_words",
-]
+__all__ = ["QuoteQuery", "find_quotes_by_text", "order_by_topic", "parse_quote_question"]
 
 QueryKind = Literal["who_said", "what_said"]
 
@@ -132,78 +124,12 @@ def find_quotes_by_text(
     return scored
 
 
-def find_quotes_by_speaker(name: str, quotes: Iterable[Quote], topic: str | None = None) -> list[Quote]:
-    """The quotes of the speaker called `name` (any of their names, or their role), in text order.
-
-    With a `topic`, quotes sharing more of the topic's words come first.
-    """
-    candidates = list(quotes)
-    # A role ("the Kremlin spokesman") names whoever was introduced with it, in all of their quotes.
-    by_role = {q.speaker for q in candidates if q.speaker and _role_matches(name, q.role)}
-    found = [q for q in candidates if speaker_matches(name, q.speaker) or q.speaker in by_role]
-    found.sort(key=lambda q: q.start)
-    if topic:
-        wanted = set(_content_words(topic))
-        found.sort(key=lambda q: -len(wanted & set(_content_words(q.text))))
-    return found
-
-
-def speaker_matches(name: str, speaker: str | None) -> bool:
-    """Whether `name` names `speaker`: equal or contained words, or the same surname; case-insensitive.
-
-    "Peskov", "Dmitry Peskov" and "Mr. Peskov" all match "Dmitry Peskov"; "Anna Peskov" and a pronoun
-    match nothing.
-    """
-    if not speaker:
-        return False
-    asked, known = _name_words(name), _name_words(speaker)
-    if not asked or not known or set(asked) <= _PRONOUNS:
-        return False
-    # Singular forms, so that "the doctor" finds "one of the few remaining doctors".
-    asked, known = [_singular(w) for w in asked], [_singular(w) for w in known]
-    if set(asked) <= set(known) or set(known) <= set(asked):
-        return True
-    # The same surname names the same person unless both give first names that differ: "Ms Lomax" and
-    # "R. Lomax" are Rachel Lomax; "Jonathan Lomax" is not.
-    return asked[-1] == known[-1] and (
-        len(asked) == 1 or len(known) == 1 or _initial_fits(asked[0].rstrip("."), known[0].rstrip("."))
-    )
-
-
-def _initial_fits(a: str, b: str) -> bool:
-    return a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b))
-
-
-def speaker_search_words(name: str) -> list[str]:
-    """Words that a speaker `speaker_matches` or whose role matches `name` must contain, for a search by
-    substring ahead of the exact match: `name`'s words in the singular, a final "y" left out ("the
-    agency" finds "two agencies", "the doctors" finds "one of the remaining doctors")."""
-    words = [_singular(w) for w in _name_words(name)]
-    return [w[:-1] if len(w) > 3 and w.endswith("y") else w for w in words if len(w) > 1]
-
-
-def _role_matches(name: str, role: str | None) -> bool:
-    if not role:
-        return False
-    asked = [_singular(w) for w in _name_words(name) if w not in ("a", "an")]
-    return bool(asked) and set(asked) <= {_singular(w) for w in _name_words(role)}
-
-
-def _name_words(text: str) -> list[str]:
-    words = _NOT_WORD.sub(" ", text.lower().replace("\u2019s", "").replace("'s", "")).split()
-    words = [w for w in words if w != "the"]
-    while len(words) > 1 and words[0] in lexicon.TITLES:
-        words.pop(0)
-    return words
-
-
-def _singular(word: str) -> str:
-    """A plural's singular ("doctors" -> "doctor", "agencies" -> "agency"); other words unchanged."""
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
+def order_by_topic(quotes: Sequence[Quote], topic: str | None) -> list[Quote]:
+    """`quotes` with those sharing more of the `topic`'s words first (the order kept otherwise)."""
+    if not topic:
+        return list(quotes)
+    wanted = set(_content_words(topic))
+    return sorted(quotes, key=lambda q: -len(wanted & set(_content_words(q.text))))
 
 
 _PUNCTUATION_TO_SPACE = str.maketrans(

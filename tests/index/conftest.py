@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -42,3 +43,28 @@ def records(tmp_path: Path) -> Iterator[Records]:
         insert_article(cur, indexed("vote", "Parliament voted on taxes.", speaker="Bo Lund", digest="d2"))
     yield records
     records.close()
+
+
+def as_version_4(db: sqlite3.Connection) -> None:
+    """Turn a store's SQLite file back into what version 4 wrote: speakers as bare names (id, name) that
+    quotes point at, the article's name for each speaker and its role as extracted, no aliases or
+    roles table, no speaker columns in quotes."""
+    db.executescript(
+        """
+        CREATE TABLE old_speakers (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+        INSERT INTO old_speakers (name)
+            SELECT DISTINCT speaker_name FROM quotes WHERE speaker_name IS NOT NULL;
+        UPDATE quotes SET speaker_id = (SELECT id FROM old_speakers o WHERE o.name = quotes.speaker_name);
+        DROP INDEX quotes_speaker;
+        DROP INDEX quotes_speaker_key;
+        ALTER TABLE quotes DROP COLUMN speaker_name;
+        ALTER TABLE quotes DROP COLUMN speaker_kind;
+        ALTER TABLE quotes DROP COLUMN speaker_key;
+        DROP TABLE speaker_aliases;
+        DROP TABLE speaker_roles;
+        DROP TABLE speakers;
+        ALTER TABLE old_speakers RENAME TO speakers;
+        UPDATE meta SET value = '4' WHERE key = 'schema_version';
+        """
+    )
+    db.commit()

@@ -38,7 +38,9 @@ def snapshot(store: Store) -> dict[str, object]:
     return {
         "sentences": sentences,
         "quotes": quotes,
-        "speakers": sorted(store.speakers()),
+        "speakers": sorted(
+            (s.name, s.kind, s.aliases, s.roles, s.quotes, s.articles) for s in store.speakers()
+        ),
         "vectors": np.round(store.vectors("sentences", rows), 5).tolist(),
     }
 

@@ -25,7 +25,10 @@ def test_an_article_is_read_back_with_its_sentences_chunks_and_quotes(records: R
         ("flood", "Ann Fry"),
         ("vote", "Bo Lund"),
     ]
-    assert records.speakers() == [("Ann Fry", 1, 1), ("Bo Lund", 1, 1)]
+    assert [(s.name, s.quotes, s.articles) for s in records.speakers()] == [
+        ("Ann Fry", 1, 1),
+        ("Bo Lund", 1, 1),
+    ]
     assert records.digests(["vote", "gone"]) == {"vote": "d2"}
     assert records.digests() == {"flood": "d1", "vote": "d2"}
 
@@ -44,8 +47,11 @@ def test_quotes_are_searched_with_the_sentence_they_start_in(records: Records) -
     [quote] = records.search_quotes('"flooded"', 5)
     assert (quote.article_id, quote.speaker) == ("flood", "Ann Fry")
     assert records.search_quotes("", 5) == []
-    assert [q.speaker for q in records.quotes_of_speaker(["lund"])] == ["Bo Lund"]
+    [lund] = records.find_speakers("lund")
+    assert [q.speaker for q in records.speaker_quotes([lund.id])] == ["Bo Lund"]
     assert [q.article_id for q in records.find_quotes(text="TAXES")] == ["vote"]
+    assert [q.article_id for q in records.find_quotes([lund.id], text="parliament")] == ["vote"]
+    assert records.find_quotes([lund.id], text="valley") == []
 
 
 def test_deleting_an_article_returns_its_row_ids_and_forgets_its_speaker(records: Records) -> None:
@@ -53,7 +59,7 @@ def test_deleting_an_article_returns_its_row_ids_and_forgets_its_speaker(records
         removed = delete_articles(cur, ["vote"])
     assert removed == {"chunks": [2], "sentences": [3]}
     assert [a.id for a in records.articles()] == ["flood"]
-    assert records.speakers() == [("Ann Fry", 1, 1)]
+    assert [(s.name, s.quotes) for s in records.speakers()] == [("Ann Fry", 1)]
     assert records.search_quotes('"taxes"', 5) == []
     with records.transaction() as cur:  # ids are never given again
         insert_article(cur, indexed("vote", "Parliament voted again."))

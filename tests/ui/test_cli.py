@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from index.embedding import HashingEncoder
 from index.store import write_lock
 from tests.cli import QA, run_qa
+from tests.speakers import SPOKESMAN, STORIES, store_with
 
 ARTICLE = (
     "Dam repairs finished\n"
@@ -209,6 +211,50 @@ def test_a_speakers_record_by_date_lists_articles_with_counts(store: Path) -> No
     lines = result.stdout.splitlines()
     assert lines[0] == "Rosa Lind: 1 quote in 1 article"
     assert lines[2].startswith("undated  Dam repairs finished (") and lines[2].endswith(" — 1")
+
+
+@pytest.fixture
+def speakers_store(tmp_path: Path) -> Path:
+    """A store of the stories of tests/speakers.py, their quotes as given there."""
+    store_with(tmp_path / "speakers", HashingEncoder(64), STORIES).close()
+    return tmp_path / "speakers"
+
+
+@pytest.mark.parametrize(
+    ("name", "lines"),
+    [
+        ("Tony Blair", ["Tony Blair: The economy is strong,  [leaks, direct]"]),
+        (
+            SPOKESMAN,
+            [
+                f"{SPOKESMAN}: We do not comment on leaks,  [leaks, direct]",
+                f"{SPOKESMAN}: Mr Blair is confident,  [leaks, direct]",
+            ],
+        ),
+        (
+            "Ms Lomax",
+            [
+                "Rachel Lomax: Wages are steady,  [bank, direct]",
+                "Rachel Lomax: Rates will hold for now,  [rates, direct]",
+            ],
+        ),
+        ("Nick Brown", ["Nick Brown: Farmers need help this winter,  [farms, direct]"]),
+    ],
+)
+def test_quotes_by_a_speaker_go_through_the_speakers_table(
+    speakers_store: Path, name: str, lines: list[str]
+) -> None:
+    result = qa("quotes", "--speaker", name, store=speakers_store)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == lines
+
+
+def test_a_record_by_any_name_form_is_headed_by_the_canonical_name_with_the_tables_count(
+    speakers_store: Path,
+) -> None:
+    lines = qa("quotes", "--speaker", "lomax", "--by-date", store=speakers_store).stdout.splitlines()
+    assert lines[0] == "Rachel Lomax: 2 quotes in 2 articles"
+    assert [line.split("  ")[0] for line in lines if line[:1].isdigit()] == ["2024-02-01", "2024-03-04"]
 
 
 def test_indexing_into_a_log_prints_progress_lines(tmp_path: Path) -> None:

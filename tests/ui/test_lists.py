@@ -9,6 +9,7 @@ from pytest import MonkeyPatch
 from index.embedding import HashingEncoder
 from index.models import Article
 from qa.engine import QAEngine
+from tests.speakers import SPOKESMAN, STORIES, store_with
 from ui import session as ui_session
 
 
@@ -81,3 +82,17 @@ def test_the_speakers_list_follows_the_speaker_chosen(tmp_path: Path) -> None:
     session = ui_session.Session(engine_with(tmp_path, 3))
     _, _, speakers = session.quote_table("Ana Ruiz", None, "")
     assert speakers == [["Ana Ruiz", 1, 1]]
+
+
+def test_the_chosen_speakers_quotes_row_and_record_count_the_same_quotes(tmp_path: Path) -> None:
+    store_with(tmp_path / "store", HashingEncoder(32), STORIES).close()
+    session = ui_session.Session(QAEngine(tmp_path / "store", HashingEncoder(32)))
+    assert SPOKESMAN in session.speaker_choices()
+    rows, shown, speakers = session.quote_table(SPOKESMAN, None, "")
+    assert speakers == [[SPOKESMAN, 2, 1]]  # not Tony Blair's quote, nor his row
+    assert [row[:2] for row in rows] == [[SPOKESMAN, ""], [SPOKESMAN, ""]]  # no "Mr", no "President"
+    record = session.engine.speaker_record(SPOKESMAN)
+    assert sum(len(g.quotes) for g in record) == len(shown) == speakers[0][1]
+    _, shown, speakers = session.quote_table("Ms Lomax", None, "")
+    assert speakers == [["Rachel Lomax", 2, 2]]
+    assert {q.article_id for q in shown} == {"bank", "rates"}

@@ -13,6 +13,7 @@ from index.models import Article
 from qa.engine import QAEngine
 from qa.factcheck.diff import align, folded_words, similarity_bound, words
 from qa.formats.contract import check_record
+from tests.speakers import SPOKESMAN, STORIES, Said, store_with
 
 ARTICLE = Article(
     "resign",
@@ -152,3 +153,42 @@ def test_no_alignment_is_more_alike_than_its_bound() -> None:
     assert similarity_bound(pasted, folded_words("And we will never give up, he said.")) == pytest.approx(
         2 * 5 / 10
     )
+
+
+def test_who_said_it_is_the_speakers_name_across_the_store_never_a_bare_role(
+    tmp_path: Path, fake_encoder: HashingEncoder
+) -> None:
+    hustings = Article(
+        "hustings",
+        "Hustings",
+        'The debate was short. "The tax is unfair," the Shadow Secretary said. "We will fight it," he added.',
+    )
+    store_with(
+        tmp_path / "store",
+        fake_encoder,
+        [*STORIES, (hustings, [Said("The tax is unfair,", "Shadow Secretary", "the Shadow Secretary")])],
+    ).close()
+    engine = QAEngine(tmp_path / "store", fake_encoder)
+    lomax = engine.check_quote("Rates will hold for now", speaker="Charles Kennedy")
+    # "Ms Lomax" in that article: the speaker is Rachel Lomax, the one Lomax of the store.
+    assert (
+        lomax.summary == "Not Charles Kennedy: Rachel Lomax said it, in \u201cRates hold\u201d (2024-02-01)."
+    )
+    assert (
+        engine.check_quote("Rates will hold for now", speaker="Ms Lomax").matches[0].speaker_matches is True
+    )
+    unnamed = engine.check_quote("The tax is unfair", speaker="Charles Kennedy")
+    assert unnamed.summary == (
+        "Not Charles Kennedy: someone described only as \u201cShadow Secretary\u201d said it, "
+        "in \u201cHustings\u201d."
+    )
+
+
+def test_a_description_holding_a_name_is_not_that_person_in_a_check(
+    tmp_path: Path, fake_encoder: HashingEncoder
+) -> None:
+    store_with(tmp_path / "store", fake_encoder, STORIES).close()
+    engine = QAEngine(tmp_path / "store", fake_encoder)
+    check = engine.check_quote("We do not comment on leaks", speaker="Tony Blair")
+    assert check.matches[0].speaker_matches is False
+    assert check.summary.startswith(f"Not Tony Blair: {SPOKESMAN} said it")

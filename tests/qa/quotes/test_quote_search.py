@@ -10,6 +10,7 @@ from index.models import Article
 from index.store import SCHEMA_VERSION, Store
 from qa.engine import QAEngine
 from qa.models import Turn
+from tests.index.conftest import as_version_4
 
 MAYOR = Article(
     "harbour",
@@ -53,6 +54,7 @@ def test_a_schema_3_store_gains_the_quote_index_when_opened(tmp_path: Path) -> N
     path = engine.store.path
     engine.store.close()
     db = sqlite3.connect(path / "store.sqlite")
+    as_version_4(db)
     db.execute("DROP TABLE quotes_fts")
     db.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     db.commit()

@@ -1,4 +1,5 @@
-"""Who-said questions: parsing, finding quotes by their words and by their speaker."""
+"""Who-said questions: parsing, finding quotes by their words, a speaker's quotes by topic (a speaker's
+name is resolved by the store: tests/index/test_speakers.py and test_speaker_table.py)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,7 @@ import difflib
 import pytest
 
 from index.models import Quote, QuoteKind
-from qa.quotes.whosaid import (
-    QuoteQuery,
-    find_quotes_by_speaker,
-    find_quotes_by_text,
-    parse_quote_question,
-    speaker_matches,
-)
+from qa.quotes.whosaid import QuoteQuery, find_quotes_by_text, order_by_topic, parse_quote_question
 
 
 def _quote(
@@ -96,58 +91,10 @@ def test_find_quotes_by_text_can_match_the_quote_context() -> None:
     assert found[0][0].start == 0
 
 
-@pytest.mark.parametrize(
-    ("name", "starts"),
-    [
-        ("Peskov", [0, 100]),
-        ("dmitry peskov", [0, 100]),
-        ("Mr. Peskov", [0, 100]),
-        ("the Kremlin spokesman", [0, 100]),
-        ("Malyar", [200]),
-        ("he", []),
-    ],
-)
-def test_find_quotes_by_speaker_matches_any_of_the_names(name: str, starts: list[int]) -> None:
-    assert [q.start for q in find_quotes_by_speaker(name, QUOTES)] == starts
-
-
-def test_find_quotes_by_speaker_puts_the_topic_first() -> None:
-    found = find_quotes_by_speaker("Peskov", QUOTES, topic="main work to come")
-    assert [q.start for q in found] == [100, 0]
-
-
-@pytest.mark.parametrize(
-    ("name", "speaker", "expected"),
-    [
-        ("Peskov", "Dmitry Peskov", True),
-        ("DMITRY PESKOV", "Dmitry Peskov", True),
-        ("Dmitry Peskov", "Peskov", True),
-        ("Malyar", "Dmitry Peskov", False),
-        ("she", "Ganna Malyar", False),
-        ("Peskov", None, False),
-        ("the doctor", "one of the few remaining doctors", True),
-        ("the agency", "two agencies", True),
-        ("the nurse", "one of the few remaining doctors", False),
-    ],
-)
-def test_speaker_matches(name: str, speaker: str | None, expected: bool) -> None:
-    assert speaker_matches(name, speaker) is expected
-
-
-@pytest.mark.parametrize(
-    ("asked", "speaker", "matches"),
-    [
-        ("Ms Lomax", "Rachel Lomax", True),
-        ("R. Lomax", "Rachel Lomax", True),
-        ("Lomax", "Rachel Lomax", True),
-        ("Rachel Lomax", "Jonathan Lomax", False),
-        ("Anna Lind", "Rosa Lind", False),
-    ],
-)
-def test_one_surname_is_one_person_unless_the_first_names_differ(
-    asked: str, speaker: str, matches: bool
-) -> None:
-    assert speaker_matches(asked, speaker) is matches
+def test_a_speakers_quotes_sharing_the_topics_words_come_first() -> None:
+    peskov = [q for q in QUOTES if q.speaker == "Dmitry Peskov"]
+    assert [q.start for q in order_by_topic(peskov, "main work to come")] == [100, 0]
+    assert [q.start for q in order_by_topic(peskov, None)] == [0, 100]
 
 
 @pytest.mark.parametrize(

@@ -104,6 +104,10 @@ class Answerer:
             answer = self._answer_from_quotes(question, resolved, quote_query, k, searched)
             if answer is not None:
                 return answer
+            if quote_query.speaker and resolved.exclude and self.library.speakers(quote_query.speaker):
+                # "What else did he say?" once all of a known speaker's quotes were shown: the reader
+                # would cite whoever else the sentences quote.
+                return self._nothing_else(question, quote_query.speaker, searched)
         read = self._read_for_answer(resolved, k, searched)
         decision = decide(read, self.missing_terms(resolved.question, read), self.settings)
         answer = self._compose(question, resolved.question, read, decision, k)
@@ -175,13 +179,10 @@ class Answerer:
         scope: set[str] | None,
     ) -> Answer:
         """The abstention: what was searched, and what the closest article lacks when that is why."""
+        if quote_query is not None and quote_query.speaker and resolved.exclude:
+            return self._nothing_else(question, quote_query.speaker, scope)
         count = len(scope) if scope is not None else self.store.count()
         searched = f"{count} article{'s' if count != 1 else ''} searched"
-        if quote_query is not None and quote_query.speaker and resolved.exclude:
-            return abstain(
-                question,
-                f"{quote_query.speaker} says nothing else in the {searched} than the answers above.",
-            )
         if decision.missing and read:
             named = ", ".join(decision.missing)
             return abstain(
@@ -191,6 +192,11 @@ class Answerer:
             )
         terms = ", ".join(content_words(resolved.question)[:6]) or resolved.question
         return abstain(question, f"Nothing in the {searched} answers this question (searched for: {terms}).")
+
+    def _nothing_else(self, question: str, speaker: str, scope: set[str] | None) -> Answer:
+        count = len(scope) if scope is not None else self.store.count()
+        searched = f"{count} article{'s' if count != 1 else ''} searched"
+        return abstain(question, f"{speaker} says nothing else in the {searched} than the answers above.")
 
     def _described(self, question: str, sentence: Sentence) -> Spans:
         """For "Who is Dmitry Peskov?" the span is what he is ("Kremlin spokesman"), which the rules

@@ -8,7 +8,7 @@ STORE ?= .qa-store
 PORT ?= 7860
 
 .PHONY: install chat index test lint typecheck pytest chromium screenshots bench eval eval-quotes eval-held-out \
-  train-reader train-speaker ship-reader calibrate-reader calibrate-check fit-ranker clean
+  train-reader train-speaker ship-reader ship-speaker compare-speakers calibrate-reader calibrate-check fit-ranker clean
 
 install: $(STAMP)
 
@@ -87,6 +87,16 @@ train-speaker: install
 
 ship-reader: install
 	$(BIN)/python -m lab.reader.ship --work $(READER_WORK)
+
+# Ship a trained speaker model (after comparing it: make compare-speakers) into the package.
+ship-speaker: install
+	cp $(SPEAKER_WORK)/speaker.int8.onnx $(SPEAKER_WORK)/tokenizer.json $(SPEAKER_WORK)/scores.json \
+		qa/quotes/extraction/model/
+
+# Speaker figures under each policy (rules, model, own cue first, fill) on dev (hand-read) and the
+# held-out tenth of train.
+compare-speakers: install
+	nice -n 19 $(BIN)/python -m lab.speaker.compare --train --policies rules,model,own,fill
 
 # The lab (lab/, never installed): choose the reader's settings and fit its confidence on the dev
 # questions; choose the quote check's thresholds; fit the pronoun ranker on the PolNeAR train quotes.

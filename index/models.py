@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-QuoteKind = Literal["direct", "indirect", "mixed"]
+QuoteKind = Literal["direct", "indirect", "mixed", "partial"]
 SpeakerKind = Literal["person", "organisation", "source"]
 
 
@@ -48,6 +48,9 @@ class Chunk:
 class Quote:
     """A statement in an article and who made it, found at indexing time.
 
+    `kind`: "direct" (a quoted statement), "mixed" (a quoted fragment woven into the writer's sentence),
+    "indirect" (reported speech), "partial" (a scare-quoted word or two, 'called it "gossip"': nobody's
+    statement, so never a speaker's; kept searchable).
     `start`/`end` index `Article.text`; `speaker` is the canonical name for the article (None when no
     speaker can be found: never guessed); `speaker_mention` is the words naming the speaker at the cue;
     `speaker_kind` is "person", "organisation" or "source" (a described source: "a defence analyst"),

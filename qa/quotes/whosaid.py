@@ -119,7 +119,7 @@ def find_quotes_by_text(
             score = max(score, 0.9 * _match(pieces, _normalise(context(quote)), floor=floor))
         if score >= _MIN_SCORE:
             scored.append((quote, round(score, 4)))
-    kind_rank = {"direct": 0, "mixed": 1, "indirect": 2}
+    kind_rank = {"direct": 0, "mixed": 1, "indirect": 2, "partial": 3}
     scored.sort(key=lambda qs: (-qs[1], qs[0].speaker is None, kind_rank[qs[0].kind], qs[0].start))
     return scored
 

@@ -14,9 +14,9 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
-from index.models import Article, Quote, QuoteKind, Sentence
+from index.models import Article, Quote, QuoteKind, Sentence, SpeakerKind
 from qa.quotes import lexicon
 from qa.quotes.extraction import cues as cue_rules
 from qa.quotes.extraction.cues import Cue
@@ -31,14 +31,21 @@ from qa.quotes.extraction.entities import (
     strip_name,
     words_of_name,
 )
-from qa.quotes.extraction.linking import is_fragment, link_quotes
+from qa.quotes.extraction.linking import is_fragment, link_quotes, negated, own_cues
 from qa.quotes.extraction.marks import DOUBLE_MARKS, QuotedSpan, find_quoted_spans
 from qa.quotes.extraction.mentions import build_registry
 from qa.quotes.extraction.paragraphs import Paragraph, paragraph_bounds, parse_paragraphs
+from qa.quotes.extraction.speaker_model import QuoteWindow, SpeakerGuess, SpeakerModel
 from qa.quotes.extraction.speaker_words import SpeakerWords, describe, is_non_speaker
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
+
+# A fragment of at most this many words is a scare quote ('called it "gossip"'), nobody's statement.
+SCARE_QUOTE_WORDS = 1
+# The speaker model reads quotes of at least this many words; shorter ones are titles, scare quotes and
+# one-word answers, whose speaker the cue rules find as well (and the model costs a window each).
+MODEL_MIN_WORDS = 2
 
 # Quotes mostly inside a reported clause make it direct speech, not indirect.
 _MAX_QUOTED_SHARE_OF_INDIRECT = 0.5
@@ -46,25 +53,43 @@ _MAX_QUOTED_SHARE_OF_INDIRECT = 0.5
 
 @dataclass(frozen=True, slots=True)
 class Speaker:
-    """A resolved speaker: the canonical name (None when unknown) and the words at the cue."""
+    """A resolved speaker: the canonical name (None when unknown), the words at the cue, and its kind
+    ("person", "organisation", "source": a described source; None when unknown)."""
 
     name: str | None
     mention: str | None
     role: str | None
     cue: str | None
+    kind: SpeakerKind | None = None
+
+
+SpeakerPolicy = Literal["rules", "model", "own", "fill"]
 
 
 @dataclass(frozen=True, slots=True)
 class ExtractOptions:
-    """Switches for the heuristics that the evaluation weighs (see qa.evaluation.quotes)."""
+    """Switches for the heuristics that the evaluation weighs (see qa.evaluation.quotes).
+
+    `speakers`: whose speaker a quote gets: the cue rules' ("rules"), the speaker model's where it finds
+    one over `model_margin` ("model"), the model's unless a cue of the quote's own names a speaker
+    ("own"), or the model's only where the rules find none ("fill").
+    """
 
     continue_paragraphs: bool = True
     resolve_descriptions: bool = True
     drop_unattributed_fragments: bool = True
+    speakers: SpeakerPolicy = "own"
+    model_margin: float = 0.0
+
+
+SPEAKER_MODEL = SpeakerModel()  # loaded on first use, shared by every extraction in the process
 
 
 def extract_quotes(
-    article: Article, sentences: Sequence[Sentence], options: ExtractOptions | None = None
+    article: Article,
+    sentences: Sequence[Sentence],
+    options: ExtractOptions | None = None,
+    model: SpeakerModel = SPEAKER_MODEL,
 ) -> list[Quote]:
     """Direct, mixed and indirect quotes of `article`, each with its speaker where one can be found.
 
@@ -73,6 +98,7 @@ def extract_quotes(
         sentences: its sentences (from `index.sentences.split_sentences`), used for paragraph bounds and
             the `first_sentence`/`last_sentence` positions.
         options: heuristic switches; the defaults are the measured best.
+        model: the speaker model (`options.speakers` other than "rules").
 
     Returns:
         Quotes in text order, `article.text[q.start:q.end] == q.text` for each.
@@ -94,14 +120,27 @@ def extract_quotes(
     for index, span in enumerate(spans):
         quotes_by_paragraph.setdefault(span.paragraph, []).append(index)
     headline = _headline_paragraph(article, text, bounds)
+    guesses = _guesses(model, text, bounds, spans, headline) if options.speakers != "rules" else {}
+    # The subjects of cues that deny speech ("Comey has not said"): never a quote's speaker.
+    denied = [
+        (cue.speaker.start, cue.speaker.end)
+        for paragraph, cues in zip(paragraphs, cues_by_paragraph, strict=True)
+        for cue in cues
+        if cue.speaker is not None and negated(paragraph, cue)
+    ]
     for paragraph, cues in zip(paragraphs, cues_by_paragraph, strict=True):
         if paragraph.number == headline:
             continue  # a headline is nobody's words ("Blair says UK tsunami aid to soar")
-        linked = link_quotes(paragraph, spans, quotes_by_paragraph.get(paragraph.number, []), cues)
+        indices = quotes_by_paragraph.get(paragraph.number, [])
+        own = own_cues(paragraph, spans, indices, cues)
+        linked = link_quotes(paragraph, spans, indices, cues, own)
         for index in quotes_by_paragraph.get(paragraph.number, []):
             span = spans[index]
             cue = linked.get(index)
             speaker = resolver.speaker(cue) if cue is not None else None
+            guess = guesses.get(index)
+            if guess is not None and _take_guess(guess, speaker, options, index in own, denied):
+                speaker = _mention_speaker(guess, paragraphs, resolver, cue) or speaker
             opens_paragraph = span.open_mark == paragraph.start and _first_quote(
                 quotes_by_paragraph, paragraph, index
             )
@@ -112,8 +151,11 @@ def extract_quotes(
                 and opens_paragraph
             ):
                 # News convention: a quote paragraph with no cue continues the previous paragraph's speaker.
-                speaker = Speaker(last_speaker.name, None, last_speaker.role, None)
+                speaker = Speaker(last_speaker.name, None, last_speaker.role, None, last_speaker.kind)
             fragment = is_fragment(paragraph, span)
+            if fragment and cue is None and _scare_quote(text, span):
+                records.append((span.start, span.end, "partial", Speaker(None, None, None, None)))
+                continue
             if fragment and (speaker is None or speaker.name is None) and options.drop_unattributed_fragments:
                 continue
             kind: QuoteKind = "mixed" if fragment else "direct"
@@ -151,10 +193,93 @@ def extract_quotes(
             first_sentence=_sentence_at(sentences, starts, start),
             last_sentence=_sentence_at(sentences, starts, max(start, end - 1)),
             role=speaker.role,
+            speaker_kind=speaker.kind if speaker.name is not None else None,
         )
         for start, end, kind, speaker in records
     ]
     return sorted(quotes, key=lambda q: (q.start, q.end))
+
+
+def _scare_quote(text: str, span: QuotedSpan) -> bool:
+    """A quoted fragment of one word with no sentence punctuation inside ('an "awful" job')."""
+    words = text[span.start : span.end].split()
+    return len(words) <= SCARE_QUOTE_WORDS and not any(mark in text[span.start : span.end] for mark in "!?")
+
+
+def _take_guess(
+    guess: SpeakerGuess,
+    speaker: Speaker | None,
+    options: ExtractOptions,
+    own_cue: bool,
+    denied: Sequence[tuple[int, int]],
+) -> bool:
+    """Whether the model's guess names the quote's speaker rather than the rules' `speaker` (found
+    through a cue of the quote's own when `own_cue`); never the subject of a denial (`denied`)."""
+    if guess.span is None or guess.margin <= options.model_margin:
+        return False
+    start, end = guess.span
+    if any(s < end and start < e for s, e in denied):
+        return False
+    if options.speakers == "model":
+        return True
+    named = speaker is not None and speaker.kind in ("person", "organisation")
+    if options.speakers == "own" and own_cue and named:
+        return False
+    return options.speakers == "own" or speaker is None or speaker.name is None
+
+
+def _guesses(
+    model: SpeakerModel,
+    text: str,
+    bounds: Sequence[tuple[int, int]],
+    spans: Sequence[QuotedSpan],
+    headline: int | None,
+) -> dict[int, SpeakerGuess]:
+    """The speaker model's guess for each quoted span (by index) outside the headline."""
+    indices = [
+        i
+        for i, span in enumerate(spans)
+        if span.paragraph != headline and len(text[span.start : span.end].split()) >= MODEL_MIN_WORDS
+    ]
+    windows = []
+    for index in indices:
+        span = spans[index]
+        last = max(span.paragraph, bisect.bisect_right([b[0] for b in bounds], span.end - 1) - 1)
+        first, last = max(span.paragraph - 1, 0), min(last + 1, len(bounds) - 1)
+        windows.append(QuoteWindow(bounds[first][0], bounds[last][1], span.start, span.end))
+    return dict(zip(indices, model.find(text, windows)))
+
+
+def _mention_speaker(
+    guess: SpeakerGuess,
+    paragraphs: Sequence[Paragraph],
+    resolver: _Resolver,
+    cue: Cue | None,
+) -> Speaker | None:
+    """The speaker the words the model found name, resolved as a cue's subject would be;
+    None when they name no one the rules can describe."""
+    assert guess.span is not None
+    start, end = guess.span
+    if cue is not None and cue.speaker is not None and cue.speaker.start < end and start < cue.speaker.end:
+        return resolver.speaker(cue)  # the model and the rules found the same words
+    else:
+        paragraph = next((p for p in paragraphs if p.start <= start < p.end), None)
+        if paragraph is None:
+            return None
+        tokens = [t for t in paragraph.doc if start <= paragraph.start + t.idx < end]
+        inside = {t.i for t in tokens}
+        heads = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
+        if not heads:
+            return None
+        head = heads[-1]
+        words = describe(head, paragraph.start)
+        if words is None:
+            return None
+        words = replace(words, sentence=paragraph.sentence_of[head.i])
+        found = Cue(
+            paragraph.number, head.i, paragraph.start + head.idx, cue.text if cue else None, words, None
+        )
+        return resolver.speaker(found)
 
 
 def _headline_paragraph(article: Article, text: str, bounds: Sequence[tuple[int, int]]) -> int | None:
@@ -194,7 +319,8 @@ class _Resolver:
                     or registry.role(shown)
                     or registry.role(referent if referent is not None else shown)
                 )
-                speaker = Speaker(registry.name(shown), words.text, role, cue.text)
+                kind = speaker_kind(registry, shown)
+                speaker = Speaker(registry.name(shown), words.text, role, cue.text, kind)
         self._resolved[key] = speaker
         return speaker
 
@@ -241,6 +367,14 @@ class _Resolver:
         elif words.head in lexicon.FEMALE_NOUNS:
             gender = "f"
         return registry.resolve_antecedent(("person",), gender, words.start, words.sentence, named_only=True)
+
+
+def speaker_kind(registry: Registry, entity: int) -> SpeakerKind:
+    """A described source when the article gives no name ("a defence analyst", "officials"), else a
+    person or an organisation by the registry's kind (a bare surname of unknown kind: a person)."""
+    if not registry.is_named(entity):
+        return "source"
+    return "organisation" if registry.kind(entity) in ("org", "group") else "person"
 
 
 def _description_kind(words: SpeakerWords) -> EntityKind:
@@ -304,7 +438,8 @@ def _signature(paragraph: Paragraph, registry: Registry) -> Speaker | None:
     if not words:
         return None
     found = registry.person_or_org(words, entity.label_)
-    return Speaker(registry.name(found), entity.text, registry.role(found), None)
+    kind = speaker_kind(registry, found)
+    return Speaker(registry.name(found), entity.text, registry.role(found), None, kind)
 
 
 def _first_quote(quotes_by_paragraph: dict[int, list[int]], paragraph: Paragraph, index: int) -> bool:

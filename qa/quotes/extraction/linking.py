@@ -29,16 +29,30 @@ _MODIFIER_DEPS = frozenset({"amod", "acl", "compound", "nmod"})
 _NICKNAME_TOKENS = 5
 
 
-def link_quotes(
+def own_cues(
     paragraph: Paragraph, spans: Sequence[QuotedSpan], indices: Sequence[int], cues: Sequence[Cue]
 ) -> dict[int, Cue]:
-    """Each quote's cue: its own, else the next adjacent quote's, else the last one before it."""
+    """The quotes (by index) that have a cue of their own: a reporting verb right before or after the
+    quote, or one the parse or a comma or colon hands it."""
     by_token = {cue.token: cue for cue in cues if cue.speaker is not None}
     own: dict[int, Cue] = {}
     for index in indices:
         cue = _own_cue(paragraph, spans[index], index, by_token)
         if cue is not None:
             own[index] = cue
+    return own
+
+
+def link_quotes(
+    paragraph: Paragraph,
+    spans: Sequence[QuotedSpan],
+    indices: Sequence[int],
+    cues: Sequence[Cue],
+    own: dict[int, Cue] | None = None,
+) -> dict[int, Cue]:
+    """Each quote's cue: its own (`own_cues`, or `own` when given), else the next adjacent quote's, else
+    the last one before it."""
+    own = own_cues(paragraph, spans, indices, cues) if own is None else own
     linked = dict(own)
     for position, index in enumerate(indices):
         if index in linked:
@@ -55,14 +69,14 @@ def link_quotes(
         earlier = [
             cue
             for cue in cues
-            if cue.offset < span.open_mark and cue.speaker is not None and not _negated(paragraph, cue)
+            if cue.offset < span.open_mark and cue.speaker is not None and not negated(paragraph, cue)
         ]
         if earlier:
             linked[index] = earlier[-1]
     return linked
 
 
-def _negated(paragraph: Paragraph, cue: Cue) -> bool:
+def negated(paragraph: Paragraph, cue: Cue) -> bool:
     """A cue that denies speech ("officials haven't said ...") hands no later quote to its subject."""
     return any(child.dep_ == "neg" for child in paragraph.doc[cue.token].children)
 

@@ -354,8 +354,9 @@ def test_quoted_fragment_in_a_sentence_is_mixed_and_keeps_its_speaker() -> None:
     assert (quote.kind, quote.speaker, quote.cue, quote.role) == ("mixed", "Amy Holt", "called", "Senator")
 
 
-def test_scare_quote_without_speech_cue_is_not_a_quote() -> None:
-    assert _quotes('The so-called "miracle" diet has spread quickly online.') == []
+def test_scare_quote_without_speech_cue_is_nobodys_statement() -> None:
+    quotes = _quotes('Anna Berg runs a gym in Leeds. The so-called "miracle" diet has spread quickly online.')
+    assert [(q.kind, q.text, q.speaker) for q in quotes] == [("partial", "miracle", None)]
 
 
 @pytest.mark.parametrize(

@@ -37,6 +37,7 @@ from qa.quotes.extraction.mentions import build_registry
 from qa.quotes.extraction.paragraphs import Paragraph, paragraph_bounds, parse_paragraphs
 from qa.quotes.extraction.speaker_model import QuoteWindow, SpeakerGuess, SpeakerModel
 from qa.quotes.extraction.speaker_words import SpeakerWords, describe, is_non_speaker
+from qa.quotes.extraction.transcripts import TranscriptLine, transcript_lines
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -120,6 +121,7 @@ def extract_quotes(
     for index, span in enumerate(spans):
         quotes_by_paragraph.setdefault(span.paragraph, []).append(index)
     headline = _headline_paragraph(article, text, bounds)
+    transcript = {line.paragraph: line for line in transcript_lines(text, bounds)}
     guesses = _guesses(model, text, bounds, spans, headline) if options.speakers != "rules" else {}
     # The subjects of cues that deny speech ("Comey has not said"): never a quote's speaker.
     denied = [
@@ -131,6 +133,11 @@ def extract_quotes(
     for paragraph, cues in zip(paragraphs, cues_by_paragraph, strict=True):
         if paragraph.number == headline:
             continue  # a headline is nobody's words ("Blair says UK tsunami aid to soar")
+        line = transcript.get(paragraph.number)
+        if line is not None and paragraph.number not in quotes_by_paragraph:
+            said = _transcript_speaker(line, registry)
+            if said is not None:
+                records.append((line.start, line.end, "direct", said))
         indices = quotes_by_paragraph.get(paragraph.number, [])
         own = own_cues(paragraph, spans, indices, cues)
         linked = link_quotes(paragraph, spans, indices, cues, own)
@@ -153,7 +160,7 @@ def extract_quotes(
                 # News convention: a quote paragraph with no cue continues the previous paragraph's speaker.
                 speaker = Speaker(last_speaker.name, None, last_speaker.role, None, last_speaker.kind)
             fragment = is_fragment(paragraph, span)
-            if fragment and cue is None and _scare_quote(text, span):
+            if fragment and _scare_quote(text, span) and (cue is None or _so_called(text, span)):
                 records.append((span.start, span.end, "partial", Speaker(None, None, None, None)))
                 continue
             if fragment and (speaker is None or speaker.name is None) and options.drop_unattributed_fragments:
@@ -204,6 +211,11 @@ def _scare_quote(text: str, span: QuotedSpan) -> bool:
     """A quoted fragment of one word with no sentence punctuation inside ('an "awful" job')."""
     words = text[span.start : span.end].split()
     return len(words) <= SCARE_QUOTE_WORDS and not any(mark in text[span.start : span.end] for mark in "!?")
+
+
+def _so_called(text: str, span: QuotedSpan) -> bool:
+    """'the so-called "reform"': the writer's distance from a word, whoever speaks around it."""
+    return text[max(0, span.open_mark - 12) : span.open_mark].rstrip().lower().endswith("so-called")
 
 
 def _take_guess(
@@ -282,6 +294,22 @@ def _mention_speaker(
         return resolver.speaker(found)
 
 
+def _transcript_speaker(line: TranscriptLine, registry: Registry) -> Speaker | None:
+    """The speaker a transcript label names ("MR. O'NEILL" -> the article's O'Neill), or None when the
+    article names no such person and the label opens only this paragraph."""
+    words = strip_name(words_of_name(line.label.title()))
+    if not words:
+        return None
+    entity = registry.known_name(words[-1])
+    if entity is None:
+        if not line.repeated:
+            return None
+        entity = registry.person_or_org(words, "PERSON")
+    return Speaker(
+        registry.name(entity), line.label, registry.role(entity), None, speaker_kind(registry, entity)
+    )
+
+
 def _headline_paragraph(article: Article, text: str, bounds: Sequence[tuple[int, int]]) -> int | None:
     """0 when the article's first paragraph is its title (a .txt headline kept in the text), else None."""
     title = " ".join(article.title.split()).strip("# ")
@@ -314,12 +342,13 @@ class _Resolver:
             if shown is None:
                 speaker = Speaker(None, words.text, words.role, cue.text)
             else:
-                role = (
-                    words.role
-                    or registry.role(shown)
-                    or registry.role(referent if referent is not None else shown)
-                )
                 kind = speaker_kind(registry, shown)
+                # A described source is its own role: "the Prime Minister's spokesman" is not a Prime
+                # Minister, whoever the description leads later pronouns to.
+                led_to = shown if referent is None else referent
+                role = words.role or registry.role(shown) or registry.role(led_to)
+                if kind == "source":
+                    role = None
                 speaker = Speaker(registry.name(shown), words.text, role, cue.text, kind)
         self._resolved[key] = speaker
         return speaker
@@ -418,7 +447,7 @@ def _paragraph_cues(paragraph: Paragraph, resolver: _Resolver) -> list[Cue]:
 
 
 # A paragraph that signs the quote above it: "- Clinton.", "—President Obama, tweeting after the speech."
-_SIGNATURE = re.compile(r"[-\u2013\u2014]+\s*[A-Z]")
+_SIGNATURE = re.compile(r"[-\u2012\u2013\u2014\u2015]+\s*[A-Z]")
 _SIGNATURE_WORDS = 12
 
 

@@ -1,0 +1,129 @@
+"""Attribution shapes of real news that the cue rules alone got wrong (issue 28), each in a short
+article written for this test: a transcript, a pull quote signed below it, a name in the next sentence,
+the second half of a split quote, the listener who is not the speaker, a spokesman beside his principal,
+and a scare quote that is nobody's statement."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.models import Article, Quote
+from index.sentences import split_sentences
+from qa.quotes import ExtractOptions, extract_quotes
+
+pytestmark = pytest.mark.model  # loads the spaCy pipeline and the speaker model
+
+
+def _quotes(text: str, options: ExtractOptions | None = None) -> list[Quote]:
+    article = Article(id="a", title="", text=text)
+    quotes = [
+        q for q in extract_quotes(article, split_sentences(article.id, text), options) if q.kind != "indirect"
+    ]
+    for quote in quotes:
+        assert text[quote.start : quote.end] == quote.text
+    return quotes
+
+
+def _said(quotes: list[Quote], opening: str) -> Quote:
+    [found] = [q for q in quotes if q.text.startswith(opening)]
+    return found
+
+
+def test_a_transcript_line_is_the_labelled_persons_statement() -> None:
+    text = (
+        "Senator Maria Lopez spoke to the host Tom Wallace on Sunday about the budget.\n\n"
+        "WALLACE: If I may, Senator, how will you pay for the new bridge?\n\n"
+        "LOPEZ: We will raise the fuel tax by two cents and sell the old depot.\n\n"
+        "WALLACE: And if the council says no?"
+    )
+    quotes = _quotes(text)
+    assert [(q.kind, q.speaker) for q in quotes] == [
+        ("direct", "Tom Wallace"),
+        ("direct", "Maria Lopez"),
+        ("direct", "Tom Wallace"),
+    ]
+    assert (
+        _said(quotes, "We will raise").text
+        == "We will raise the fuel tax by two cents and sell the old depot."
+    )
+
+
+def test_a_dateline_in_capitals_is_no_transcript() -> None:
+    text = "LONDON: The city council voted on Monday to close the old depot.\n\nThe vote was close."
+    assert _quotes(text) == []
+
+
+def test_a_pull_quote_signed_on_the_next_line_is_the_signers() -> None:
+    text = (
+        '"The talks are over for this year," said Ana Ruiz, the union leader.\n\n'
+        '"This is the most divided Congress I have seen in forty years of watching it."\n'
+        "\u2015 Norm Ornstein\n\n"
+        "Leaders met again on Friday."
+    )
+    assert _said(_quotes(text), "This is the most divided").speaker == "Norm Ornstein"
+
+
+def test_a_name_in_the_next_sentence_is_the_speaker() -> None:
+    text = (
+        "The plant will close in March.\n\n"
+        '"We have done everything we could to keep the plant open." Energy Minister Karl Berg made the '
+        "remarks on Tuesday, a day before the vote."
+    )
+    quote = _said(_quotes(text), "We have done")
+    assert (quote.speaker, quote.role, quote.speaker_kind) == ("Karl Berg", "Energy Minister", "person")
+
+
+def test_the_second_half_of_a_split_quote_keeps_the_speaker() -> None:
+    text = (
+        'Residents gathered at the town hall. "The plan is simple," said Mayor Ana Ruiz. "We build the '
+        'wall first and the houses after."\n\nNot everyone was convinced.'
+    )
+    quotes = _quotes(text)
+    assert [q.speaker for q in quotes] == ["Ana Ruiz", "Ana Ruiz"]
+
+
+def test_the_listener_is_not_the_speaker() -> None:
+    text = (
+        "President Donald Trump clashed with a CNN reporter at the news conference.\n\n"
+        '"For you to ask me that question is actually very insulting to the people of this country," '
+        "Trump told CNN's Jim Acosta."
+    )
+    assert _said(_quotes(text), "For you to ask").speaker == "Donald Trump"
+
+
+def test_a_spokesman_is_not_his_principal() -> None:
+    text = (
+        'Prime Minister Tony Blair said on Monday that the talks would go on. "We will not walk away," '
+        "Mr Blair said.\n\n"
+        'The Prime Minister\'s official spokesman said later: "The talks will resume next week in Belfast."'
+        '\n\nMr Blair added: "Nobody should doubt our resolve."'
+    )
+    quotes = _quotes(text)
+    spokesman = _said(quotes, "The talks will resume")
+    assert (spokesman.speaker, spokesman.speaker_kind, spokesman.role) == (
+        "the Prime Minister's official spokesman",
+        "source",
+        None,
+    )
+    assert [_said(quotes, o).speaker for o in ("We will not", "Nobody should")] == [
+        "Tony Blair",
+        "Tony Blair",
+    ]
+    assert _said(quotes, "We will not").role == "Prime Minister"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'The minister dismissed the report as "gossip" on Friday.',
+        'Critics said the so-called "reform" was a cut in disguise.',
+    ],
+)
+def test_a_one_word_scare_quote_is_nobodys_statement(text: str) -> None:
+    [quote] = _quotes(text)
+    assert (quote.kind, quote.speaker, quote.speaker_kind) == ("partial", None, None)
+
+
+def test_a_reported_word_with_its_own_cue_keeps_its_speaker() -> None:
+    [quote] = _quotes('Mayor Ana Ruiz cautioned that the situation at the harbour was "difficult".')
+    assert (quote.kind, quote.speaker) == ("mixed", "Ana Ruiz")

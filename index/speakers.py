@@ -305,9 +305,12 @@ def _group(forms: Sequence[NameForm], kind: SpeakerKind, fullest: NameForm) -> S
     if kind == "person" and _is_personal_name(fullest.name):
         name = _parse_person(fullest.name).shown
     elif (
-        kind == "organisation" and fullest.name.lower().startswith("the ") and len(_tokens(fullest.name)) > 1
+        kind == "organisation"
+        and fullest.name.lower().startswith("the ")
+        and fullest.name[4:].strip()[:1].isupper()
+        and len(_tokens(fullest.name)) > 1
     ):
-        name = fullest.name[4:].strip()
+        name = fullest.name[4:].strip()  # "the Kremlin" is Kremlin; "the defence ministry" keeps its "the"
     else:
         name = " ".join(fullest.name.split())
     aliases = {name.casefold(): name}

@@ -215,3 +215,15 @@ def test_a_partial_name_is_a_surname_with_initials_or_titles_at_most(name: str, 
 )
 def test_the_head_of_a_role_tells_an_organisation(name: str, role: str, kind: str) -> None:
     assert infer_kind(name, role) == kind
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("The Bank of England", "Bank of England"),
+        ("the defence ministry in Moscow", "the defence ministry in Moscow"),
+    ],
+)
+def test_an_organisation_drops_its_the_only_before_a_name(written: str, shown: str) -> None:
+    [group] = group_forms([NameForm(written, "organisation")])
+    assert group.name == shown

@@ -83,7 +83,9 @@ class ExtractOptions:
     model_margin: float = 0.0
 
 
-SPEAKER_MODEL = SpeakerModel()  # loaded on first use, shared by every extraction in the process
+# Loaded on first use, shared by every extraction in the process. One thread: articles are prepared in
+# two worker processes beside the encoder, which already keep both cores busy.
+SPEAKER_MODEL = SpeakerModel(threads=1)
 
 
 def extract_quotes(

@@ -149,7 +149,7 @@ def extract_quotes(
             speaker = resolver.speaker(cue) if cue is not None else None
             guess = guesses.get(index)
             if guess is not None and _take_guess(guess, speaker, options, index in own, denied):
-                speaker = _mention_speaker(guess, paragraphs, resolver, cue) or speaker
+                speaker = _prefer_named(_mention_speaker(guess, paragraphs, resolver, cue), speaker)
             opens_paragraph = span.open_mark == paragraph.start and _first_quote(
                 quotes_by_paragraph, paragraph, index
             )
@@ -240,6 +240,17 @@ def _take_guess(
     if options.speakers == "own" and own_cue and named:
         return False
     return options.speakers == "own" or speaker is None or speaker.name is None
+
+
+def _prefer_named(found: Speaker | None, rules: Speaker | None) -> Speaker | None:
+    """The model's speaker `found`, unless it is a description and the rules name someone: "SEIU
+    officials" or "workers" never displace the person a cue names."""
+    if found is None:
+        return rules
+    named = ("person", "organisation")
+    if found.kind == "source" and rules is not None and rules.name is not None and rules.kind in named:
+        return rules
+    return found
 
 
 def _guesses(

@@ -76,6 +76,8 @@ TITLES: frozenset[str] = _words(
 
 MALE_TITLES: frozenset[str] = frozenset({"mr", "sir", "lord", "king", "prince", "father", "sheikh", "pope"})
 FEMALE_TITLES: frozenset[str] = frozenset({"mrs", "ms", "miss", "dame", "lady", "queen", "princess"})
+# Titles that say how to address someone, not what they do: never a role ("Mr", "Dr").
+HONORIFICS: frozenset[str] = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame"})
 
 # Common given names by gender (a small sample of the US Social Security Administration's most frequent
 # names, plus names frequent in international news). Used only to rule out a pronoun's antecedent.

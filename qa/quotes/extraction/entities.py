@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 EntityKind = Literal["person", "org", "group", "unknown"]
 Gender = Literal["m", "f"]
 
+# How close before a bare surname a full name must be to decide between two people sharing it.
+_JUST_BEFORE = 250
 # How many sentences back a pronoun may find its antecedent.
 _PRONOUN_REACH = 5
 # Salience weights after Lappin and Leass (1994): every mention counts for its sentence's recency, more
@@ -126,15 +128,29 @@ class Registry:
         if entity not in heads:
             heads.append(entity)
 
-    def person_or_org(self, words: Sequence[str], label: str) -> int:
+    def person_or_org(
+        self,
+        words: Sequence[str],
+        label: str,
+        gender: Gender | None = None,
+        role_head: str | None = None,
+        offset: int | None = None,
+    ) -> int:
         """The entity for a name (titles already stripped), created on first sight.
 
         A one-word name joins the person whose surname (or, failing that, first name) it is; longer names
-        are grouped by surname, so "Donald Trump" and "Donald J. Trump" are one person.
+        are grouped by surname, so "Donald Trump" and "Donald J. Trump" are one person. When a surname is
+        shared ("Michelle Obama", "Barack Obama"), a bare surname's title gender ("Mr. Obama"), role
+        ("President Obama") and place (`offset`: the one named last before it) choose among them
+        (`_bearer_of`); none of them agreeing, it is someone else, never a name borrowed from another.
         """
         form = " ".join(words)
         key = form.lower()
-        entity = self._by_form.get(key)
+        entity = None
+        if len(words) == 1 and (gender is not None or role_head is not None or offset is not None):
+            entity = self._bearer_of(form, gender, role_head, offset)
+        if entity is None:
+            entity = self._by_form.get(key)
         if entity is None:
             entity = self._find_or_create(words, form, key, label)
         votes = self._entities[entity].label_votes
@@ -142,6 +158,44 @@ class Registry:
         if len(words) > 1 and _looks_like_person_name(words, label):
             votes["FULL_PERSON_NAME"] += 1
         return entity
+
+    def _bearer_of(
+        self, form: str, gender: Gender | None, role_head: str | None, offset: int | None
+    ) -> int | None:
+        """Which of the persons sharing the surname `form` a bare surname names (see `person_or_org`), or
+        None to decide as for any name (one person or none has it)."""
+        surname = form.lower()
+        people = [e for e in dict.fromkeys(self._by_surname.get(surname, [])) if self.kind(e) != "org"]
+        people = [e for e in people if " " in self._entities[e].name]
+        if not people or (len(people) == 1 and gender is None and role_head is None):
+            return None
+        agree = [
+            e
+            for e in people
+            if (gender is None or self.gender(e) in (None, gender))
+            and (
+                role_head is None
+                or self._entities[e].role is None
+                or e in self._by_role_head.get(role_head, ())
+            )
+        ]
+        if not agree:
+            entity = len(self._entities)
+            self._entities.append(_Entity(form, forms={surname}))
+            self._by_surname.setdefault(surname, []).append(entity)
+            if gender is not None:
+                self.vote_gender(entity, gender, 3)
+            return entity
+        if len(agree) == 1 or offset is None:
+            return agree[0] if len(agree) == 1 else None
+        # Several agree: the one whose full name was given just before ("Nick Brown, the farming
+        # minister, also spoke. '...,' Mr Brown said."); further back, the most mentioned decides.
+        full = {
+            m.entity: m.start
+            for m in self._mentions
+            if offset - _JUST_BEFORE <= m.start < offset and m.entity in agree and m.end - m.start > len(form)
+        }
+        return max(full, key=lambda e: full[e]) if full else None
 
     def _find_or_create(self, words: Sequence[str], form: str, key: str, label: str) -> int:
         last = words[-1].lower()
@@ -192,6 +246,12 @@ class Registry:
             return None
         return entity
 
+    def named_at(self, start: int, end: int) -> int | None:
+        """The entity of the last name mention inside article offsets `start`:`end`, or None."""
+        index = bisect.bisect_left(self._starts, start)
+        inside = [m for m in self._mentions[index:] if m.start < end and m.end <= end]
+        return inside[-1].entity if inside else None
+
     def is_named(self, entity: int) -> bool:
         """Whether the entity has a name (as opposed to a description)."""
         return self._entities[entity].fixed_kind is None or self._entities[entity].fixed_kind == "org"
@@ -201,10 +261,14 @@ class Registry:
         for entity, record in enumerate(self._entities):
             if " " in record.name or self.kind(entity) == "group":
                 continue
+            gender = self.gender(entity)
             full = [
                 e
                 for e in self._by_surname.get(record.name.lower(), [])
-                if e != entity and " " in self._entities[e].name and self.kind(e) == "person"
+                if e != entity
+                and " " in self._entities[e].name
+                and self.kind(e) == "person"
+                and self.gender(e) in (None, gender)
             ]
             if len(full) == 1 and record.name.lower() not in lexicon.ORG_NAME_WORDS:
                 self._merge(entity, full[0])

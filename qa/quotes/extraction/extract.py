@@ -29,6 +29,7 @@ from qa.quotes.extraction.entities import (
     Mention,
     Registry,
     strip_name,
+    title_gender,
     words_of_name,
 )
 from qa.quotes.extraction.linking import is_fragment, link_quotes, negated, own_cues
@@ -376,7 +377,13 @@ class _Resolver:
             name = strip_name(words.words)
             if not name:
                 return None, None
-            entity = registry.person_or_org(name, words.label)
+            # A bare surname is whoever the article's pass over names decided it was at this place
+            # ("Mr. Obama" is not Michelle Obama); anything else is looked up by its words.
+            entity = registry.named_at(words.start, words.end) if len(name) == 1 else None
+            if entity is None or registry.kind(entity) == "org":
+                gender = title_gender(words.words)
+                role_head = words.head if words.role else None
+                entity = registry.person_or_org(name, words.label, gender, role_head, words.start)
             if words.role and words.head:
                 registry.set_role(entity, words.role, words.head)
             return entity, entity

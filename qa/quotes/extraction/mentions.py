@@ -38,13 +38,15 @@ def build_registry(paragraphs: Sequence[Paragraph]) -> Registry:
                 words = strip_name(words_of_name(ent.text))
                 if not words:
                     continue
-                entity = registry.person_or_org(words, ent.label_)
                 before = [doc[ent.start - 1].text] if ent.start > 0 else []
                 gender = title_gender(before + [t.text for t in ent])
+                role = _role_words(ent.root, ent.start)
+                start = paragraph.start + ent.start_char
+                entity = registry.person_or_org(words, ent.label_, gender, role[1] if role else None, start)
                 if gender is not None:
                     registry.vote_gender(entity, gender, 3)
-                _register_role(registry, entity, ent.root, ent.start)
-                start = paragraph.start + ent.start_char
+                if role is not None:
+                    registry.set_role(entity, *role)
                 weight = _mention_weight(ent.root)
                 sentence_number = paragraph.sentence_of[ent.root.i]
                 registry.add_mention(Mention(start, start + len(ent.text), entity, sentence_number, weight))
@@ -91,21 +93,24 @@ def _mention_weight(root: Token) -> int:
     return RECENCY_WEIGHT
 
 
-def _register_role(registry: Registry, entity: int, root: Token, name_start: int) -> None:
+def _role_words(root: Token, name_start: int) -> tuple[str, str] | None:
+    """The role that comes with a name ("Kremlin spokesman Dmitry Peskov", "Peskov, the spokesman") and
+    its head word, or None."""
     doc = root.doc
-    left = [t for t in doc[root.left_edge.i : name_start] if t.dep_ not in ("det", "punct")]
+    left = [
+        t
+        for t in doc[root.left_edge.i : name_start]
+        if t.dep_ not in ("det", "punct") and t.lower_.rstrip(".") not in lexicon.HONORIFICS
+    ]
     if left and any(t.pos_ == "NOUN" or t.lower_ in lexicon.TITLES for t in left):
-        head = left[-1].lemma_.lower()
-        registry.set_role(entity, span_text(left), head)
-        return
+        return span_text(left), left[-1].lemma_.lower()
     for child in root.rights:
         if child.dep_ == "appos" and child.pos_ == "NOUN":
             tokens = list(doc[child.left_edge.i : child.right_edge.i + 1])
             while tokens and tokens[-1].is_punct:
                 tokens.pop()
-            if tokens:
-                registry.set_role(entity, span_text(tokens), child.lemma_.lower())
-            return
+            return (span_text(tokens), child.lemma_.lower()) if tokens else None
+    return None
 
 
 def _vote_pronouns(

@@ -21,8 +21,6 @@ MentionKind = Literal["name", "pronoun", "nominal"]
 
 # Dependents cut from a description: "a defense analyst, who spoke on condition of anonymity,".
 _CUT_DEPS = frozenset({"relcl", "appos", "punct", "acl", "advcl", "cc", "conj", "parataxis"})
-# Honorifics are not roles ("Mr. Hale" has no role "Mr.").
-_HONORIFICS = lexicon.MALE_TITLES | lexicon.FEMALE_TITLES | {"dr"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +137,9 @@ def describe(subject: Token, offset: int) -> SpeakerWords | None:
         said_left = [
             t for t in doc[_left_start(subject, name_start) : name_start] if t.dep_ not in ("det", "punct")
         ]
-        left = [t for t in said_left if t.lower_.rstrip(".") not in _HONORIFICS]
+        left = [
+            t for t in said_left if t.lower_.rstrip(".") not in lexicon.HONORIFICS
+        ]  # "Mr. Hale" has no role
         role_tokens = left if left else _appositive(subject)
         role = span_text(role_tokens) if role_tokens else None
         head = _head_lemma(role_tokens) if role_tokens else ""

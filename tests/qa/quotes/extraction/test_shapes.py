@@ -127,3 +127,24 @@ def test_a_one_word_scare_quote_is_nobodys_statement(text: str) -> None:
 def test_a_reported_word_with_its_own_cue_keeps_its_speaker() -> None:
     [quote] = _quotes('Mayor Ana Ruiz cautioned that the situation at the harbour was "difficult".')
     assert (quote.kind, quote.speaker) == ("mixed", "Ana Ruiz")
+
+
+def test_a_bare_surname_never_borrows_the_name_of_someone_of_the_other_gender() -> None:
+    text = (
+        'Michelle Obama spoke in Ohio. "We must vote," Mrs. Obama said.\n\n'
+        'President Obama spoke later. "It\'s about me," Mr. Obama said.'
+    )
+    quotes = _quotes(text)
+    assert _said(quotes, "We must vote").speaker == "Michelle Obama"
+    assert _said(quotes, "It's about me").speaker == "Obama"
+
+
+def test_two_people_with_one_surname_stay_two() -> None:
+    text = (
+        'Chancellor Gordon Brown presented the budget. "This is a budget for families," Mr Brown said.\n\n'
+        'Nick Brown, the farming minister, also spoke. "Farmers will gain," Mr Brown said.'
+    )
+    quotes = _quotes(text)
+    gordon, nick = _said(quotes, "This is a budget"), _said(quotes, "Farmers will gain")
+    assert (gordon.speaker, gordon.role) == ("Gordon Brown", "Chancellor")
+    assert (nick.speaker, nick.role) == ("Nick Brown", "the farming minister")

@@ -2,7 +2,7 @@
 for the rules) on the dev articles (hand-read speakers) and the train articles (reference labels; the
 held-out tenth the model never saw apart), one table.
 
-    python -m lab.speaker.compare [--train] [--margins 0,-2,2]
+    python -m lab.speaker.compare [--train] [--margins 0,-2,2] [--model build/speaker]
 
 The metrics are `qa.evaluation.quotes`' (the reference scorer's rules); the files are read where they are.
 """
@@ -21,6 +21,7 @@ from lab.speaker.windows import HELD_OUT_SHARE, SEED, split_articles
 from qa.evaluation.quotes import predict_quotes, score_quotes, score_whosaid
 from qa.evaluation.scoring import read_jsonl
 from qa.quotes import ExtractOptions
+from qa.quotes.extraction.extract import SPEAKER_MODEL
 
 EVAL = Path("../shared/eval")
 
@@ -63,8 +64,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--train", action="store_true", help="also the held-out tenth of the train articles")
     parser.add_argument("--train-fit", action="store_true", help="also the other train articles (slow)")
     parser.add_argument("--margins", default="0", help="model margins to try, comma-separated")
-    parser.add_argument("--policies", default="rules,model,fill")
+    parser.add_argument("--policies", default="rules,model,own,fill")
+    parser.add_argument(
+        "--model", type=Path, help="a speaker model folder to use instead of the shipped one (build/speaker)"
+    )
     args = parser.parse_args(argv)
+    if args.model is not None:
+        SPEAKER_MODEL.model_dir = args.model  # before its first use: every extraction shares it
     sets = [
         (
             "dev",

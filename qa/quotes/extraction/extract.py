@@ -125,7 +125,7 @@ def extract_quotes(
         quotes_by_paragraph.setdefault(span.paragraph, []).append(index)
     headline = _headline_paragraph(article, text, bounds)
     transcript = {line.paragraph: line for line in transcript_lines(text, bounds)}
-    guesses = _guesses(model, text, bounds, spans, headline) if options.speakers != "rules" else {}
+    guesses = _Guesses(model, text, bounds, spans)
     # The subjects of cues that deny speech ("Comey has not said"): never a quote's speaker.
     denied = [
         (cue.speaker.start, cue.speaker.end)
@@ -148,8 +148,8 @@ def extract_quotes(
             span = spans[index]
             cue = linked.get(index)
             speaker = resolver.speaker(cue) if cue is not None else None
-            guess = guesses.get(index)
-            if guess is not None and _take_guess(guess, speaker, options, index in own, denied):
+            guess = guesses.get(index) if _model_may_decide(options, speaker, index in own) else None
+            if guess is not None and _take_guess(guess, denied, options.model_margin):
                 speaker = _prefer_named(_mention_speaker(guess, paragraphs, resolver, cue), speaker)
             opens_paragraph = span.open_mark == paragraph.start and _first_quote(
                 quotes_by_paragraph, paragraph, index
@@ -221,26 +221,26 @@ def _so_called(text: str, span: QuotedSpan) -> bool:
     return text[max(0, span.open_mark - 12) : span.open_mark].rstrip().lower().endswith("so-called")
 
 
-def _take_guess(
-    guess: SpeakerGuess,
-    speaker: Speaker | None,
-    options: ExtractOptions,
-    own_cue: bool,
-    denied: Sequence[tuple[int, int]],
-) -> bool:
-    """Whether the model's guess names the quote's speaker rather than the rules' `speaker` (found
-    through a cue of the quote's own when `own_cue`); never the subject of a denial (`denied`)."""
-    if guess.span is None or guess.margin <= options.model_margin:
-        return False
-    start, end = guess.span
-    if any(s < end and start < e for s, e in denied):
+def _model_may_decide(options: ExtractOptions, speaker: Speaker | None, own_cue: bool) -> bool:
+    """Whether the policy lets the model's guess replace the rules' `speaker` (found through a cue of
+    the quote's own when `own_cue`); when it cannot, the model is not run for the quote."""
+    if options.speakers == "rules":
         return False
     if options.speakers == "model":
         return True
     named = speaker is not None and speaker.kind in ("person", "organisation")
-    if options.speakers == "own" and own_cue and named:
+    if options.speakers == "own":
+        return not (own_cue and named)
+    return speaker is None or speaker.name is None
+
+
+def _take_guess(guess: SpeakerGuess, denied: Sequence[tuple[int, int]], margin: float) -> bool:
+    """Whether the model found a speaker in reach by more than `margin`, and not the subject of a
+    denial (`denied`)."""
+    if guess.span is None or guess.margin <= margin:
         return False
-    return options.speakers == "own" or speaker is None or speaker.name is None
+    start, end = guess.span
+    return not any(s < end and start < e for s, e in denied)
 
 
 def _prefer_named(found: Speaker | None, rules: Speaker | None) -> Speaker | None:
@@ -254,26 +254,34 @@ def _prefer_named(found: Speaker | None, rules: Speaker | None) -> Speaker | Non
     return found
 
 
-def _guesses(
-    model: SpeakerModel,
-    text: str,
-    bounds: Sequence[tuple[int, int]],
-    spans: Sequence[QuotedSpan],
-    headline: int | None,
-) -> dict[int, SpeakerGuess]:
-    """The speaker model's guess for each quoted span (by index) outside the headline."""
-    indices = [
-        i
-        for i, span in enumerate(spans)
-        if span.paragraph != headline and len(text[span.start : span.end].split()) >= MODEL_MIN_WORDS
-    ]
-    windows = []
-    for index in indices:
-        span = spans[index]
-        last = max(span.paragraph, bisect.bisect_right([b[0] for b in bounds], span.end - 1) - 1)
+class _Guesses:
+    """The speaker model's guess for a quoted span, asked for one span at a time and only where the
+    policy lets it decide: on most quotes a cue of their own names the speaker and the model never runs."""
+
+    def __init__(
+        self,
+        model: SpeakerModel,
+        text: str,
+        bounds: Sequence[tuple[int, int]],
+        spans: Sequence[QuotedSpan],
+    ) -> None:
+        self._model = model
+        self._text = text
+        self._bounds = bounds
+        self._starts = [b[0] for b in bounds]
+        self._spans = spans
+
+    def get(self, index: int) -> SpeakerGuess | None:
+        """The guess for span `index` read with its paragraph and one on each side; None for a span
+        shorter than `MODEL_MIN_WORDS` words."""
+        span = self._spans[index]
+        if len(self._text[span.start : span.end].split()) < MODEL_MIN_WORDS:
+            return None
+        bounds = self._bounds
+        last = max(span.paragraph, bisect.bisect_right(self._starts, span.end - 1) - 1)
         first, last = max(span.paragraph - 1, 0), min(last + 1, len(bounds) - 1)
-        windows.append(QuoteWindow(bounds[first][0], bounds[last][1], span.start, span.end))
-    return dict(zip(indices, model.find(text, windows)))
+        window = QuoteWindow(bounds[first][0], bounds[last][1], span.start, span.end)
+        return self._model.find(self._text, [window])[0]
 
 
 def _mention_speaker(

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 from index.errors import ModelError
+from index.models import Article
+from index.sentences import split_sentences
+from qa.quotes import extract_quotes
 from qa.quotes.extraction.speaker_model import (
     CLOSE,
     MODEL_DIR,
     MODEL_FILE,
     OPEN,
     QuoteWindow,
+    SpeakerGuess,
     SpeakerModel,
     mark_quote,
 )
@@ -69,3 +74,29 @@ def test_a_missing_or_damaged_model_file_says_how_to_restore_it(tmp_path: Path) 
     (tmp_path / MODEL_FILE).write_bytes(b"not a model")
     with pytest.raises(ModelError, match=r"speaker model in .* is damaged"):
         SpeakerModel(tmp_path).load()
+
+
+class _CountingModel(SpeakerModel):
+    """The shipped model, recording which quotes it was asked to read."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.read: list[str] = []
+
+    def find(self, text: str, windows: Sequence[QuoteWindow]) -> list[SpeakerGuess]:
+        self.read += [text[w.quote_start : w.quote_end] for w in windows]
+        return super().find(text, windows)
+
+
+def test_the_model_reads_only_quotes_whose_own_cue_names_no_one() -> None:
+    text = (
+        "Port closed.\n\n"
+        "\u201cWe will not put anyone at risk,\u201d said Ana Ruiz, the ferry company's director.\n\n"
+        "\u201cThe crossings resume when the wind drops below gale force.\u201d\n\n"
+        "Fishermen stayed home."
+    )
+    article = Article(id="a", title="", text=text)
+    counting = _CountingModel()
+    quotes = extract_quotes(article, split_sentences("a", text), model=counting)
+    assert counting.read == ["The crossings resume when the wind drops below gale force."]
+    assert [q.speaker for q in quotes if q.kind == "direct"] == ["Ana Ruiz", "Ana Ruiz"]

@@ -56,7 +56,10 @@ def _pysbd_spans(paragraph: str) -> Iterator[tuple[int, int]]:
     """pysbd's segments located in the paragraph; text it would lose stays in the previous sentence."""
     cursor = 0
     bounds: list[int] = []
-    for segment in _segmenter().segment(paragraph):
+    # pysbd's own `segment` locates each sentence with a regex compiled from its text (a third of its
+    # time); the processed sentences are located here by `str.find` instead, with the same result
+    # on all 923 PolNeAR articles.
+    for segment in _segmenter().processor(paragraph).process():
         piece = segment.strip()
         if not piece:
             continue

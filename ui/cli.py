@@ -24,6 +24,7 @@ from index.vector_search import parse_vectors, set_server_token
 from qa.answering.answerer import check_question
 from qa.answering.compose import abstain
 from qa.engine import QAEngine
+from qa.evaluation.news import evaluate_news, evaluate_wikipedia_like_news, format_news_report
 from qa.evaluation.questions import evaluate_attribution, evaluate_qa, format_report
 from qa.factcheck.diff import render_diff
 from qa.formats.contract import answer_record, article_record, check_record, quote_record
@@ -172,9 +173,22 @@ def build_parser(config: Config) -> argparse.ArgumentParser:
         "measure answer quality",
         "Index ARTICLES into a temporary store and report hit@1, hit@3, MRR, span EM/F1, abstention "
         "and seconds per question on QUESTIONS (../shared/eval format). `qa eval quotes QUOTES.jsonl "
-        "[--whosaid WHOSAID.jsonl]` scores quote detection, speakers and who-said answers instead.",
+        "[--whosaid WHOSAID.jsonl]` scores quote detection, speakers and who-said answers instead. "
+        "`qa eval news QA_NEWS.jsonl --articles QUOTES.jsonl` scores news questions and near misses "
+        "(score.py news: by type, by half nA/nB, calibration) over a store cached in --cache.",
     )
-    evaluate.add_argument("inputs", nargs="+", metavar="QUESTIONS.jsonl | quotes QUOTES.jsonl")
+    evaluate.add_argument(
+        "inputs", nargs="+", metavar="QUESTIONS.jsonl | quotes QUOTES.jsonl | news QA_NEWS.jsonl"
+    )
+    evaluate.add_argument(
+        "--cache", type=Path, default=Path("build/eval-news"), help="with `news`: where its store is kept"
+    )
+    evaluate.add_argument(
+        "--wikipedia",
+        nargs="+",
+        metavar="FILE",
+        help="with `news`: QUESTIONS ARTICLES [DISTRACTORS] of a Wikipedia set, scored the same, beside",
+    )
     evaluate.add_argument("--articles", metavar="ARTICLES.jsonl", help="the articles the questions are about")
     evaluate.add_argument("--distractors", metavar="MORE.jsonl", help="more articles, indexed as distractors")
     evaluate.add_argument("--whosaid", metavar="WHOSAID.jsonl", help="with `quotes`: who-said questions too")
@@ -451,6 +465,8 @@ def cmd_eval(args: argparse.Namespace, config: Config) -> int:
         report = evaluate_attribution(Path(args.inputs[1]), whosaid, model=config.model)
         print(json.dumps(report) if args.json else "\n".join(f"{k:<24}{v}" for k, v in report.items()))
         return 0
+    if args.inputs[0] == "news":
+        return _eval_news(args, config)
     if len(args.inputs) != 1 or not args.articles:
         raise InputError(
             "Usage: qa eval QUESTIONS.jsonl --articles ARTICLES.jsonl [--distractors MORE.jsonl]"
@@ -458,6 +474,25 @@ def cmd_eval(args: argparse.Namespace, config: Config) -> int:
     distractors = Path(args.distractors) if args.distractors else None
     report = evaluate_qa(Path(args.inputs[0]), Path(args.articles), distractors, model=config.model)
     print(json.dumps(report) if args.json else format_report(report))
+    return 0
+
+
+def _eval_news(args: argparse.Namespace, config: Config) -> int:
+    if len(args.inputs) != 2 or not args.articles:
+        raise InputError("Usage: qa eval news QA_NEWS.jsonl --articles QUOTES.jsonl [--wikipedia Q A [D]]")
+    if args.wikipedia is not None and len(args.wikipedia) not in (2, 3):
+        raise InputError(
+            f"--wikipedia takes QUESTIONS ARTICLES [DISTRACTORS], got {len(args.wikipedia)} files."
+        )
+    news = evaluate_news(Path(args.inputs[1]), Path(args.articles), args.cache, model=config.model)
+    wikipedia = None
+    if args.wikipedia:
+        questions, articles, *more = (Path(p) for p in args.wikipedia)
+        wikipedia = evaluate_wikipedia_like_news(questions, articles, more[0] if more else None, config.model)
+    if args.json:
+        print(json.dumps({"news": news, "wikipedia": wikipedia}))
+    else:
+        print(format_news_report(news, wikipedia))
     return 0
 
 

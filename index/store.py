@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.copies import originals, record_copies
 from index.errors import StoreError, StoreMismatch
 from index.external_engine import ExternalEngine, open_external
 from index.faiss_engine import EMPTY_SEGMENTS, FaissEngine
@@ -233,6 +234,10 @@ class Store(Records):
         like its `porter` tokenizer); 0 for words it does not hold."""
         return self._text.document_frequencies(kind, words)
 
+    def originals(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """Article id -> the article it is a copy of, for those of `article_ids` that are copies."""
+        return originals(self._db, article_ids)
+
     def vectors(self, kind: str, ids: Sequence[int]) -> Vectors:
         return self.engine.vectors(kind, ids)
 
@@ -294,6 +299,7 @@ class Store(Records):
                 removed = delete_articles(cur, doomed, families)
                 inserted = [insert_article(cur, item, families) for item in add]
                 refresh_speakers(cur, families)
+                record_copies(cur, replaced, remove)  # the same text under another id (index.copies)
                 self.engine.stage(cur, _vector_rows(add, inserted, self.dimension), removed)
                 set_meta(cur, "built_at", str(time.time()))
         except BaseException:

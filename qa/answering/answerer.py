@@ -33,6 +33,7 @@ from qa.answering.rerank import reader_typed_first
 from qa.answering.retrieve import retrieve
 from qa.answering.sentences import ScoredSentence, score_sentences
 from qa.answering.spans import find_labelled_span
+from qa.answering.spans.reasons import reason_span
 from qa.lexical import content_words
 from qa.library import Library
 from qa.models import Answer, Turn
@@ -158,6 +159,7 @@ class Answerer:
         spans: Spans = {(c.sentence.article_id, c.sentence.position): c.reading.span for c in read}
         if read and decision.answers:
             spans.update(self._described(resolved, read[0].sentence))
+            spans.update(self._reasons(resolved, read[: k * 2]))
         return compose_answer(
             question,
             [dataclasses.replace(c.scored, score=c.mixed) for c in read] if decision.answers else [],
@@ -207,6 +209,18 @@ class Answerer:
             return {}
         span = find_labelled_span(analysed, sentence.text, encoder=self.library.encoder)
         return {(sentence.article_id, sentence.position): None if span is None else (span.start, span.end)}
+
+    def _reasons(self, question: str, read: Sequence[ReadCandidate]) -> Spans:
+        """For "why" the span is the reason a sentence gives (`qa.answering.spans.reasons`): the reader,
+        trained on SQuAD where few questions ask why, bolded a "despite" clause or a restatement."""
+        analysed = analyze_question(question)
+        if analysed.type != "why":
+            return {}
+        terms = frozenset(analysed.terms)
+        return {
+            (c.sentence.article_id, c.sentence.position): reason_span(terms, c.sentence.text, c.reading.span)
+            for c in read
+        }
 
     def _quote_confidence(self, question: str, answer: Answer) -> float:
         """The confidence of an answer from the quote table: its cited sentences read as candidates."""

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from qa.answering.question import Question
+from qa.answering.spans.reasons import reason_clauses
 
 __all__ = [
     "STRICT_TYPES",
@@ -32,8 +33,6 @@ _EDGE_PUNCTUATION = frozenset(",.;:!?\"'()[]{}-\u2013\u2014\u201c\u201d\u2018\u2
 _REPORTING_VERBS = frozenset("say tell state claim argue add announce insist warn explain write".split())
 _MANNER_PREPOSITIONS = frozenset({"by", "through", "via", "with"})
 _SEASONS = frozenset("spring summer autumn fall winter weekend morning afternoon evening night dawn".split())
-# Participles that give the reason for the main clause's action: "..., citing X", "..., ruling that X".
-_REASON_VERBS = frozenset("argue cite rule say claim explain note blame complain".split())
 _YEAR = re.compile(r"1[0-9]{3}|20[0-9]{2}")
 # An age, which spaCy's small model labels DATE ("a 52-year-old farmer"): not an answer to "when".
 _AGE = re.compile(r"\d+[- ]?(?:year|month|week|day)s?[- ]old", re.IGNORECASE)
@@ -182,34 +181,9 @@ def _of_phrase_end(chunk: Any) -> int:
 
 
 def causal_candidates(doc: Any) -> list[Candidate]:
-    """Clauses giving a reason: "because ...", "due to ...", and purpose "to ..." / "in order to ..."."""
-    found: list[Candidate] = []
-    lower = [t.lower_ for t in doc]
-    for token in doc:
-        if token.lower_ == "because" and token.dep_ == "mark":
-            clause = token.head
-            found.append(Candidate(token.i + 1, clause.right_edge.i + 1, "", "clause"))
-        elif token.lower_ in ("because", "due", "owing") and lower[token.i + 1 : token.i + 2] in (
-            ["of"],
-            ["to"],
-        ):
-            prep = doc[token.i + 1]
-            found.append(Candidate(token.i + 2, prep.right_edge.i + 1, "", "clause"))
-        elif token.dep_ == "advcl" and any(c.lower_ == "to" and c.dep_ == "aux" for c in token.children):
-            start = token.left_edge.i
-            found.append(Candidate(start, token.right_edge.i + 1, "", "clause"))
-        elif token.lower_ == "since" and token.dep_ == "mark":
-            found.append(Candidate(token.i + 1, token.head.right_edge.i + 1, "", "clause"))
-        elif token.dep_ == "advcl" and token.tag_ == "VBG" and token.lemma_ in _REASON_VERBS:
-            # News gives the reason in a participle: "..., ruling that residents had not been
-            # consulted", "..., citing a shortage of pilots".
-            content = next((c for c in token.children if c.dep_ in ("ccomp", "dobj")), None)
-            if content is not None:
-                start = content.left_edge.i
-                if doc[start].lower_ == "that":
-                    start += 1
-                found.append(Candidate(start, content.right_edge.i + 1, "", "clause"))
-    return [c for c in found if c.end > c.start]
+    """Clauses giving a reason ("because ...", "due to ...", "after ...", purpose "to ...", "..., citing
+    X"), never a concession ("despite ..."): `qa.answering.spans.reasons`."""
+    return [Candidate(c.start, c.end, "", "clause") for c in reason_clauses(doc)]
 
 
 def _statement_candidates(doc: Any) -> Iterator[Candidate]:

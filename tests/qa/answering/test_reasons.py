@@ -1,0 +1,98 @@
+"""Reasons for "why" questions: the clause that gives the cause or purpose, never a concession."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.models import Sentence
+from qa.answering.question import analyze_question
+from qa.answering.reader.decide import ReadCandidate
+from qa.answering.reader.reader import Reading
+from qa.answering.rerank import reasons_first
+from qa.answering.sentences import ScoredSentence
+from qa.answering.spans import find_labelled_span
+from qa.answering.spans.parsing import parse_sentence
+from qa.answering.spans.reasons import concessive_ranges, reason_clauses, reason_span
+
+DESPITE = "The central bank raised rates despite signs of a slowdown, because inflation kept rising."
+ALTHOUGH = "Although ticket sales fell, the theatre hired more staff to meet demand at weekends."
+
+
+def _reason(question: str, sentence: str, reader: str | None = None) -> str | None:
+    terms = frozenset(analyze_question(question).terms)
+    at = sentence.find(reader) if reader else -1
+    found = reason_span(terms, sentence, (at, at + len(reader)) if reader and at >= 0 else None)
+    return None if found is None else sentence[found[0] : found[1]]
+
+
+def test_a_despite_clause_is_never_the_reason() -> None:
+    # The reader's span in the "despite" clause gives way to the "because" clause.
+    assert _reason("Why did the central bank raise rates?", DESPITE, "signs of a slowdown") == (
+        "inflation kept rising"
+    )
+    assert _reason("Why did the central bank raise rates?", DESPITE) == "inflation kept rising"
+
+
+def test_the_rules_span_for_why_skips_the_despite_clause() -> None:
+    span = find_labelled_span(analyze_question("Why did the central bank raise rates?"), DESPITE)
+    assert span is not None
+    assert DESPITE[span.start : span.end] == "inflation kept rising"
+
+
+def test_concessions_are_found_with_their_connective() -> None:
+    doc = parse_sentence(DESPITE)
+    assert [doc[s:e].text for s, e in concessive_ranges(doc)] == ["despite signs of a slowdown"]
+    doc = parse_sentence(ALTHOUGH)
+    assert [doc[s:e].text for s, e in concessive_ranges(doc)] == ["Although ticket sales fell"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "reason"),
+    [
+        (ALTHOUGH, "to meet demand at weekends"),
+        (
+            "The party apologised to the senator after leaked emails showed staff favouring his rival.",
+            "leaked emails showed staff favouring his rival",
+        ),
+        ("He is not planning an appeal of the ruling due to lack of resources.", "lack of resources"),
+        (
+            "The network dismissed the analyst after sharing a post that mocked the new law.",
+            "sharing a post that mocked the new law",
+        ),
+        (
+            "The mayor closed the bridge to protect the job of the city engineer, who was hired in 2011.",
+            "to protect the job of the city engineer",
+        ),
+        ("His mother refused to teach him Japanese, insisting that he was American.", "he was American"),
+    ],
+)
+def test_reasons_news_gives(sentence: str, reason: str) -> None:
+    doc = parse_sentence(sentence)
+    assert reason in [doc[c.start : c.end].text for c in reason_clauses(doc)]
+
+
+def test_the_readers_span_stands_inside_a_reason_clause() -> None:
+    sentence = "The council delayed the vote because the budget figures were incomplete."
+    assert _reason("Why did the council delay the vote?", sentence, "budget figures") == "budget figures"
+
+
+def test_a_clause_that_restates_the_question_is_no_reason() -> None:
+    sentence = "The council met on Monday to delay the vote."
+    assert _reason("Why did the council delay the vote?", sentence) is None
+
+
+def _read(text: str, position: int, mixed: float) -> ReadCandidate:
+    sentence = Sentence("a", position, 0, len(text), text)
+    scored = ScoredSentence(sentence, mixed, dense=mixed, overlap=0.0, chunk=0.0)
+    return ReadCandidate(scored, Reading(None, -1.0), mixed)
+
+
+def test_a_close_sentence_giving_the_reason_goes_first_for_why() -> None:
+    question = analyze_question("Why was the nomination unlikely to advance?")
+    restating = "It is unlikely that the nomination will advance."
+    reason = "The nomination stalled because senators have stopped confirming judges."
+    read = [_read(restating, 0, 0.6), _read(reason, 1, 0.5)]
+    assert [c.sentence.text for c in reasons_first(question, read)] == [reason, restating]
+    # Far behind, the sentence with the reason stays behind.
+    read = [_read(restating, 0, 0.9), _read(reason, 1, 0.5)]
+    assert [c.sentence.text for c in reasons_first(question, read)] == [restating, reason]

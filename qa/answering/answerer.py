@@ -139,7 +139,9 @@ class Answerer:
     ) -> Answer | None:
         """The quote table's answer to a who-said question, with the reader's confidence; None when the
         table has nothing to say and the question goes to the reader."""
-        answer = answer_quote_question(self.store, query, question, k, scope, resolved.exclude)
+        answer = answer_quote_question(
+            self.store, query, question, k, scope, resolved.exclude, self.library.encoder
+        )
         if answer is None or answer.abstained:
             return answer
         return dataclasses.replace(answer, confidence=self._quote_confidence(resolved.question, answer))

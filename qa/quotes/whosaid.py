@@ -40,15 +40,33 @@ _WHO_PLAIN = re.compile(
     rf"^\s*who\s+(?:has\s+|had\s+)?{_SAY}\s+(?:that\s+)?(?P<phrase>.+?)\s*[?.!]*\s*$",
     re.IGNORECASE | re.DOTALL,
 )
-_WHAT_SAID = re.compile(
-    r"^\s*what\s+(?:did|does|do|has|have|had)\s+(?P<speaker>.+?)\s+"
-    r"(?:say|said|tell|told|write|written|tweet|tweeted|claim|claimed|think|warn|warned|complain|"
+_SPEECH = (
+    r"say|said|tell|told|write|written|wrote|tweet|tweeted|claim|claimed|think|warn|warned|complain|"
     r"complained|admit|admitted|announce|announced|argue|argued|confirm|confirmed|deny|denied|"
-    r"explain|explained|predict|predicted|promise|promised|reveal|revealed|suggest|suggested)"
-    r"(?:\s+(?!about\b|of\b|on\b|regarding\b)[\w.]+)?"
-    r"(?:\s+(?:about|of|on|regarding)(?:\s+(?P<topic>.+?))?)?\s*[?.!]*\s*$",
+    r"explain|explained|predict|predicted|promise|promised|reveal|revealed|suggest|suggested|ask|asked|"
+    r"conclude|concluded|compare|compared|call|called|declare|declared|insist|insisted|add|added"
+)
+# "What did X say (in May) (about Y)?", "In an interview, what did X tell AFP about Y?", "To what did X
+# compare Y?": the speaker is the words up to the first reporting verb, the rest is the topic.
+_WHAT_SAID = re.compile(
+    r"^\s*(?:[^?]*?,\s*)?(?:to\s+)?what\s+(?:did|does|do|has|have|had)\s+(?P<speaker>.+?)\s+"
+    rf"(?P<verb>{_SPEECH})\b(?P<rest>[^?]*?)\s*[?.!]*\s*$",
     re.IGNORECASE | re.DOTALL,
 )
+# "How did X respond when asked ...?", "How did X justify Y?": what X said, about the rest.
+_HOW_SAID = re.compile(
+    r"^\s*(?:[^?]*?,\s*)?how\s+(?:did|does|do|has|have|had)\s+(?P<speaker>.+?)\s+"
+    r"(?P<verb>respond|responded|reply|replied|react|reacted|justify|justified|explain|explained|defend|"
+    r"defended|describe|described|answer|answered)\b(?P<rest>[^?]*?)\s*[?.!]*\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
+# The topic after "about", "of", "on", "regarding", past an addressee or a time ("tell Breitbart News
+# about", "say in May 2016 about").
+_ABOUT = re.compile(r"\b(?:about|regarding)\b\s*(?P<topic>.*)$", re.IGNORECASE | re.DOTALL)
+_BEFORE_ABOUT = 4  # words an addressee or a time takes before "about" ("in May 2016", "Breitbart News")
+_OF = re.compile(r"^(?:of|on)\s+(?P<topic>.+)$", re.IGNORECASE | re.DOTALL)
+# Who is told: the capitalised words (and numbers) right after "tell" ("tell Fox 35", "told AFP").
+_ADDRESSEE = re.compile(r"^(?:[A-Z][\w.&'\u2019-]*|\d+)(?:\s+(?:[A-Z][\w.&'\u2019-]*|\d+))*")
 _ELLIPSIS = re.compile(r"\s*(?:\.\s*){3,}|\s*\u2026\s*")
 _NOT_WORD = re.compile(r"[^\w\s]")
 _PRONOUNS = frozenset({"he", "she", "they", "it", "him", "her", "them", "his", "its", "their", "we", "i"})
@@ -77,14 +95,31 @@ def parse_quote_question(question: str) -> QuoteQuery | None:
     if match is not None:
         phrase = match.group("phrase").strip().strip(_OPEN + _CLOSE).strip()
         return QuoteQuery("who_said", phrase=phrase) if phrase else None
-    match = _WHAT_SAID.match(question)
+    match = _WHAT_SAID.match(question) or _HOW_SAID.match(question)
     if match is not None:
         speaker = match.group("speaker").strip()
         if speaker.lower().split()[-1] in ("else",) or speaker.lower() in _PRONOUNS:
             return None
-        topic = match.group("topic")
-        return QuoteQuery("what_said", speaker=speaker, topic=topic.strip() if topic else None)
+        return QuoteQuery(
+            "what_said", speaker=speaker, topic=_topic(match.group("verb"), match.group("rest"))
+        )
     return None
+
+
+def _topic(verb: str, rest: str) -> str | None:
+    """What a what-said question asks about: the words after "about" or "regarding" (past an addressee
+    or a time), or after a first "of" or "on", else all that follows the verb but its addressee ("What
+    did X say Clinton would have to do?")."""
+    rest = rest.strip()
+    if verb.lower() in ("tell", "told"):
+        rest = _ADDRESSEE.sub("", rest, count=1).strip()
+    about = _ABOUT.search(rest)
+    if about is not None and len(rest[: about.start()].split()) > _BEFORE_ABOUT:
+        about = None  # "say his filing showed about him": the "about" is inside the topic
+    about = about or _OF.match(rest)
+    topic = about.group("topic") if about else rest
+    topic = topic.strip()
+    return topic or None
 
 
 def find_quotes_by_text(

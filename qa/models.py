@@ -68,7 +68,8 @@ class Answer:
     an answer, what makes it weak: a year or name of the question its article never mentions).
     `statements` say who says what when the cited sentences hold statements by two or more speakers
     (a claim and a denial). `confidence` is the calibrated chance (0–1) that the first citation
-    answers the question (None for an abstention)."""
+    answers the question (None for an abstention). `related` are sentences on the question that do
+    not support the answer, listed apart from the citations (numbered after them), never in `text`."""
 
     question: str
     text: str
@@ -77,6 +78,7 @@ class Answer:
     reason: str = ""
     statements: tuple[Statement, ...] = ()
     confidence: float | None = None
+    related: tuple[Citation, ...] = ()
 
     @property
     def weak(self) -> bool:

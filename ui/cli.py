@@ -345,6 +345,11 @@ def _print_answer(answer: Answer) -> None:
         span = f" (answer: {c.span_text})" if c.span_text else ""
         where = f"{c.sentence.article_id}, chars {c.sentence.start}-{c.sentence.end}"
         print(f"[{c.n}] {c.title} ({where}){speaker}{span}")
+    if answer.related:
+        print("Related, not saying the answer:")
+    for c in answer.related:
+        where = f"{c.sentence.article_id}, chars {c.sentence.start}-{c.sentence.end}"
+        print(f"  {c.title} ({where}): {c.sentence.text}")
     if answer.confidence is not None:
         print(f"Confidence: {answer.confidence:.0%}")
 

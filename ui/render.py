@@ -40,6 +40,7 @@ __all__ = [
 
 REF_PREFIX = "#qa-ref="
 CANNOT_ANSWER = "I can't answer that from the articles."
+RELATED = "Related: on the question, but not saying the answer"
 NO_CITATIONS = "Ask a question: the sentences cited in the answer appear here."
 OPEN_TITLE = "Open the article at this sentence"
 READER_EMPTY = "Click a citation [n] or a quote to read it in its article."
@@ -214,10 +215,14 @@ def render_citations_html(answer: Answer | None, source: ArticleSource) -> str:
         body = f'<div class="qa-empty">{html.escape(CANNOT_ANSWER)} {html.escape(answer.reason)}</div>'
     else:
         body = "\n".join(_citation_card(c, source) for c in answer.citations)
+        if answer.related:
+            related = "\n".join(_citation_card(c, source, related=True) for c in answer.related)
+            head = f'<div class="qa-related-head">{html.escape(RELATED)}</div>'
+            body += f'\n<div class="qa-related">{head}{related}</div>'
     return f'<div class="qa-cards" data-question="{_attr(answer.question)}">{body}</div>'
 
 
-def _citation_card(citation: Citation, source: ArticleSource) -> str:
+def _citation_card(citation: Citation, source: ArticleSource, related: bool = False) -> str:
     sentence = citation.sentence
     article = source.article(sentence.article_id)
     paragraph = [s for s in source.sentences(sentence.article_id) if s.paragraph == sentence.paragraph]
@@ -229,8 +234,8 @@ def _citation_card(citation: Citation, source: ArticleSource) -> str:
         body = _highlight(article.text, start, end, target.mark, target.strong)
     title = article.title if article else citation.title
     return (
-        f'<div class="qa-card" id="citation-{citation.n}">'
-        f'<div class="qa-card-head"><span class="qa-n">[{citation.n}]</span> '
+        f'<div class="qa-card" id="{"related" if related else "citation"}-{citation.n}">'
+        f'<div class="qa-card-head"><span class="qa-n">{"" if related else f"[{citation.n}]"}</span> '
         f'<a class="cite-link qa-title" href="{_attr(target.to_ref())}" title="{_attr(OPEN_TITLE)}">'
         f"{html.escape(title or sentence.article_id)}</a></div>"
         f"{_meta_line(article)}<p class='qa-passage'>{body}</p>{_speaker_line(citation.quote)}</div>"

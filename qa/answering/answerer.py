@@ -14,6 +14,7 @@ from index.embedding import encode_query
 from index.errors import InputError
 from index.models import Sentence
 from index.store import Store
+from qa.answering.citations import cite_one_copy
 from qa.answering.compose import abstain, compose_answer
 from qa.answering.followup import Resolved, resolve_followup
 from qa.answering.language import question_language
@@ -144,6 +145,9 @@ class Answerer:
         )
         if answer is None or answer.abstained:
             return answer
+        answer = cite_one_copy(
+            answer, self.store.originals([c.sentence.article_id for c in answer.citations])
+        )
         return dataclasses.replace(answer, confidence=self._quote_confidence(resolved.question, answer))
 
     def _read_for_answer(self, resolved: Resolved, k: int, scope: set[str] | None) -> list[ReadCandidate]:
@@ -171,6 +175,7 @@ class Answerer:
             threshold=-math.inf,
             support_threshold=self.settings.support_below,
             find_span=lambda sentence: spans.get((sentence.article_id, sentence.position)),
+            originals=store.originals(list({c.sentence.article_id for c in read})),
         )
 
     def _nothing_answers(

@@ -1,5 +1,5 @@
-"""Turn scored sentences into an answer: the best few, no near-duplicates, each cited [n], and who says
-what when they hold statements by different speakers."""
+"""Turn scored sentences into an answer: the best few, each cited [n] (chosen by
+`qa.answering.citations`), and who says what when they hold statements by different speakers."""
 
 from __future__ import annotations
 
@@ -8,13 +8,11 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 
 from index.models import Quote, Sentence
+from qa.answering.citations import select_citations
 from qa.answering.sentences import ScoredSentence
-from qa.lexical import content_words
 from qa.models import Answer, Citation, Statement, render_text
 from qa.quotes.lexicon import CONTESTING_CUES
 from qa.quotes.whosaid import quote_of
-
-NEAR_DUPLICATE = 0.8
 
 SpanFinder = Callable[[Sentence], "tuple[int, int] | None"]
 
@@ -28,36 +26,35 @@ def compose_answer(
     threshold: float = 0.0,
     find_span: SpanFinder | None = None,
     support_threshold: float | None = None,
+    originals: Mapping[str, str] | None = None,
 ) -> Answer:
-    """An answer of up to `k` cited sentences in the order of `ranked` (best first, though not always by
-    score: see `qa.answering.rerank`), or an abstention when the best score is below `threshold`.
+    """An answer of up to `k` sentences in the order of `ranked` (best first, though not always by
+    score: see `qa.answering.rerank`), cited when they support the answer and listed apart as related
+    otherwise (`qa.answering.citations`), or an abstention when the best score is below `threshold`.
     The sentences after the first need only reach `support_threshold` (default: `threshold`): once
-    the best sentence is good enough to answer, weaker ones may still hold the answer it lacks."""
+    the best sentence is good enough to answer, weaker ones may still hold the answer it lacks.
+    `originals` maps an article that is a copy of another to it (`Store.originals`)."""
     if not ranked or max(c.score for c in ranked) < threshold:
         return abstain(question, "No sentence in the articles matches the question well enough.")
     floor = threshold if support_threshold is None else support_threshold
-    chosen: list[ScoredSentence] = []
-    for candidate in ranked:
-        if len(chosen) == k:
-            break
-        if chosen and candidate.score < floor:
-            break
-        if any(_similar(candidate.sentence.text, c.sentence.text) for c in chosen):
-            continue
-        chosen.append(candidate)
-    citations = tuple(
-        Citation(
+    chosen = select_citations(question, ranked, titles, k, floor, find_span, originals)
+
+    def cite(n: int, c: ScoredSentence, span: bool) -> Citation:
+        return Citation(
             n=n,
             sentence=c.sentence,
             title=titles.get(c.sentence.article_id, ""),
             score=round(c.score, 4),
-            span=find_span(c.sentence) if find_span and n == 1 else None,
+            span=find_span(c.sentence) if find_span and span else None,
             quote=quote_of(c.sentence, quotes.get(c.sentence.article_id, ())),
         )
-        for n, c in enumerate(chosen, start=1)
-    )
+
+    citations = tuple(cite(n, c, n == 1) for n, c in enumerate(chosen.cited, start=1))
+    related = tuple(cite(n, c, False) for n, c in enumerate(chosen.related, start=len(citations) + 1))
     statements = who_says_what(citations, quotes)
-    return Answer(question, render_text(citations), citations, abstained=False, statements=statements)
+    return Answer(
+        question, render_text(citations), citations, abstained=False, statements=statements, related=related
+    )
 
 
 def who_says_what(
@@ -123,10 +120,3 @@ def _cut_at_other_speakers(quote: Quote, others: Sequence[Quote]) -> Quote:
 
 def abstain(question: str, reason: str) -> Answer:
     return Answer(question, "", (), abstained=True, reason=reason)
-
-
-def _similar(a: str, b: str) -> bool:
-    wa, wb = set(content_words(a)), set(content_words(b))
-    if not wa or not wb:
-        return a == b
-    return len(wa & wb) / len(wa | wb) >= NEAR_DUPLICATE

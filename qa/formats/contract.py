@@ -7,7 +7,7 @@ from typing import Any
 from index.models import Quote
 from index.store import ArticleInfo
 from qa.factcheck.check import QuoteCheck
-from qa.models import Answer
+from qa.models import Answer, Citation
 
 
 def answer_record(answer: Answer) -> dict[str, Any]:
@@ -17,20 +17,9 @@ def answer_record(answer: Answer) -> dict[str, Any]:
         "answer": answer.text,
         "reason": answer.reason,
         "confidence": answer.confidence,
-        "citations": [
-            {
-                "n": c.n,
-                "article_id": c.sentence.article_id,
-                "title": c.title,
-                "sentence": c.sentence.text,
-                "start": c.sentence.start,
-                "end": c.sentence.end,
-                "span": c.span_text,
-                "score": c.score,
-                "speaker": c.speaker,
-            }
-            for c in answer.citations
-        ],
+        "citations": [citation_record(c) for c in answer.citations],
+        # Sentences on the question that do not support the answer: apart from the citations.
+        "related": [citation_record(c) for c in answer.related],
         "statements": [
             {
                 "n": st.n,
@@ -42,6 +31,20 @@ def answer_record(answer: Answer) -> dict[str, Any]:
             }
             for st in answer.statements
         ],
+    }
+
+
+def citation_record(c: Citation) -> dict[str, Any]:
+    return {
+        "n": c.n,
+        "article_id": c.sentence.article_id,
+        "title": c.title,
+        "sentence": c.sentence.text,
+        "start": c.sentence.start,
+        "end": c.sentence.end,
+        "span": c.span_text,
+        "score": c.score,
+        "speaker": c.speaker,
     }
 
 

@@ -12,6 +12,7 @@ from index.models import Article, Quote, Sentence
 from qa.models import Answer, Citation, Statement
 from ui.render import (
     CANNOT_ANSWER,
+    RELATED,
     ReaderTarget,
     citation_link,
     citation_target,
@@ -153,6 +154,17 @@ def test_card_shows_the_paragraph_with_the_sentence_marked_and_the_span_bold() -
     ) in html
     assert "Reshuffle &lt;b&gt;news&lt;/b&gt;</a>" in html
     assert '<div class="qa-meta">AFP · 2023-01-12</div>' in html
+
+
+def test_related_sentences_are_shown_apart_without_a_number() -> None:
+    related = Citation(2, SENTENCES[0], ARTICLE.title, 0.5)
+    answer = dataclasses.replace(_answer(GERASIMOV), related=(related,))
+    html = render_citations_html(answer, Library())
+    cited, _, apart = html.partition('<div class="qa-related">')
+    assert '<span class="qa-n">[1]</span>' in cited and "related-2" not in cited
+    assert apart.startswith(f'<div class="qa-related-head">{RELATED}</div>')
+    assert '<div class="qa-card" id="related-2"><div class="qa-card-head"><span class="qa-n"></span>' in apart
+    assert "[2]" not in html
 
 
 def test_card_names_the_speaker_of_a_quote() -> None:

@@ -191,3 +191,12 @@ def test_a_headline_later_in_the_list_gives_way_to_its_body_sentence_too() -> No
     ranked = [scored(other, 0.9), scored(HEADLINE, 0.8), scored(BODY, 0.3)]
     chosen = select_citations(QUESTION, ranked, {"bridge": TITLE}, 3, 0.25, span_of(found))
     assert [*texts(chosen.cited), *texts(chosen.related)] == [other.text, BODY.text]
+
+
+def test_a_later_sentence_holding_the_answer_with_its_accents_supports_it() -> None:
+    first = sentence("wall", 2, "\u201cWe will not pay for the wall,\u201d Calderon told CNBC on Saturday.")
+    again = sentence("interview", 7, "Calder\u00f3n repeated in an interview that Mexico would not pay.")
+    found = spans((first, "Calderon"))
+    ranked = [scored(first, 0.9), scored(again, 0.6)]
+    chosen = select_citations("Who said Mexico would not pay?", ranked, {}, 3, 0.25, span_of(found))
+    assert texts(chosen.cited) == [first.text, again.text]

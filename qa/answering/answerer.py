@@ -148,7 +148,10 @@ class Answerer:
         answer = cite_one_copy(
             answer, self.store.originals([c.sentence.article_id for c in answer.citations])
         )
-        return dataclasses.replace(answer, confidence=self._quote_confidence(resolved.question, answer))
+        decision = self._quote_decision(resolved.question, answer)
+        if query.kind == "what_said" and query.topic and not decision.answers:
+            return None  # none of the speaker's quotes reads as an answer on the topic: the reader searches
+        return dataclasses.replace(answer, confidence=decision.confidence)
 
     def _read_for_answer(self, resolved: Resolved, k: int, scope: set[str] | None) -> list[ReadCandidate]:
         """The candidates read for the answer, best first, the wanted kind of answer first if so set."""
@@ -229,15 +232,16 @@ class Answerer:
             for c in read
         }
 
-    def _quote_confidence(self, question: str, answer: Answer) -> float:
-        """The confidence of an answer from the quote table: its cited sentences read as candidates."""
+    def _quote_decision(self, question: str, answer: Answer) -> Decision:
+        """The reader's decision on an answer from the quote table: its cited sentences read as
+        candidates."""
         sentences = [c.sentence for c in answer.citations]
         readings = read_sentences(self.reader, self.store, question, sentences, self.settings.short_paragraph)
         read = [
             ReadCandidate(ScoredSentence(c.sentence, c.score, 0.0, 0.0, 0.0), r)
             for c, r in zip(answer.citations, readings)
         ]
-        return decide(read, self.missing_terms(question, read), self.settings).confidence
+        return decide(read, self.missing_terms(question, read), self.settings)
 
     # -- reading, also used by evaluation and calibration -----------------------------------------
 

@@ -34,6 +34,7 @@ def answer_quote_question(
     if not store.has_quotes():
         return None  # nothing to match: skip the sentence search, costly in a large store
     cited_at: dict[tuple[str, int, int], int] = {}  # a quote -> the position of the sentence cited
+    fit: dict[tuple[str, int, int], float] = {}  # a quote -> how well it fits the topic (its score)
     if query.kind == "who_said" and query.phrase:
         found = [q for q, _ in _quotes_matching(store, query.phrase, scope)]
         found = [q for q in found if q.speaker] or found
@@ -43,6 +44,7 @@ def answer_quote_question(
             matches = rank_by_topic(store, encoder, found, question, query.topic)
             found = [m.quote for m in matches]
             cited_at = {_key(m.quote): m.position for m in matches}
+            fit = {_key(m.quote): m.score for m in matches}
         else:
             found = order_by_topic(found, query.topic)
     else:
@@ -58,7 +60,8 @@ def answer_quote_question(
         seen.add(key)
         span = _speaker_span(sentence, quote) if query.kind == "who_said" else _quote_span(sentence, quote)
         title = titles.get(quote.article_id, "")
-        citations.append(Citation(len(citations) + 1, sentence, title, 1.0, span, quote))
+        score = fit.get(_key(quote), 1.0)
+        citations.append(Citation(len(citations) + 1, sentence, title, score, span, quote))
         if len(citations) == k:
             break
     if not citations:

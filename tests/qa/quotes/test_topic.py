@@ -111,3 +111,11 @@ def test_what_did_x_say_about_a_topic_cites_the_quote_of_that_person_on_it(
 )
 def test_what_said_questions_as_news_readers_ask_them(question: str, expected: QuoteQuery) -> None:
     assert parse_quote_question(question) == expected
+
+
+def test_a_speaker_never_quoted_on_the_topic_is_not_answered_from_their_other_quotes(
+    engine: QAEngine,
+) -> None:
+    answer = engine.ask("What did Maria Lopez say about the jazz festival visitors?")
+    cited = [c.sentence.text for c in answer.citations]
+    assert not any("bridge repairs cannot wait" in text for text in cited)

@@ -47,6 +47,8 @@ CSS = """
 .qa-reader p { line-height: 1.55; margin: 0 0 0.8em; }
 .qa-confidence { color: var(--body-text-color-subdued); font-size: 0.85em; }
 .qa-empty { color: var(--body-text-color-subdued); padding: 8px; }
+.qa-related-head { color: var(--body-text-color-subdued); font-size: 0.9em; margin: 14px 0 6px; }
+.qa-related .qa-card { border-style: dashed; }
 mark.qa-target { background: #fde68a; color: inherit; padding: 0 2px; border-radius: 3px; }
 a.cite-link, a.check-link { cursor: pointer; text-decoration: none; font-weight: 600; }
 .qa-verdict { padding: 8px 10px; border-radius: 8px; margin-bottom: 10px; }

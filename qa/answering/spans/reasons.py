@@ -66,6 +66,11 @@ _REASON_VERBS = frozenset(
 # Concessive connectives: what they introduce is not the reason.
 _CONCESSIVE_MARKS = frozenset({"although", "though", "while", "whereas", "despite", "notwithstanding"})
 _CONCESSIVE_PREPOSITIONS = frozenset({"despite", "notwithstanding"})
+# Verbs whose object does what the infinitive says: "led him to avoid", "asked them to leave" (no purpose).
+_CONTROL_VERBS = frozenset(
+    "lead ask tell urge force allow cause want persuade encourage order expect help get invite require "
+    "need prompt push pressure advise warn".split()
+)
 _RELATIVE_WORDS = frozenset({"who", "which", "whose", "whom", "where"})
 
 
@@ -123,14 +128,18 @@ def reason_clauses(doc: Any) -> list[ReasonClause]:
 
 def _is_purpose(token: Any) -> bool:
     """A purpose "to ..." clause: an adverbial infinitive ("..., to protect his job"), or one after the
-    object of its verb ("hired more staff to meet demand"; not "wants to go")."""
+    object of its verb ("hired more staff to meet demand"; not "wants to go", nor "asked them to go")."""
     if not any(c.lower_ == "to" and c.dep_ == "aux" for c in token.children):
         return False
     if any(c.dep_ == "mark" for c in token.children):
         return False
     if token.dep_ == "advcl":
         return True
-    return token.dep_ == "xcomp" and any(c.dep_ == "dobj" and c.i < token.i for c in token.head.children)
+    return (
+        token.dep_ == "xcomp"
+        and token.head.lemma_ not in _CONTROL_VERBS
+        and any(c.dep_ == "dobj" and c.i < token.i for c in token.head.children)
+    )
 
 
 def concessive_ranges(doc: Any) -> list[tuple[int, int]]:
@@ -155,9 +164,9 @@ def reason_span(
 ) -> tuple[int, int] | None:
     """The reason the sentence gives, as character offsets into it, for a "why" question.
 
-    The reader's span stands when it lies in a reason clause or in no clause the rules know, and is not
-    in a concessive one; otherwise the reason clause the reader's span overlaps, else the surest
-    reason clause that does not restate the question. None when the sentence gives no reason and the
+    The reason clause the reader's span lies in or overlaps (the smallest, else the surest), else the
+    surest reason clause that does not restate the question; the reader's span itself when the rules
+    know no reason clause and it is not in a concessive one. None when the sentence gives no reason and the
     reader found none, or the reader's only span is a concession.
 
     Args:
@@ -174,7 +183,11 @@ def reason_span(
         covering = [
             (span, w) for span, w in spans if span[0] <= reader_span[0] and reader_span[1] <= span[1] + 1
         ]
-        if not inside_concession and (covering or not spans):
+        if not inside_concession and covering:
+            # The reason is the whole clause the reader's words lie in ("leaked emails" -> "leaked
+            # emails showed staff favouring her rival").
+            return min(covering, key=lambda sw: sw[0][1] - sw[0][0])[0]
+        if not inside_concession and not spans:
             return reader_span
         overlapping = [
             (span, w) for span, w in spans if span[0] < reader_span[1] and reader_span[0] < span[1]

@@ -71,9 +71,18 @@ def test_reasons_news_gives(sentence: str, reason: str) -> None:
     assert reason in [doc[c.start : c.end].text for c in reason_clauses(doc)]
 
 
-def test_the_readers_span_stands_inside_a_reason_clause() -> None:
+def test_the_readers_words_inside_a_reason_clause_grow_to_the_clause() -> None:
     sentence = "The council delayed the vote because the budget figures were incomplete."
-    assert _reason("Why did the council delay the vote?", sentence, "budget figures") == "budget figures"
+    assert _reason("Why did the council delay the vote?", sentence, "budget figures") == (
+        "the budget figures were incomplete"
+    )
+
+
+def test_the_readers_span_stands_where_the_rules_find_no_reason() -> None:
+    sentence = "Seeing his brother suffer led him to avoid alcohol, he said."
+    assert _reason("Why did he avoid alcohol?", sentence, "Seeing his brother suffer") == (
+        "Seeing his brother suffer"
+    )
 
 
 def test_a_clause_that_restates_the_question_is_no_reason() -> None:
@@ -96,3 +105,8 @@ def test_a_close_sentence_giving_the_reason_goes_first_for_why() -> None:
     # Far behind, the sentence with the reason stays behind.
     read = [_read(restating, 0, 0.9), _read(reason, 1, 0.5)]
     assert [c.sentence.text for c in reasons_first(question, read)] == [restating, reason]
+
+
+def test_an_infinitive_after_a_verb_of_asking_is_no_purpose() -> None:
+    doc = parse_sentence("The union asked its members to return to work on Monday.")
+    assert reason_clauses(doc) == []

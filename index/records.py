@@ -124,6 +124,14 @@ class Records:
     def count(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM articles").fetchone()[0])
 
+    def totals(self) -> tuple[int, int, str]:
+        """(articles, quotes, the newest publication date or '') for the app's first view."""
+        articles, newest = self._db.execute(
+            "SELECT count(*), coalesce(max(nullif(published, '')), '') FROM articles"
+        ).fetchone()
+        quotes = self._db.execute("SELECT count(*) FROM quotes").fetchone()[0]
+        return int(articles), int(quotes), str(newest)
+
     def urls(self) -> set[str]:
         """The URLs of the stored articles (a feed's items with these links need no fetching)."""
         return {row[0] for row in self._db.execute("SELECT url FROM articles WHERE url != ''")}

@@ -66,6 +66,9 @@ _REASON_VERBS = frozenset(
 # Concessive connectives: what they introduce is not the reason.
 _CONCESSIVE_MARKS = frozenset({"although", "though", "while", "whereas", "despite", "notwithstanding"})
 _CONCESSIVE_PREPOSITIONS = frozenset({"despite", "notwithstanding"})
+# Verbs whose subject is a cause: "Indiana law prevents Pence from ...", "Seeing his brother suffer led
+# him to ...", "Rising prices forced the bank to ...".
+_CAUSAL_VERBS = frozenset("prevent cause force prompt lead spark trigger drive compel bar".split())
 # Verbs whose object does what the infinitive says: "led him to avoid", "asked them to leave" (no purpose).
 _CONTROL_VERBS = frozenset(
     "lead ask tell urge force allow cause want persuade encourage order expect help get invite require "
@@ -106,6 +109,10 @@ def reason_clauses(doc: Any) -> list[ReasonClause]:
             objects = [c for c in token.children if c.dep_ in ("pobj", "pcomp")]
             if objects and (word not in ("for", "as") or objects[0].tag_ == "VBG"):
                 found.append(ReasonClause(token.i + 1, token.right_edge.i + 1, _REASON_PREPOSITIONS[word]))
+        elif token.lemma_ in _CAUSAL_VERBS and token.pos_ == "VERB":
+            subject = next((c for c in token.children if c.dep_ in ("nsubj", "csubj")), None)
+            if subject is not None and subject.tag_ not in ("PRP", "WDT", "WP"):
+                found.append(ReasonClause(subject.left_edge.i, subject.right_edge.i + 1, 0.6))
         elif _is_purpose(token):
             found.append(ReasonClause(token.left_edge.i, token.right_edge.i + 1, 0.8))
         elif (

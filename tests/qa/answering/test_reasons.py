@@ -110,3 +110,15 @@ def test_a_close_sentence_giving_the_reason_goes_first_for_why() -> None:
 def test_an_infinitive_after_a_verb_of_asking_is_no_purpose() -> None:
     doc = parse_sentence("The union asked its members to return to work on Monday.")
     assert reason_clauses(doc) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "reason"),
+    [
+        ("State law prevents the governor from running twice.", "State law"),
+        ("Rising food prices forced the bank to act.", "Rising food prices"),
+    ],
+)
+def test_the_subject_of_a_causal_verb_is_a_reason(sentence: str, reason: str) -> None:
+    doc = parse_sentence(sentence)
+    assert reason in [doc[c.start : c.end].text for c in reason_clauses(doc)]

@@ -36,9 +36,11 @@ __all__ = [
     "render_index_report",
     "render_question_markdown",
     "render_reader_html",
+    "speaker_link",
 ]
 
 REF_PREFIX = "#qa-ref="
+SPEAKER_PREFIX = "#qa-speaker="  # a speaker's name as a link: the app opens their page
 CANNOT_ANSWER = "I can't answer that from the articles."
 RELATED = "Related: on the question, but not saying the answer"
 NO_CITATIONS = "Ask a question: the sentences cited in the answer appear here."
@@ -254,7 +256,16 @@ def _speaker_line(quote: Quote | None) -> str:
         return ""
     role = f", {html.escape(quote.role)}" if quote.role else ""
     kind = "Reported speech" if quote.kind == "indirect" else "Quote"
-    return f'<div class="qa-speaker">{kind} — {html.escape(quote.speaker)}{role}</div>'
+    return f'<div class="qa-speaker">{kind} — {speaker_link(quote.speaker)}{role}</div>'
+
+
+def speaker_link(name: str) -> str:
+    """A speaker's name as a link to their page (the app's listener reads the href)."""
+    href = SPEAKER_PREFIX + urllib.parse.quote(name, safe="")
+    return (
+        f'<a class="speaker-link" href="{_attr(href)}" title="Everything {_attr(name)} said">'
+        f"{html.escape(name)}</a>"
+    )
 
 
 def _highlight(text: str, start: int, end: int, mark: Range | None, strong: Range | None) -> str:
@@ -303,13 +314,35 @@ def render_reader_html(
     strong = target.strong if target else None
     meta = _meta_line(article)
     paragraphs = [
-        f"<p>{_highlight(article.text, start, end, mark, strong)}</p>"
-        for start, end in _paragraphs(article, sentences)
+        f"<{tag}>{_highlight(article.text, start, end, mark, strong)}</{tag.split()[0]}>"
+        for tag, start, end in _blocks(article.text, _paragraphs(article, sentences))
     ]
+    title = f'<h3 class="qa-reader-title">{html.escape(article.title)}</h3>'
     return (
-        f'<div class="qa-reader" data-article="{_attr(article.id)}"><h3>{html.escape(article.title)}</h3>'
-        f"{meta}{''.join(paragraphs)}</div>"
+        f'<div class="qa-reader" data-article="{_attr(article.id)}">{title}{meta}{"".join(paragraphs)}</div>'
     )
+
+
+_END_MARKS = tuple(".!?:;,\"'\u201d\u2019)…")
+
+
+def _blocks(text: str, paragraphs: Sequence[Range]) -> list[tuple[str, int, int]]:
+    """Each paragraph's lines as blocks (tag, start, end): a short line with no closing punctuation
+    followed by more text is a sub-heading ("Tax credits"), every other line a paragraph of its own."""
+    blocks = []
+    for start, end in paragraphs:
+        lines = []
+        at = start
+        for line in text[start:end].split("\n"):
+            if line.strip():
+                lead = len(line) - len(line.lstrip())
+                lines.append((at + lead, at + len(line.rstrip())))
+            at += len(line) + 1
+        for i, (first, last) in enumerate(lines):
+            words = text[first:last].split()
+            heading = i + 1 < len(lines) and len(words) <= 10 and not text[first:last].endswith(_END_MARKS)
+            blocks.append(('h4 class="qa-subheading"' if heading else "p", first, last))
+    return blocks
 
 
 def _paragraphs(article: Article, sentences: Sequence[Sentence]) -> list[Range]:

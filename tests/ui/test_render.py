@@ -170,7 +170,8 @@ def test_related_sentences_are_shown_apart_without_a_number() -> None:
 def test_card_names_the_speaker_of_a_quote() -> None:
     quoted = Citation(1, SENTENCES[2], ARTICLE.title, 0.7, quote=PESKOV)
     html = render_citations_html(_answer(quoted), Library())
-    assert '<div class="qa-speaker">Quote — Dmitry Peskov, Kremlin spokesman</div>' in html
+    link = '<a class="speaker-link" href="#qa-speaker=Dmitry%20Peskov" title="Everything Dmitry Peskov said">'
+    assert f'<div class="qa-speaker">Quote — {link}Dmitry Peskov</a>, Kremlin spokesman</div>' in html
 
 
 def test_card_calls_an_indirect_quote_reported_speech() -> None:
@@ -178,7 +179,8 @@ def test_card_calls_an_indirect_quote_reported_speech() -> None:
     html = render_citations_html(
         _answer(Citation(1, SENTENCES[0], ARTICLE.title, 0.7, quote=reported)), Library()
     )
-    assert '<div class="qa-speaker">Reported speech — Moscow</div>' in html
+    assert '<div class="qa-speaker">Reported speech — <a class="speaker-link"' in html
+    assert ">Moscow</a></div>" in html
 
 
 def test_card_escapes_script_and_img() -> None:
@@ -274,3 +276,20 @@ def test_who_says_what_follows_the_sentences_with_links_to_their_citations() -> 
 def test_one_speaker_is_not_repeated_before_each_sentence() -> None:
     shown = render_answer_markdown(_answer(Citation(1, SENTENCES[2], ARTICLE.title, 0.6, quote=PESKOV)))
     assert not shown.startswith("*Dmitry Peskov:*")
+
+
+def test_reader_keeps_line_breaks_and_sets_sub_headings_apart() -> None:
+    text = "Budget day\nTax credits\nAs a result, families gain.\nThe Treasury said so."
+    article = Article("b1", "Budget", text)
+    sentences = [
+        Sentence("b1", 0, 0, 10, "Budget day", 0),
+        Sentence("b1", 1, 11, 50, "Tax credits\nAs a result, families gain.", 1),
+        Sentence("b1", 2, 51, len(text), "The Treasury said so.", 1),
+    ]
+    html = render_reader_html(article, sentences, None)
+    assert '<h3 class="qa-reader-title">Budget</h3>' in html
+    assert (
+        '<p>Budget day</p><h4 class="qa-subheading">Tax credits</h4><p>As a result, families gain.</p>'
+        in html
+    )
+    assert "<p>The Treasury said so.</p>" in html

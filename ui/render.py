@@ -327,21 +327,21 @@ _END_MARKS = tuple(".!?:;,\"'\u201d\u2019)…")
 
 
 def _blocks(text: str, paragraphs: Sequence[Range]) -> list[tuple[str, int, int]]:
-    """Each paragraph's lines as blocks (tag, start, end): a short line with no closing punctuation
+    """The paragraphs' lines as blocks (tag, start, end): a short line with no closing punctuation
     followed by more text is a sub-heading ("Tax credits"), every other line a paragraph of its own."""
-    blocks = []
+    lines = []
     for start, end in paragraphs:
-        lines = []
         at = start
         for line in text[start:end].split("\n"):
             if line.strip():
                 lead = len(line) - len(line.lstrip())
                 lines.append((at + lead, at + len(line.rstrip())))
             at += len(line) + 1
-        for i, (first, last) in enumerate(lines):
-            words = text[first:last].split()
-            heading = i + 1 < len(lines) and len(words) <= 10 and not text[first:last].endswith(_END_MARKS)
-            blocks.append(('h4 class="qa-subheading"' if heading else "p", first, last))
+    blocks = []
+    for i, (first, last) in enumerate(lines):
+        line = text[first:last]
+        heading = 0 < i < len(lines) - 1 and len(line.split()) <= 10 and not line.endswith(_END_MARKS)
+        blocks.append(('h4 class="qa-subheading"' if heading else "p", first, last))
     return blocks
 
 

@@ -293,3 +293,15 @@ def test_reader_keeps_line_breaks_and_sets_sub_headings_apart() -> None:
         in html
     )
     assert "<p>The Treasury said so.</p>" in html
+
+
+def test_a_sub_heading_on_a_paragraph_of_its_own_is_one_too() -> None:
+    text = "The ferry sailed.\nA long watch\nShe kept the lamp lit."
+    article = Article("b2", "Keeper", text)
+    sentences = [
+        Sentence("b2", 0, 0, 17, "The ferry sailed.", 0),
+        Sentence("b2", 1, 18, 30, "A long watch", 1),
+        Sentence("b2", 2, 31, len(text), "She kept the lamp lit.", 2),
+    ]
+    html = render_reader_html(article, sentences, None)
+    assert '<p>The ferry sailed.</p><h4 class="qa-subheading">A long watch</h4><p>She kept' in html

@@ -5,8 +5,9 @@ candidate is its article's headline and a body sentence of the article (among th
 its answer words and most of its words, the body sentence takes its place ("Harbour bridge to reopen
 in May" gives way to "The bridge will reopen on 12 May ..."). A later candidate is cited only when it
 supports the answer too: it holds the answer's words, or most of the question's words and an answer
-of its own (the reader found a span in it); one that does neither is listed apart as related. Never
-cited or listed: a candidate under the support floor, a near-duplicate of one chosen, a sentence of
+of its own (the reader found a span in it); one that does neither is listed apart as related when it
+holds a word of the question. Never cited or listed: a candidate under the support floor, one with
+none of the question's words that does not hold the answer, a near-duplicate of one chosen, a sentence of
 another copy of an article already cited (`index.copies`), a third sentence of one paragraph.
 """
 
@@ -82,20 +83,25 @@ def select_citations(
         s = candidate.sentence
         if any(c is candidate or similar(s.text, c.sentence.text) for c in [*cited, *related]):
             continue
-        if copy_of.setdefault(_group(s, originals), s.article_id) != s.article_id:
+        group = _group(s, originals)
+        if copy_of.get(group, s.article_id) != s.article_id:
             continue  # another copy of an article already cited: its sentences are the cited one's
         paragraph = _paragraph(s, originals)
         if paragraphs.get(paragraph, 0) >= PER_PARAGRAPH:
             continue
-        paragraphs[paragraph] = paragraphs.get(paragraph, 0) + 1
         if not cited:
             cited.append(candidate)
+            copy_of[group], paragraphs[paragraph] = s.article_id, 1
             answer = _span_text(s, span_of)
             continue
-        supports = (answer and _holds(s.text, answer)) or (
-            _share(asked, _stems(s.text)) >= KEY_TERMS and span_of(s) is not None
-        )
-        (cited if supports else related).append(candidate)
+        share = _share(asked, _stems(s.text))
+        if (answer and _holds(s.text, answer)) or (share >= KEY_TERMS and span_of(s) is not None):
+            cited.append(candidate)
+        elif share > 0:  # on the question if not on the answer; one with none of its words is left out
+            related.append(candidate)
+        else:
+            continue
+        copy_of[group], paragraphs[paragraph] = s.article_id, paragraphs.get(paragraph, 0) + 1
     return Selection(tuple(cited), tuple(related))
 
 

@@ -32,7 +32,7 @@ def scored(s: Sentence, score: float) -> ScoredSentence:
 
 HEADLINE = sentence("bridge", 0, TITLE)
 BODY = sentence("bridge", 1, "The Harbour bridge will reopen on 12 May, the city council said on Tuesday.")
-FERRIES = sentence("bridge", 4, "Ferries will run every ten minutes across the river.")
+FERRIES = sentence("bridge", 4, "Ferries will run every ten minutes while the bridge is shut.")
 DATE = sentence("bridge", 6, "Drivers were told the crossing opens again on 12 May.")
 
 
@@ -83,6 +83,13 @@ def test_a_later_sentence_is_cited_when_it_holds_the_answer_and_listed_as_relate
     chosen = select_citations(QUESTION, ranked, {"bridge": TITLE}, 3, 0.25, span_of(found))
     assert texts(chosen.cited) == [BODY.text, DATE.text]
     assert texts(chosen.related) == [FERRIES.text]
+
+
+def test_a_sentence_with_none_of_the_questions_words_is_neither_cited_nor_related() -> None:
+    thanks = sentence("bridge", 9, "The mayor thanked the volunteers on Sunday.")
+    found = spans((BODY, "12 May"), (thanks, "Sunday"))
+    chosen = select_citations(QUESTION, [scored(BODY, 0.9), scored(thanks, 0.8)], {}, 3, 0.25, span_of(found))
+    assert (texts(chosen.cited), chosen.related) == ([BODY.text], ())
 
 
 def test_a_sentence_under_the_floor_is_neither_cited_nor_related() -> None:

@@ -184,6 +184,11 @@ def build_parser(config: Config) -> argparse.ArgumentParser:
         "--cache", type=Path, default=Path("build/eval-news"), help="with `news`: where its store is kept"
     )
     evaluate.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="with `news`: index the articles again (after indexing changed)",
+    )
+    evaluate.add_argument(
         "--wikipedia",
         nargs="+",
         metavar="FILE",
@@ -489,7 +494,9 @@ def _eval_news(args: argparse.Namespace, config: Config) -> int:
         raise InputError(
             f"--wikipedia takes QUESTIONS ARTICLES [DISTRACTORS], got {len(args.wikipedia)} files."
         )
-    news = evaluate_news(Path(args.inputs[1]), Path(args.articles), args.cache, model=config.model)
+    news = evaluate_news(
+        Path(args.inputs[1]), Path(args.articles), args.cache, model=config.model, rebuild=args.rebuild
+    )
     wikipedia = None
     if args.wikipedia:
         questions, articles, *more = (Path(p) for p in args.wikipedia)

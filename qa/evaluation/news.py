@@ -26,8 +26,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import index
-import qa.quotes
 from index.embedding import DEFAULT_MODEL, make_encoder
 from index.errors import QAError
 from index.ingest import article_from_record
@@ -208,42 +206,29 @@ def news_articles(records: Iterable[dict[str, Any]]) -> list[Any]:
     ]
 
 
-def _code_digest() -> str:
-    """A digest of the indexing code (index/ and the quote extraction): a store built by other code
-    is built again, so the figures are those of the code that runs."""
-    digest = hashlib.sha256()
-    for package in (index, qa.quotes):
-        root = Path(next(iter(package.__path__)))
-        for path in sorted(root.rglob("*")):
-            if path.suffix in (".py", ".json", ".onnx") and path.is_file():
-                digest.update(str(path.relative_to(root)).encode())
-                digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
-
-
-def news_store(articles_path: Path, cache: Path, model: str) -> QAEngine:
-    """An engine over the articles of `articles_path` in a store under `cache`, built when missing or
-    when the articles, the model or the indexing code changed since it was built."""
+def news_store(articles_path: Path, cache: Path, model: str, rebuild: bool = False) -> QAEngine:
+    """An engine over the articles of `articles_path` in a store under `cache`, one per articles file
+    and model, built when missing, unreadable (another schema) or `rebuild` is asked: a store built
+    before a change to indexing gives the figures of that older indexing until it is rebuilt."""
     key = hashlib.sha256(articles_path.read_bytes()).hexdigest()[:12]
     safe = "".join(ch if ch.isalnum() else "-" for ch in model)
-    path = cache / f"news-{key}-{safe}-{_code_digest()}"
-    engine = QAEngine(path, make_encoder(model))
-    if is_store(path):
+    path = cache / f"news-{key}-{safe}"
+    encoder = make_encoder(model)
+    if is_store(path) and not rebuild:
+        engine = QAEngine(path, encoder)
         try:
             engine.store  # noqa: B018 - a store of an older schema fails here: build it again
             return engine
         except QAError:
-            shutil.rmtree(path)
-            engine = QAEngine(path, make_encoder(model))
-    for stale in cache.glob("news-*") if cache.is_dir() else ():
-        shutil.rmtree(stale, ignore_errors=True)
+            pass
     building = cache / f"{path.name}.building"
     shutil.rmtree(building, ignore_errors=True)
-    builder = QAEngine(building, engine.encoder)
+    builder = QAEngine(building, encoder)
     builder.add_articles(news_articles(read_jsonl(articles_path)))
     builder.store.close()
+    shutil.rmtree(path, ignore_errors=True)
     building.rename(path)  # a run stopped while building leaves no half store behind
-    return QAEngine(path, engine.encoder)
+    return QAEngine(path, encoder)
 
 
 def evaluate_news(
@@ -252,12 +237,13 @@ def evaluate_news(
     cache: Path,
     model: str = DEFAULT_MODEL,
     engine: QAEngine | None = None,
+    rebuild: bool = False,
 ) -> dict[str, Any]:
     """Ask every question of `questions_path` over the articles of `articles_path` (a store cached
     under `cache`, or `engine`) and score them (`score_news`)."""
     questions = [NewsQuestion.from_record(r) for r in read_jsonl(questions_path)]
     if engine is None:
-        engine = news_store(articles_path, cache, model)
+        engine = news_store(articles_path, cache, model, rebuild)
     engine.warm_up()
     answers = [engine.ask(q.question) for q in questions]
     return score_news(questions, answers)

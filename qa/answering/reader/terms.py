@@ -12,11 +12,20 @@ Association", "the Federal Bureau of Investigation" and "the FBI"), or misspelt 
 it is long enough not to be another name by it ("Bedigo" for "Bendigo"; never "Iran" for "Iraq") or
 when the other words of its name stand beside it ("Barak Obama"), or split in two ("Homo sapiens"
 for "Homosapiens"). A number under 100 counts as mentioned when spelt out ("three", "twenty-seven").
+
+News writes names short and dates relative to its own (issue 29): a question's month, weekday or day
+of the month is mentioned when the article's published date gives it ("in February 2016" of an
+article published on 8 February 2016 that says "on Saturday"); a person's first name when the article
+names them by surname alone and no one else of that surname by another first name ("Felipe Calderon",
+"Calderon told CNBC"); an organisation's "of" words when the article calls it by its head ("the Bank"
+for "the Bank of England"); an ampersand name by its initials ("M&S", "Marks & Spencer"); and the
+short forms of well-known names both ways ("GOP" and "Republican").
 """
 
 from __future__ import annotations
 
 import re
+from datetime import date
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA
@@ -33,10 +42,26 @@ _PREFIX = 5  # "Germany" / "German", "Romans" / "Roman": a name is found by its 
 _YEAR = re.compile(r"(?<!\d)(?:1[0-9]\d\d|20\d\d)(?!\d)")
 _MISSPELT_FROM = 6  # letters from which a name one edit away is the same name misspelt ("Bedigo")
 # Small words an organisation's acronym skips: "FBI", the Federal Bureau of Investigation.
-_ACRONYM_SKIPS = frozenset("of for and the on in to de".split())
+_ACRONYM_SKIPS = frozenset("of for and the on in to de &".split())
 _SKIP = "|".join(sorted(_ACRONYM_SKIPS))
 # A name of two capitalised words or more, small words between them: "Federal Bureau of Investigation".
-_CAPITALISED_RUN = re.compile(rf"[A-Z][\w'\-]*(?:\s+(?:(?:{_SKIP})\s+)*[A-Z][\w'\-]*)+")
+_CAPITALISED_RUN = re.compile(rf"[A-Z][\w'&\-]*(?:\s+(?:(?:{_SKIP})\s+)*[A-Z][\w'&\-]*)+")
+_MONTHS = "january february march april may june july august september october november december".split()
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+# A date in a question is of the days before an article's publication: news says "on Saturday".
+_DAYS_REPORTED = 7
+# Well-known short forms of names in news (AP and BBC style), read both ways.
+_SHORT_FORMS = (
+    ("gop", "republican"), ("dems", "democrat"), ("tory", "conservative"), ("tories", "conservative"),
+    ("uk", "britain"), ("uk", "british"), ("us", "america"), ("fed", "federal reserve"),
+    ("eu", "european union"), ("un", "united nations"), ("nhs", "national health service"),
+)  # fmt: skip
+# Words before a surname that are not a first name: titles and offices.
+_TITLES = frozenset(
+    """mr mrs ms miss dr sir lord lady dame sen senator rep gov governor president vice secretary
+    minister chancellor premier judge justice gen general col capt lt sgt prof professor mayor speaker
+    pope king queen prince princess chief former st saint""".split()
+)
 
 
 def key_terms(question: str) -> list[str]:
@@ -64,6 +89,8 @@ def missing_terms(question: str, text: str, published: str = "") -> list[str]:
     dated = bool(published) or _YEAR.search(text) is not None
     missing = []
     for term in key_terms(question):
+        if _date_given(term, question, published):
+            continue
         if term[0].isdigit():
             if _YEAR.fullmatch(term) and (not dated or published.startswith(term)):
                 continue
@@ -75,15 +102,56 @@ def missing_terms(question: str, text: str, published: str = "") -> list[str]:
     return missing
 
 
+def _date_given(term: str, question: str, published: str) -> bool:
+    """Whether the article's date (YYYY-MM-DD) gives `term`: its month, a weekday (of the week before
+    it), or a day of the month the question names with its month, in the week before it."""
+    try:
+        day = date.fromisoformat(published[:10])
+    except ValueError:
+        return False
+    word = term.lower()
+    if word in _MONTHS:
+        return _MONTHS.index(word) + 1 == day.month
+    if word in _WEEKDAYS:
+        return True
+    if not term.isdigit() or not 1 <= int(term) <= 31:
+        return False
+    months = "|".join(_MONTHS)
+    near = rf"(?i:\b({months})\.?\s+{term}\b(?!,?\d)|(?<![\d,.]){term}(?:st|nd|rd|th)?\s+({months})\b)"
+    for match in re.finditer(near, question):
+        month = _MONTHS.index((match.group(1) or match.group(2)).lower()) + 1
+        try:
+            asked = day.replace(month=month, day=int(term))
+        except ValueError:
+            continue
+        if 0 <= (day - asked).days <= _DAYS_REPORTED:
+            return True
+    return False
+
+
 def _name_mentioned(name: str, question: str, text: str, folded: str) -> bool:
     key = name.lower().replace(".", "")
     if re.search(rf"(?<!\w){re.escape(key[:_PREFIX])}", _without_dots(folded)):
         return True
-    if name.isupper() and len(key) >= 2 and re.search(_spelt_out(key.upper()), text):
+    if "&" in name:  # "M&S": "Marks & Spencer", "Marks and Spencer"
+        pieces = [p.strip() for p in name.upper().split("&")]
+        parts = [rf"{re.escape(p)}[\w'\-]*" for p in pieces]
+        if all(pieces) and re.search(r"(?<!\w)" + r"\s+(?:&|and)\s+".join(parts) + r"(?!\w)", text):
+            return True
+    elif name.isupper() and len(key) >= 2 and re.search(_spelt_out(key.upper()), text):
         return True
-    runs = [run for run in _CAPITALISED_RUN.findall(question) if name in run.split()]
-    # An acronym of three letters at least: two capitals are as often a person's initials ("AB").
+    if any(_short_form_in(other, folded) for other in _short_forms(key)):
+        return True
+    runs = [_trimmed(run) for run in _CAPITALISED_RUN.findall(question)]
+    runs = [run for run in runs if name in run.split()]
+    if any(_run_short_form(name, run, text) for run in runs):
+        return True
+    # An acronym of three letters at least: two capitals are as often a person's initials ("AB"),
+    # unless dotted ("N.Y." for New York).
     if any(len(a) >= 3 and re.search(rf"(?<![\w.]){a}(?!\w)", text) for a in map(_acronym, runs)):
+        return True
+    dotted = [r"\.".join(a) + r"\." for a in map(_acronym, runs) if len(a) == 2]
+    if any(re.search(rf"(?<![\w.]){d}", text) for d in dotted):
         return True
     if any(_run_misspelt(name, run, text) for run in runs):
         return True
@@ -118,6 +186,59 @@ def _number_in_words(term: str, folded: str) -> bool:
     else:
         words = rf"{_TENS[n // 10 - 2]}[\s\-]{_UNITS[n % 10]}"
     return re.search(rf"(?<![\w\-]){words}{_NOT_A_TENS_PREFIX}", folded) is not None
+
+
+def _trimmed(run: str) -> str:
+    """A capitalised run without the question words it starts with: "Which New York" is New York."""
+    words = run.split()
+    while len(words) > 1 and words[0].lower() in _NOT_NAMES:
+        words = words[1:]
+    return " ".join(words)
+
+
+def _short_forms(key: str) -> list[str]:
+    """The well-known other forms of a name (`_SHORT_FORMS`), by its first letters: "republicans"."""
+    found = []
+    for short, full in _SHORT_FORMS:
+        if key == short or (len(key) >= _PREFIX and full.startswith(key[:_PREFIX])):
+            found.append(full if key == short else short)
+        elif key.startswith(full[:_PREFIX]) and len(full) >= _PREFIX:
+            found.append(short)
+    return found
+
+
+def _short_form_in(form: str, folded: str) -> bool:
+    if len(form) <= 4:  # a short form whole, dots dropped: "u.k." is "uk", "gop" never "gopher"
+        return re.search(rf"(?<!\w){re.escape(form)}(?!\w)", _without_dots(folded)) is not None
+    return re.search(rf"(?<!\w){re.escape(form[:_PREFIX])}", folded) is not None
+
+
+def _run_short_form(name: str, run: str, text: str) -> bool:
+    """Whether `text` writes the name `run`, of which `name` is a word, short: by its ampersand
+    initials ("M&S" for "Marks & Spencer"), by its head for the words after "of" ("the Bank" for "the
+    Bank of England"), or by its last word alone for a person's first name ("Calderon" for "Felipe
+    Calderon") when no one else of that surname is named by another first name."""
+    words = run.split()
+    if "&" in words:
+        initials = "&".join(part.strip()[:1] for part in run.split("&"))
+        if re.search(rf"(?<!\w){re.escape(initials)}(?!\w)", text):
+            return True
+    if "of" in words and words.index(name) > words.index("of") > 0:
+        head = " ".join(words[: words.index("of")])
+        if re.search(rf"\b[Tt]he {re.escape(head)}\b", text):
+            return True
+    if len(words) in (2, 3) and name != words[-1] and all(w[:1].isupper() for w in words):
+        surname = words[-1]
+        if not re.search(rf"(?<![\w-]){re.escape(surname)}(?![\w-])", text):
+            return False
+        for match in re.finditer(rf"(?<![\w-])([A-Z][a-z]+)\s+{re.escape(surname)}(?![\w-])", text):
+            other = match.group(1)
+            if other in words or other.lower() in _TITLES:
+                continue
+            if not re.search(rf"(?<![\w-]){other.lower()}(?![\w-])", text):  # a word, not a name: "But"
+                return False  # another first name of the surname ("Bill Clinton" for "Hillary Clinton")
+        return True
+    return False
 
 
 def _run_misspelt(name: str, run: str, text: str) -> bool:

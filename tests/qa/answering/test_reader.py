@@ -218,7 +218,12 @@ def test_confidence_grows_with_answerability_and_falls_with_a_missing_term() -> 
     ("question", "text", "missing"),
     [
         ("How many people died in the 2011 earthquake in Japan?", "The 2004 tsunami hit Japan.", ["2011"]),
-        ("What did Tony Blair say about Brexit?", "Mr Blair spoke about tsunami aid.", ["Tony", "Brexit"]),
+        ("What did Tony Blair say about Brexit?", "Mr Blair spoke about tsunami aid.", ["Brexit"]),
+        (
+            "What did Tony Blair say about Brexit?",
+            "Cherie Blair spoke about tsunami aid.",
+            ["Tony", "Brexit"],
+        ),
         ("Which famous Indian practiced civil disobedience?", "Gandhi, in India, practised it.", []),
         ("How many seats did the Greens win in 2019?", "In 2019 the Greens won 12 seats.", []),
         ("Which US city hosts it?", "Boston, in the U.S., hosts it.", []),

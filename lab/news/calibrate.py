@@ -1,0 +1,276 @@
+"""Fit the confidence and the decline thresholds on the news questions of half nA; check them on nB.
+
+    python -m lab.news.calibrate [--cache FILE] [--fresh]
+
+Asks every news question (../shared/eval/qa_news.dev.jsonl) over the 840-article store of `qa eval
+news` (`qa.evaluation.news.news_store`) once, with the engine never declining, and records for each
+the answerability and the missing terms the decision rests on (`qa.answering.reader.decide`), the
+confidence shown and whether the answer is right (score.py's rules). Then, from the cache:
+
+- the thresholds (`abstain_below`, `missing_below`) that decline on at most 5% of the answerable
+  questions of nA and on the most near misses, applied to nB;
+- the logistic fit of confidence on nA (answerability and a missing term), its ECE and reliability on
+  each half.
+
+The figures it chooses are written into `ReaderSettings` by hand, with the tables in docs/news.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import math
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import qa.answering.answerer as answerer_module
+from index.embedding import DEFAULT_MODEL, make_encoder
+from index.ingest import article_from_record
+from qa.answering.reader.decide import Decision, ReadCandidate, ReaderSettings, decide
+from qa.engine import QAEngine
+from qa.evaluation.near_misses import make_near_misses
+from qa.evaluation.news import (
+    NEAR_MISS,
+    Given,
+    NewsQuestion,
+    expected_calibration_error,
+    judge,
+    news_store,
+    reliability,
+)
+from qa.evaluation.questions import HELD_OUT_EVERY
+from qa.evaluation.scoring import read_jsonl
+
+_EVAL = Path("../shared/eval")
+MOST_DECLINED = 0.05
+
+
+def never_declining(engine: QAEngine) -> QAEngine:
+    """An engine over the same store that never declines on answerability (the lab sets the floors)."""
+    never = dataclasses.replace(ReaderSettings(), abstain_below=-1e9, missing_below=-1e9)
+    return QAEngine(engine.store_path, engine.encoder, reader_settings=never)
+
+
+def collect(
+    engine: QAEngine, questions: Sequence[NewsQuestion], scopes: Sequence[list[str] | None] = ()
+) -> list[dict[str, Any]]:
+    """One row per question (asked within its scope, if any): the decision's inputs, the confidence
+    and whether the answer is right (score.py's rules)."""
+    engine.warm_up()
+    seen: list[Decision] = []
+
+    def recording(
+        candidates: Sequence[ReadCandidate], missing: Sequence[str], settings: ReaderSettings
+    ) -> Decision:
+        decision = decide(candidates, missing, settings)
+        seen.append(decision)
+        return decision
+
+    setattr(answerer_module, "decide", recording)  # noqa: B010 - the lab only: see what decides
+    rows = []
+    for i, question in enumerate(questions):
+        seen.clear()
+        answer = engine.ask(question.question, scope=scopes[i] if i < len(scopes) else None)
+        right, span = judge(question, answer)
+        last = seen[-1] if seen else None
+        rows.append(
+            {
+                "id": question.id,
+                "type": question.type,
+                "question": question.question,
+                "unanswerable": question.unanswerable,
+                "abstained": answer.abstained,
+                "confidence": answer.confidence,
+                "answerability": None if last is None else last.answerability,
+                "missing": [] if last is None else list(last.missing),
+                "right": right,
+                "span_f1": span,
+                "reason": answer.reason,
+                "sentence": answer.citations[0].sentence.text if answer.citations else "",
+                "span": answer.citations[0].span_text if answer.citations else None,
+                "article": answer.citations[0].sentence.article_id if answer.citations else "",
+            }
+        )
+    setattr(answerer_module, "decide", decide)  # noqa: B010
+    return rows
+
+
+def collect_news(store_cache: Path, model: str) -> list[dict[str, Any]]:
+    engine = never_declining(news_store(_EVAL / "quotes.train.jsonl", store_cache, model))
+    questions = [NewsQuestion.from_record(r) for r in read_jsonl(_EVAL / "qa_news.dev.jsonl")]
+    return collect(engine, questions)
+
+
+def collect_wikipedia(model: str) -> list[dict[str, Any]]:
+    """The rows of the Wikipedia dev set (`make eval`'s) and its near misses, over a temporary store."""
+    records = read_jsonl(_EVAL / "qa.dev.jsonl")
+    extra = read_jsonl(_EVAL / "quotes.dev.jsonl")
+    articles = [article_from_record(r) for r in read_jsonl(_EVAL / "articles.dev.jsonl") + extra]
+    questions = [
+        NewsQuestion(r["id"], r["article_id"], r["question"], "wikipedia", tuple(r["answers"]),
+                     frozenset([r["article_id"]]), False)
+        for r in records
+    ]  # fmt: skip
+    misses = make_near_misses([(q.id, q.question) for q in questions], [a.text for a in articles])
+    scopes: list[list[str] | None] = [None] * (len(questions) + len(misses))
+    questions += [NewsQuestion(m.source_id, "", m.question, NEAR_MISS, (), frozenset(), True) for m in misses]
+    # leave-one-out (`qa eval`'s): every fifth article out of the scope, its questions asked again
+    all_ids = sorted({a.id for a in articles})
+    held_out = set(sorted({r["article_id"] for r in records})[::HELD_OUT_EVERY])
+    for q in [q for q in questions[: len(records)] if q.article_id in held_out]:
+        questions.append(dataclasses.replace(q, type="leave-one-out", unanswerable=True))
+        scopes.append([i for i in all_ids if i != q.article_id])
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = QAEngine(Path(tmp) / "store", make_encoder(model))
+        engine.add_articles(articles)
+        rows = collect(never_declining(engine), questions, scopes)
+        engine.store.close()
+    return rows
+
+
+def declined(row: dict[str, Any], abstain_below: float, missing_below: float) -> bool:
+    if row["abstained"]:
+        return True
+    score = row["answerability"]
+    if score is None:
+        return False
+    return bool(score < (missing_below if row["missing"] else abstain_below))
+
+
+def decline_table(rows: Sequence[dict[str, Any]], settings: ReaderSettings) -> dict[str, float]:
+    low, high = settings.abstain_below, settings.missing_below
+    groups = {
+        "answerable": [r for r in rows if not r["unanswerable"]],
+        "near_miss": [r for r in rows if r["type"] == NEAR_MISS],
+        "leave_one_out": [r for r in rows if r["type"] == "leave-one-out"],
+    }
+    return {k: float(np.mean([declined(r, low, high) for r in v])) if v else 0.0 for k, v in groups.items()}
+
+
+def choose_thresholds(rows: Sequence[dict[str, Any]]) -> tuple[float, float]:
+    """The floors that decline on at most MOST_DECLINED of the answerable and the most near misses."""
+    finite = sorted(r["answerability"] for r in rows if r["answerability"] is not None)
+    best: tuple[float, float, float] | None = None
+    for low in np.arange(math.floor(finite[0]), math.ceil(finite[-1]) + 0.5, 0.5):
+        for high in np.arange(low, low + 30.01, 0.5):
+            shares = decline_table(
+                rows, dataclasses.replace(ReaderSettings(), abstain_below=low, missing_below=high)
+            )
+            if shares["answerable"] > MOST_DECLINED:
+                continue
+            gain = shares["near_miss"] - 0.01 * shares["answerable"]
+            if best is None or gain > best[0]:
+                best = (gain, float(low), float(high))
+    assert best is not None
+    return best[1], best[2]
+
+
+def fit_confidence(rows: Sequence[dict[str, Any]]) -> tuple[float, float, float]:
+    """Logistic regression of "right" on answerability and a missing term (near misses never right)."""
+    used = [r for r in rows if r["answerability"] is not None]
+    x = np.asarray([r["answerability"] for r in used])
+    m = np.asarray([float(bool(r["missing"])) for r in used])
+    y = np.asarray([float(r["right"]) for r in used])
+    mean, spread = float(x.mean()), float(x.std()) or 1.0
+    z = (x - mean) / spread
+    a = b = c = 0.0
+    for _ in range(20000):
+        p = 1 / (1 + np.exp(-(a * z + b * m + c)))
+        a -= 0.1 * float(np.mean((p - y) * z))
+        b -= 0.1 * float(np.mean((p - y) * m))
+        c -= 0.1 * float(np.mean(p - y))
+    return round(a / spread, 4), round(b, 4), round(c - a * mean / spread, 4)
+
+
+def shown(rows: Sequence[dict[str, Any]], settings: ReaderSettings) -> list[Given]:
+    """The answers shown under `settings`, with the confidence its fit gives them."""
+    given = []
+    for r in rows:
+        if declined(r, settings.abstain_below, settings.missing_below):
+            continue
+        if r["answerability"] is None:
+            confidence = r["confidence"] or 0.0
+        else:
+            z = settings.slope * r["answerability"] + settings.missing_slope * bool(r["missing"])
+            confidence = 1 / (1 + math.exp(-(z + settings.intercept)))
+        question = NewsQuestion(r["id"], "", r["question"], r["type"], (), frozenset(), r["unanswerable"])
+        given.append(Given(question, confidence, r["right"]))
+    return given
+
+
+def report(
+    rows: Sequence[dict[str, Any]], settings: ReaderSettings, name: str, wiki: Sequence[dict[str, Any]] = ()
+) -> None:
+    groups = [(h, [r for r in rows if r["id"].startswith(h)]) for h in ("nA", "nB") if rows]
+    if wiki:
+        groups.append(("wiki", list(wiki)))
+    for label, part in groups:
+        shares = decline_table(part, settings)
+        given = shown(part, settings)
+        sure = [g.right for g in given if g.confidence >= 0.9]
+        answerable = [r for r in part if not r["unanswerable"]]
+        hits = sum(
+            r["right"] for r in answerable if not declined(r, settings.abstain_below, settings.missing_below)
+        )
+        print(
+            f"{name:<8} {label:<4}  hit@1 {hits / len(answerable):.3f}  declined {shares['answerable']:.3f}  "
+            f"near misses declined {shares['near_miss']:.3f}  LOO {shares['leave_one_out']:.3f}  "
+            f"ECE {expected_calibration_error(given):.3f}  "
+            f"sure_wrong {1 - sum(sure) / len(sure) if sure else float('nan'):.3f} (n={len(sure)})"
+        )
+        for row in reliability(given):
+            print(f"             {row['bin']}  {row['n']:>4}  {row['confidence']:.3f}  {row['right']:.3f}")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m lab.news.calibrate")
+    parser.add_argument("--cache", type=Path, default=Path("build/news"), help="the readings are kept here")
+    parser.add_argument("--store-cache", type=Path, default=Path("build/eval-news"))
+    parser.add_argument("--fresh", action="store_true", help="ask again even when the cache exists")
+    parser.add_argument("--wikipedia", action="store_true", help="the Wikipedia dev set too, scored the same")
+    args = parser.parse_args(argv)
+    news_rows = _cached(
+        args.cache / "news.json", args.fresh, lambda: collect_news(args.store_cache, DEFAULT_MODEL)
+    )
+    wiki_rows = (
+        _cached(args.cache / "wikipedia.json", args.fresh, lambda: collect_wikipedia(DEFAULT_MODEL))
+        if args.wikipedia
+        else []
+    )
+    fit_on = [r for r in news_rows if r["id"].startswith("nA")]
+    current = ReaderSettings()
+    report(news_rows, current, "shipped", wiki_rows)
+    low, high = choose_thresholds(fit_on)
+    slope, missing_slope, intercept = fit_confidence([r for r in fit_on if not declined(r, low, high)])
+    fitted = dataclasses.replace(
+        current,
+        abstain_below=low,
+        missing_below=high,
+        slope=slope,
+        missing_slope=missing_slope,
+        intercept=intercept,
+    )
+    print(
+        f"\nfitted on nA: abstain_below {low}, missing_below {high}, slope {slope}, "
+        f"missing_slope {missing_slope}, intercept {intercept}"
+    )
+    report(news_rows, fitted, "fitted", wiki_rows)
+
+
+def _cached(path: Path, fresh: bool, make: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    if fresh or not path.exists():
+        rows = make()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(rows, indent=1))
+    rows = json.loads(path.read_text())
+    assert isinstance(rows, list)
+    return rows
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+"""What an article mentions, as news writes it: dates by its own date, names short (issue 29)."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.answering.reader.terms import missing_terms
+
+
+@pytest.mark.parametrize(
+    ("question", "published", "missing"),
+    [
+        ("What did the mayor promise in February?", "2016-02-08", []),
+        ("What did the mayor promise in February 2016?", "2016-02-08", []),
+        ("What did the mayor promise in March?", "2016-02-08", ["March"]),
+        ("What did the mayor promise in February?", "", ["February"]),  # no date: no evidence for it
+        ("What did the mayor promise on Saturday?", "2016-02-08", []),
+        ("What did the mayor promise on February 6?", "2016-02-08", []),  # two days before
+        ("What did the mayor promise on 6 February?", "2016-02-08", []),
+        ("What did the mayor promise on February 16?", "2016-02-08", ["16"]),  # after the article
+        ("What did the mayor promise in February 2011?", "2016-02-08", ["2011"]),
+    ],
+)
+def test_a_date_of_the_question_is_mentioned_by_the_articles_date(
+    question: str, published: str, missing: list[str]
+) -> None:
+    text = "The mayor promised on Saturday to repair the bridge within a year."
+    assert missing_terms(question, text, published) == missing
+
+
+def test_a_near_miss_with_a_changed_year_misses_it() -> None:
+    text = "In 2004 the tsunami killed more than 23,000 people along the coast."
+    assert missing_terms("How many people died in the 2011 tsunami?", text, "2005-01-10") == ["2011"]
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "missing"),
+    [
+        ("Who is the chief executive of Marks & Spencer?", "Stuart Rose, head of M&S, said sales fell.", []),
+        ("What did M&S report?", "Marks & Spencer reported a fall in sales.", []),
+        ("What did M&S report?", "Mark Spencer reported a fall in sales.", ["M&S"]),
+        ("Why did the Bank of England keep rates on hold?", "The Bank kept rates on hold at 0.5%.", []),
+        ("Why did the Bank of England keep rates on hold?", "A bank kept rates on hold.", ["England"]),
+        ("What did the GOP candidates promise?", "The Republican candidates promised tax cuts.", []),
+        ("What did the Republicans promise?", "The GOP promised tax cuts.", []),
+        ("What did the Republicans promise?", "The gopher promised tax cuts.", ["Republicans"]),
+        ("What did the Tories promise?", "The Conservatives promised tax cuts.", []),
+        ("What did Felipe Calderon tell CNBC?", "Calderon told CNBC he would not pay.", []),
+        ("What did Felipe Calderon tell CNBC?", "But Calderon told CNBC he would not pay, but smiled.", []),
+        ("What did Hillary Clinton say?", "Bill Clinton spoke. Clinton said no.", ["Hillary"]),
+        ("What did Hillary Clinton say?", "President Clinton said no.", []),
+        ("What did Ohio's governor say?", "The Ohio governor said no.", []),
+        ("Which agency did the U.K. fund?", "Britain funded the agency.", []),
+        ("Which New York congressman spoke?", "Rep. Peter King, R-N.Y., spoke.", []),
+        ("Which New York congressman spoke?", "Rep. Peter King, R-NY, spoke.", ["New", "York"]),
+    ],
+)
+def test_news_short_forms_count_as_mentioned(question: str, text: str, missing: list[str]) -> None:
+    assert missing_terms(question, text) == missing

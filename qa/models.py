@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from index.models import Chunk, Quote, Sentence
@@ -84,6 +84,17 @@ class Answer:
     def weak(self) -> bool:
         """An answer the reader is not sure of: shown, but marked as such."""
         return not self.abstained and self.confidence is not None and self.confidence < WEAK_BELOW
+
+    def as_shown(self) -> Answer:
+        """The answer as a reader sees it: a weak one bolds no span, so no words are offered as the
+        answer under 50% (issue 29); the JSON record keeps the spans, beside the confidence."""
+        if not self.weak:
+            return self
+        return replace(
+            self,
+            citations=tuple(replace(c, span=None) for c in self.citations),
+            related=tuple(replace(c, span=None) for c in self.related),
+        )
 
 
 @dataclass(frozen=True, slots=True)

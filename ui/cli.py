@@ -341,6 +341,7 @@ def _print_answer(answer: Answer) -> None:
         return
     if answer.weak:
         print(f"{NOT_SURE} {answer.reason}".strip())
+    answer = answer.as_shown()  # a weak answer names no answer words
     print(answer.text)
     if answer.statements:
         print("Who says what: " + "; ".join(f"{st.text} [{st.n}]" for st in answer.statements))

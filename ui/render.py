@@ -150,6 +150,7 @@ def render_answer_markdown(answer: Answer) -> str:
     """
     if answer.abstained:
         return f"**{CANNOT_ANSWER}** {escape_markdown(answer.reason)}"
+    answer = answer.as_shown()  # a weak answer bolds nothing
     if len({c.speaker for c in answer.citations if c.speaker}) < 2:
         shown = " ".join(_cited_sentence(c) for c in answer.citations)
     else:
@@ -213,6 +214,7 @@ def render_citations_html(answer: Answer | None, source: ArticleSource) -> str:
     The cards sit in a `div.qa-cards` whose `data-question` names the question they answer."""
     if answer is None:
         return f'<div class="qa-empty">{html.escape(NO_CITATIONS)}</div>'
+    answer = answer.as_shown()  # a weak answer bolds nothing
     if answer.abstained:
         body = f'<div class="qa-empty">{html.escape(CANNOT_ANSWER)} {html.escape(answer.reason)}</div>'
     else:

@@ -87,7 +87,7 @@ def export_answer(answer: Answer, article_of: ArticleOf, fmt: Format) -> str:
     if answer.abstained:
         lines.append(f"No answer in the articles. {_md(answer.reason)}")
         return "\n".join(lines) + "\n"
-    for c in answer.citations:
+    for c in answer.as_shown().citations:  # a weak answer bolds nothing
         text = c.sentence.text
         if c.span is not None:
             s, e = c.span

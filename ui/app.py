@@ -20,8 +20,10 @@ from qa.answering.answerer import DEFAULT_CITATIONS
 from qa.engine import QAEngine
 from qa.models import Turn
 from ui import render
-from ui.render_check import render_check_html, render_record_html
-from ui.session import Messages, Session, article_choices, articles_label
+from ui.hovercards import HOVERCARD_JS, SPEAKER_PREFIX, WHERE_PREFIX, render_hovercards_html
+from ui.render_check import render_check_html
+from ui.session import LIBRARY_COLUMNS, Messages, Session, article_choices, library_table
+from ui.speaker_page import render_speaker_page
 
 __all__ = ["build_app", "serve"]
 
@@ -58,6 +60,38 @@ a.cite-link, a.check-link { cursor: pointer; text-decoration: none; font-weight:
 .qa-record-date { font-weight: 600; font-variant-numeric: tabular-nums; }
 .qa-diff { margin-top: 6px; line-height: 1.5; }
 .qa-diff del { color: #b91c1c; } .qa-diff ins { background: #fde68a; text-decoration: none; }
+a.speaker-link, a.where-link, a.quote-link { cursor: pointer; color: var(--color-accent);
+  text-decoration: none; }
+a.quote-link { color: inherit; }
+a.quote-link:hover, a.speaker-link:hover, a.where-link:hover { text-decoration: underline; }
+.qa-where { font-size: 0.85em; }
+#qa-hovercard { position: absolute; z-index: 1000; padding: 10px 12px; border-radius: 8px; line-height: 1.45;
+  border: 1px solid var(--border-color-primary); background: var(--background-fill-primary);
+  color: var(--body-text-color); box-shadow: 0 6px 24px rgba(0, 0, 0, 0.18); font-size: 0.95em; }
+#qa-hovercard .qa-hc-title { font-weight: 600; }
+#qa-hovercard .qa-hc-meta, #qa-hovercard .qa-hc-speaker { color: var(--body-text-color-subdued);
+  font-size: 0.9em; }
+#qa-hovercard .qa-hc-sentence { margin: 6px 0; }
+#qa-hovercard a { color: var(--color-accent); cursor: pointer; text-decoration: none; font-weight: 600; }
+#hovercards { display: none !important; }
+.qa-speaker-head h3 { margin: 0 0 2px; } .qa-speaker-counts { font-weight: 600; margin-top: 4px; }
+.qa-timeline-chart { width: 100%; max-width: 640px; height: auto; margin: 10px 0 4px; display: block; }
+.qa-timeline-chart .qa-bar { fill: var(--color-accent); }
+.qa-timeline-chart .qa-axis { font-size: 11px; fill: var(--body-text-color-subdued); }
+.qa-undated { color: var(--body-text-color-subdued); font-size: 0.9em; }
+.qa-where-else { margin-top: 12px; } .qa-where-else ol { padding-left: 1.2em; }
+.qa-reader h3.qa-reader-title { position: sticky; top: 0; z-index: 2; margin: 0; padding: 6px 0;
+  background: var(--block-background-fill); border-bottom: 1px solid var(--border-color-primary); }
+.qa-reader h4.qa-subheading { margin: 1em 0 0.4em; }
+#articles, #quotes, #speakers { --font-mono: var(--font); }
+#phone-nav { display: none; }
+@media (max-width: 640px) {
+  #phone-nav { display: flex; position: sticky; top: 0; z-index: 50; gap: 6px; padding: 6px 0;
+    background: var(--body-background-fill); }
+  #phone-nav a { flex: 1; text-align: center; padding: 6px; border: 1px solid var(--border-color-primary);
+    border-radius: 8px; text-decoration: none; color: var(--body-text-color); }
+  #chat { height: 60vh !important; }
+}
 """
 
 # Scrolls the reader box (not the page) to its highlighted sentence each time a new place is shown, then
@@ -88,6 +122,9 @@ window.{listener} = (event) => {{
   if (!ref || !ref.startsWith('#qa-ref=')) {{ return; }}
   event.preventDefault();
   event.stopPropagation();
+  if (window.__qaCardFirst && window.__qaCardFirst(link, event)) {{ return; }}
+  const card = document.getElementById('qa-hovercard');
+  if (card) {{ card.hidden = true; }}
   trigger('cite', {{ref: ref}});
 }};
 document.addEventListener('click', window.{listener}, true);
@@ -96,6 +133,32 @@ document.addEventListener('click', window.{listener}, true);
 
 
 _CITE_JS = _cite_js("cite-link", "__qaCiteListener")
+
+
+# A document-level listener sending the href of a link of `link_class` whose href starts with `prefix`
+# (a speaker's name, words to look for) to Python as this component's `event`, URL-unquoted.
+def _link_js(link_class: str, prefix: str, event: str, listener: str) -> str:
+    return f"""
+if (window.{listener}) {{ document.removeEventListener('click', window.{listener}, true); }}
+window.{listener} = (e) => {{
+  const link = e.target.closest && e.target.closest('a.{link_class}');
+  const ref = link && link.getAttribute('href');
+  if (!ref || !ref.startsWith('{prefix}')) {{ return; }}
+  e.preventDefault();
+  e.stopPropagation();
+  const card = document.getElementById('qa-hovercard');
+  if (card) {{ card.hidden = true; }}
+  trigger('{event}', {{value: decodeURIComponent(ref.slice({len(prefix)}))}});
+}};
+document.addEventListener('click', window.{listener}, true);
+"""
+
+
+# On a phone the chat, its cited passages and the reader stack up: a bar of links to each.
+PHONE_NAV = (
+    '<nav id="phone-nav"><a href="#chat">Chat</a><a href="#citations">Passages</a>'
+    '<a href="#reader">Reader</a></nav>'
+)
 
 
 # -- layout ------------------------------------------------------------------------------------------
@@ -107,22 +170,25 @@ def build_app(engine: QAEngine) -> gr.Blocks:
     app: gr.Blocks
     with gr.Blocks(title="News QA — cited answers") as app:
         gr.Markdown(
-            "## News QA\nEvery answer is sentences from the articles, each cited [n]: hover a citation to "
-            "see the sentence, click it to read it in its article."
+            "## News QA\nEvery answer is sentences from the articles, each cited [n]: hover or tap a "
+            "citation to see the sentence, click it to read it in its article."
         )
-        with gr.Tabs():
+        with gr.Tabs() as tabs:
             with gr.Tab("Chat", id="chat-tab"):
-                scope = _chat_tab(session)
+                chat = _chat_tab(session)
             with gr.Tab("Who said what", id="quotes-tab"):
                 quotes = _quotes_tab(session)
             with gr.Tab("Check a quote", id="check-tab"):
-                _check_tab(session)
+                check = _check_tab(session)
             with gr.Tab("Library", id="library-tab"):
                 library = _library_tab(session)
-        lists = [scope, *quotes, *library]
+        lists = [chat.scope, chat.chatbot, *quotes.lists, *library]
         for event in library.changed:
             event.then(lambda: _lists(session), outputs=lists, api_visibility="private")
         app.load(lambda: _lists(session), outputs=lists, api_visibility="private")
+        # A reload shows the conversation kept in the browser (its answers while this server holds them).
+        app.load(session.restore, chat.saved, chat.restored, api_visibility="private")
+        _links(session, tabs, chat.links, quotes, check)
         _api(session)
     return app
 
@@ -134,19 +200,54 @@ def _lists(session: Session) -> tuple[Any, ...]:
     rows, refs, speakers = session.quote_table(None, None, "")
     return (
         gr.Dropdown(choices=choices, value=[]),
+        gr.Chatbot(placeholder=session.example_prompt()),
         gr.Dropdown(choices=session.speaker_choices(), value=None),
         gr.Dropdown(choices=choices, value=None),
         rows,
         refs,
         speakers,
-        gr.Dataframe(value=articles, label=articles_label(session.article_count())),
+        library_table(articles, session.article_count()),
         gr.Dropdown(choices=choices, value=[]),
     )
 
 
-def _chat_tab(session: Session) -> Any:
+def _links(session: Session, tabs: Any, links: Any, quotes: "_Quotes", check: "_Check") -> None:
+    """A speaker's name anywhere opens their page; 'where else was this said?' checks the words."""
+
+    def open_speaker(evt: gr.EventData) -> tuple[Any, Any]:
+        name = str(getattr(evt, "value", "")).strip()
+        return gr.Tabs(selected="quotes-tab"), gr.Dropdown(value=name) if name else gr.skip()
+
+    links.speaker(open_speaker, outputs=[tabs, quotes.speaker], api_visibility="private")
+
+    def look_where(evt: gr.EventData) -> tuple[Any, str, str, str, list[str]]:
+        text = str(getattr(evt, "value", "")).strip()
+        result, files = session.check_quote_html(text, "")
+        return gr.Tabs(selected="check-tab"), text, "", result, files
+
+    links.where(
+        look_where,
+        outputs=[tabs, check.quote, check.speaker, check.result, check.files],
+        api_visibility="private",
+    )
+
+
+@dataclasses.dataclass
+class _Chat:
+    """The chat tab's parts the app wires: the scope and chat (re-listed after a library change), the
+    conversation kept in the browser and what a reload restores from it (`Session.restore`)."""
+
+    scope: Any
+    chatbot: Any
+    saved: Any
+    restored: list[Any]
+    links: Any  # the component whose 'speaker' and 'where' events the page's links send
+
+
+def _chat_tab(session: Session) -> _Chat:
+    gr.HTML(PHONE_NAV, elem_id="phone-nav-box", padding=False, js_on_load=None)
     with gr.Row(equal_height=False):
-        with gr.Column(scale=3):
+        with gr.Column(scale=3, min_width=300):
             chatbot = gr.Chatbot(
                 elem_id="chat",
                 height=560,
@@ -166,6 +267,7 @@ def _chat_tab(session: Session) -> Any:
                 label="Download the last answer (Markdown, CSV, JSON)",
                 file_count="multiple",
                 elem_id="answer-files",
+                visible=False,
             )
             with gr.Accordion("Settings", open=False, elem_id="settings"):
                 k = gr.Slider(
@@ -187,7 +289,7 @@ def _chat_tab(session: Session) -> Any:
                     since = gr.Textbox(
                         label="Only published on or after (YYYY-MM-DD)", elem_id="scope-since", max_lines=1
                     )
-        with gr.Column(scale=2):
+        with gr.Column(scale=2, min_width=300):
             gr.Markdown("### Cited passages")
             cards = gr.HTML(
                 render.render_citations_html(None, session.engine),
@@ -202,23 +304,50 @@ def _chat_tab(session: Session) -> Any:
                 max_height=480,
                 js_on_load=_CITE_JS,
             )
+    # Hidden, on the tab shown first so that its listeners run from the start: the hover cards, and the
+    # links found anywhere to a speaker's page and to where else some words were said.
+    hovercards = gr.HTML(
+        render_hovercards_html([], session.engine),
+        elem_id="hovercards",
+        js_on_load=HOVERCARD_JS
+        + _link_js("speaker-link", SPEAKER_PREFIX, "speaker", "__qaSpeakerListener")
+        + _link_js("where-link", WHERE_PREFIX, "where", "__qaWhereListener"),
+    )
     turns = gr.State([])
+    saved = gr.BrowserState({"id": "", "messages": []}, storage_key="newsqa-conversation")
     inputs = [question, chatbot, turns, k, scope, source, since]
     outputs = [chatbot, turns, cards, question]
     for event in (question.submit, ask.click):
         event(session.respond, inputs, outputs, api_visibility="private").then(
-            session.export_answer, turns, answer_files, api_visibility="private"
+            session.hovercards, turns, hovercards, api_visibility="private"
+        ).then(session.save, [chatbot, turns, saved], saved, api_visibility="private").then(
+            session.answer_files, turns, answer_files, api_visibility="private"
         )
     reader.cite(_open_cited(session), inputs=turns, outputs=[reader, cards], api_visibility="private")
 
-    def start_over() -> tuple[Messages, list[Turn], str, str, str]:
+    def start_over() -> tuple[Messages, list[Turn], str, str, str, str, Any, Any]:
         empty_cards = render.render_citations_html(None, session.engine)
-        return [], [], empty_cards, render.render_reader_html(None, [], None), ""
+        empty = render.render_reader_html(None, [], None)
+        no_cards = render_hovercards_html([], session.engine)
+        return (
+            [],
+            [],
+            empty_cards,
+            empty,
+            "",
+            no_cards,
+            {"id": "", "messages": []},
+            gr.File(None, visible=False),
+        )
 
     # "New chat" and the chat's own clear button both forget the conversation, not just its display.
     for clear in (new_chat.click, chatbot.clear):
-        clear(start_over, outputs=[chatbot, turns, cards, reader, question], api_visibility="private")
-    return scope
+        clear(
+            start_over,
+            outputs=[chatbot, turns, cards, reader, question, hovercards, saved, answer_files],
+            api_visibility="private",
+        )
+    return _Chat(scope, chatbot, saved, [chatbot, turns, cards, hovercards, answer_files], hovercards)
 
 
 def _open_cited(session: Session) -> Any:
@@ -240,13 +369,34 @@ def _open_ref(session: Session) -> Any:
     return open_ref
 
 
-def _quotes_tab(session: Session) -> list[Any]:
+@dataclasses.dataclass
+class _Quotes:
+    """The Who said what tab: its speaker choice, the speaker page, and its lists re-read after a
+    library change."""
+
+    speaker: Any
+    page: Any
+    lists: list[Any]
+
+
+def _quotes_tab(session: Session) -> _Quotes:
     with gr.Row():
-        speaker = gr.Dropdown(choices=[], label="Speaker", elem_id="quote-speaker", allow_custom_value=False)
+        speaker = gr.Dropdown(
+            choices=[],
+            label="Speaker (most quoted first; type any name)",
+            elem_id="quote-speaker",
+            allow_custom_value=True,
+        )
         article = gr.Dropdown(choices=[], label="Article", elem_id="quote-article")
         text = gr.Textbox(label="Search the quotes", elem_id="quote-search")
     with gr.Row(equal_height=False):
-        with gr.Column(scale=3):
+        with gr.Column(scale=3, min_width=300):
+            page = gr.HTML(
+                render_speaker_page(None, []),
+                elem_id="speaker-page",
+                max_height=640,
+                js_on_load=None,
+            )
             table = gr.Dataframe(
                 headers=["Speaker", "Role", "Quote", "Article"],
                 datatype=["str"] * 4,
@@ -261,40 +411,53 @@ def _quotes_tab(session: Session) -> list[Any]:
                 file_count="multiple",
                 elem_id="quote-files",
             )
-            record = gr.HTML(render_record_html(None, []), elem_id="speaker-record", max_height=480)
             speakers = gr.Dataframe(
                 headers=["Speaker", "Quotes", "Articles"],
                 datatype=["str", "number", "number"],
                 column_widths=["60%", "20%", "20%"],
                 interactive=False,
                 elem_id="speakers",
-                label="Speakers",
+                label="Speakers (click one to see their page)",
             )
-        with gr.Column(scale=2):
+        with gr.Column(scale=2, min_width=300):
             reader = gr.HTML(
                 render.render_reader_html(None, [], None),
                 elem_id="quote-reader",
                 max_height=560,
-                js_on_load=_SCROLL_JS,
+                js_on_load=_cite_js("quote-link", "__qaQuoteListener"),
             )
     refs = gr.State([])
     for control in (speaker.change, article.change, text.submit):
         control(
             session.quote_table, [speaker, article, text], [table, refs, speakers], api_visibility="private"
         ).then(session.export_quotes, [refs, speaker], quote_files, api_visibility="private")
-    speaker.change(session.speaker_record, speaker, record, api_visibility="private")
+    speaker.change(session.speaker_page, speaker, page, api_visibility="private")
 
     def open_quote(shown: list[Quote], evt: gr.SelectData) -> Any:
         row = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
         return session.open_quote(shown[row]) if 0 <= row < len(shown) else gr.skip()
 
+    def choose_speaker(evt: gr.SelectData) -> Any:
+        name = evt.row_value[0] if isinstance(evt.row_value, list | tuple) and evt.row_value else None
+        return gr.Dropdown(value=name) if name else gr.skip()
+
     table.select(open_quote, refs, reader, api_visibility="private")
-    return [speaker, article, table, refs, speakers]
+    speakers.select(choose_speaker, None, speaker, api_visibility="private")
+    reader.cite(_open_ref(session), outputs=reader, api_visibility="private")
+    return _Quotes(speaker, page, [speaker, article, table, refs, speakers])
 
 
-def _check_tab(session: Session) -> None:
+@dataclasses.dataclass
+class _Check:
+    quote: Any
+    speaker: Any
+    result: Any
+    files: Any
+
+
+def _check_tab(session: Session) -> _Check:
     with gr.Row(equal_height=False):
-        with gr.Column(scale=3):
+        with gr.Column(scale=3, min_width=300):
             with gr.Row():
                 quote = gr.Textbox(
                     label="Words to check", lines=3, elem_id="check-quote", scale=4,
@@ -302,11 +465,16 @@ def _check_tab(session: Session) -> None:
                 )  # fmt: skip
                 speaker = gr.Textbox(label="Said by (optional)", elem_id="check-speaker", scale=2)
             check = gr.Button("Check", variant="primary", elem_id="check")
-            result = gr.HTML(render_check_html(None), elem_id="check-result")
+            result = gr.HTML(
+                render_check_html(None),
+                elem_id="check-result",
+                js_on_load=None,
+            )
             files = gr.File(
                 label="Download (Markdown, CSV, JSON)", file_count="multiple", elem_id="check-files"
             )
-        with gr.Column(scale=2):
+        with gr.Column(scale=2, min_width=300):
+            gr.Markdown("### Reader")
             reader = gr.HTML(
                 render.render_reader_html(None, [], None),
                 elem_id="check-reader",
@@ -316,6 +484,7 @@ def _check_tab(session: Session) -> None:
     for event in (check.click, quote.submit):
         event(session.check_quote_html, [quote, speaker], [result, files], api_visibility="private")
     reader.cite(_open_ref(session), outputs=reader, api_visibility="private")
+    return _Check(quote, speaker, result, files)
 
 
 @dataclasses.dataclass
@@ -332,14 +501,22 @@ class _Library:
 
 def _library_tab(session: Session) -> _Library:
     search = gr.Textbox(label="Search by title", elem_id="library-search", max_lines=1)
-    articles = gr.Dataframe(
-        headers=["Title", "File or URL", "Source", "Date", "Sentences", "Quotes", "ID"],
-        datatype=["str", "str", "str", "str", "number", "number", "str"],
-        interactive=False,
-        wrap=True,
-        elem_id="articles",
-        label="Indexed articles",
-    )
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=3, min_width=300):
+            articles = gr.Dataframe(
+                headers=LIBRARY_COLUMNS,
+                interactive=False,
+                wrap=True,
+                elem_id="articles",
+                label="Indexed articles (click one to read it)",
+            )
+        with gr.Column(scale=2, min_width=300):
+            reader = gr.HTML(
+                render.render_reader_html(None, [], None),
+                elem_id="library-reader",
+                max_height=560,
+                js_on_load=None,
+            )
     report = gr.Markdown(elem_id="library-report")
     with gr.Row(equal_height=False):
         with gr.Column():
@@ -369,7 +546,12 @@ def _library_tab(session: Session) -> _Library:
     def fetch(address: str, progress: Any = PROGRESS) -> str:
         return session.add_url(address, progress)
 
-    search.change(session.article_rows, search, articles, api_visibility="private")
+    def open_row(evt: gr.SelectData) -> Any:
+        row = evt.row_value if isinstance(evt.row_value, list | tuple) else []
+        return session.open_article(str(row[-1])) if row else gr.skip()
+
+    search.change(session.library, search, articles, api_visibility="private")
+    articles.select(open_row, None, reader, api_visibility="private")
     changed = [
         files.upload(upload, files, [report, files], api_visibility="private"),
         add_text.click(session.add_text, [title, text], report, api_visibility="private"),

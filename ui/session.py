@@ -7,9 +7,11 @@ No `from __future__ import annotations` here: `gr.api` reads the API functions' 
 import dataclasses
 import tempfile
 import threading
+import uuid
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import gradio as gr
 
@@ -20,19 +22,39 @@ from index.models import Quote
 from index.pipeline import IndexReport
 from qa.answering.answerer import DEFAULT_CITATIONS, check_question
 from qa.engine import QAEngine
+from qa.factcheck.where_else import where_else
 from qa.formats.contract import answer_record, article_record, check_record, quote_record
 from qa.formats.export import FORMATS, Format, export_answer, export_check, export_quotes
 from qa.models import Answer, Turn
 from ui import render
-from ui.render_check import render_check_html, render_record_html
+from ui.hovercards import render_hovercards_html
+from ui.render_check import render_check_html
+from ui.speaker_page import render_speaker_page
 
-__all__ = ["LIST_LIMIT", "Messages", "Session", "article_choices", "articles_label"]
+__all__ = [
+    "LIBRARY_COLUMNS",
+    "LIST_LIMIT",
+    "Messages",
+    "Saved",
+    "Session",
+    "article_choices",
+    "articles_label",
+    "library_table",
+]
 
 # Lists in the page (articles, quotes, speakers) show at most this many rows: a store of 100k articles
 # would send megabytes to the browser on every load. The CLI and the API list everything.
 LIST_LIMIT = 1000
 SEARCHING = "*Searching the articles…*"
 Messages = list[dict[str, Any]]
+# What the browser keeps of a conversation across reloads (Gradio's BrowserState, in localStorage): its
+# id and the chat messages; the answers themselves stay in the server's memory under that id.
+Saved = dict[str, Any]
+CONVERSATIONS_KEPT = 500
+# The library table's columns; File or URL, Source and Date are left out when no article listed has one.
+LIBRARY_COLUMNS = ["Title", "File or URL", "Source", "Date", "Sentences", "Quotes", "ID"]
+_LIBRARY_TYPES: list[Literal["str", "number"]] = ["str", "str", "str", "str", "number", "number", "str"]
+_OPTIONAL_COLUMNS = (1, 2, 3)
 
 
 class Session:
@@ -41,6 +63,7 @@ class Session:
     def __init__(self, engine: QAEngine) -> None:
         self.engine = engine
         self.lock = threading.Lock()
+        self.conversations: OrderedDict[str, list[Turn]] = OrderedDict()
 
     # -- chat ------------------------------------------------------------------------------------
 
@@ -106,6 +129,41 @@ class Session:
                     return render.render_citations_html(turn.answer, self.engine)
         return None
 
+    def hovercards(self, turns: Sequence[Turn]) -> str:
+        """The hover cards of every citation of the conversation (hidden; the page shows copies)."""
+        with self.lock:
+            return render_hovercards_html(turns or [], self.engine)
+
+    # -- the conversation across reloads ---------------------------------------------------------
+
+    def save(self, messages: Messages, turns: list[Turn], saved: Saved | None) -> Saved:
+        """The conversation to keep in the browser: its id (new for a new conversation) and messages;
+        its answers are kept here under that id (the newest `CONVERSATIONS_KEPT` conversations)."""
+        key = str((saved or {}).get("id") or "") or uuid.uuid4().hex
+        with self.lock:
+            self.conversations[key] = list(turns or [])
+            self.conversations.move_to_end(key)
+            while len(self.conversations) > CONVERSATIONS_KEPT:
+                self.conversations.popitem(last=False)
+        return {"id": key, "messages": list(messages or [])}
+
+    def restore(self, saved: Saved | None) -> tuple[Messages, list[Turn], str, str, Any]:
+        """A reloaded page's conversation: its messages, answers (when this server still holds them),
+        the last answer's cited passages, the hover cards and the download of the last answer."""
+        saved = saved if isinstance(saved, dict) else {}
+        messages = saved.get("messages")
+        messages = [m for m in messages if isinstance(m, dict)] if isinstance(messages, list) else []
+        with self.lock:
+            turns = list(self.conversations.get(str(saved.get("id") or ""), []))
+            answer = turns[-1].answer if turns else None
+            cards = render.render_citations_html(answer, self.engine)
+        return messages, turns, cards, self.hovercards(turns), self.answer_files(turns)
+
+    def answer_files(self, turns: Sequence[Turn]) -> Any:
+        """The download of the last answer, shown only once there is an answer."""
+        files = self.export_answer(turns)
+        return gr.File(value=files, visible=files is not None)
+
     # -- who said what ---------------------------------------------------------------------------
 
     def quote_table(
@@ -136,14 +194,20 @@ class Session:
     # -- check a quote ---------------------------------------------------------------------------
 
     def check_quote_html(self, text: str, speaker: str) -> tuple[str, list[str]]:
-        """The check of a pasted wording as HTML (verdict, matches, diffs), and its export files."""
+        """The check of a pasted wording as HTML (verdict, matches, diffs, and every article carrying
+        the words, earliest first), and its export files."""
         try:
             with self.lock:
                 check = self.engine.check_quote(text, speaker or None)
+                elsewhere = (
+                    where_else(self.engine.store, self.engine.encoder, text)
+                    if check.verdict != "not_found"
+                    else []
+                )
         except QAError as error:
             raise gr.Error(str(error)) from None
         files = write_exports("quote-check", {f: export_check(check, f) for f in FORMATS})
-        return render_check_html(check), files
+        return render_check_html(check, elsewhere), files
 
     # -- evidence to take away -------------------------------------------------------------------
 
@@ -165,13 +229,18 @@ class Session:
             texts = {f: export_quotes(shown, self.engine.article, f, heading) for f in FORMATS}
         return write_exports("quotes", texts)
 
-    def speaker_record(self, speaker: str | None) -> str:
-        """The chosen speaker's record as a timeline (empty without a speaker)."""
+    def speaker_page(self, speaker: str | None) -> str:
+        """The page of the speaker `speaker` means (`Library.speakers`, the best one): who, a timeline
+        of their quotes, and their record, each article once."""
         if not speaker:
-            return render_record_html(None, [])
+            return render_speaker_page(None, [])
         with self.lock:
-            groups = self.engine.speaker_record(speaker)
-        return render_record_html(speaker, groups)
+            found = self.engine.speakers(speaker)
+            if not found:
+                return render_speaker_page(None, [], asked=speaker)
+            groups = self.engine.speaker_record(speaker)  # the record of found[0]
+            copies = self.engine.store.originals([g.article_id for g in groups])
+        return render_speaker_page(found[0], groups, copies)
 
     def api_check_quote(self, quote: str, speaker: str = "") -> dict[str, Any]:
         """Did someone really say this? The verdict (exact, close, not_found) and the closest passages,
@@ -202,19 +271,45 @@ class Session:
         with self.lock:
             return self.engine.store.count()
 
+    def library(self, title: str = "") -> Any:
+        """The library table (`library_table`) of the articles whose title holds `title`."""
+        return library_table(self.article_rows(title), self.article_count(), title)
+
+    def open_article(self, article_id: str) -> str:
+        """The reader pane at the top of an article."""
+        with self.lock:
+            article = self.engine.article(article_id)
+            sentences = self.engine.sentences(article_id) if article else []
+        return render.render_reader_html(article, sentences, None)
+
+    def store_summary(self) -> str:
+        """'927 articles, 8,635 quotes, newest 2005-03-31' (empty for a store not made yet)."""
+        with self.lock:
+            if not self.engine.store_path.exists():
+                return ""
+            articles, quotes, newest = self.engine.store.totals()
+        line = f"{articles:,} article{'s' if articles != 1 else ''}, "
+        line += f"{quotes:,} quote{'s' if quotes != 1 else ''}"
+        return line + (f", newest {newest}" if newest else "")
+
     def example_prompt(self) -> str:
-        """The chat's placeholder, with example questions about the store's own most quoted speakers."""
+        """The chat's placeholder: what the store holds, and example questions about its own most
+        quoted speakers."""
         with self.lock:
             speakers = self.engine.store.speakers(2) if self.engine.store_path.exists() else []
         if not speakers:
-            return "Ask about the articles, e.g. *Who said it?*, *When did it happen?*, *How many ...?*"
-        examples = [f"*What did {speakers[0].name} say?*"] + [f"*Who is {s.name}?*" for s in speakers[1:]]
-        return "Ask about the articles, e.g. " + " or ".join(examples)
+            prompt = "Ask about the articles, e.g. *Who said it?*, *When did it happen?*, *How many ...?*"
+        else:
+            examples = [f"*What did {speakers[0].name} say?*"] + [f"*Who is {s.name}?*" for s in speakers[1:]]
+            prompt = "Ask about the articles, e.g. " + " or ".join(examples)
+        summary = self.store_summary()
+        return f"**{render.escape_markdown(summary)}** — {prompt}" if summary else prompt
 
     def speaker_choices(self) -> list[str]:
-        """The `LIST_LIMIT` most quoted speakers, by name."""
+        """The `LIST_LIMIT` most quoted speakers, most quoted first (so a typed "Tony Blair" offers Tony
+        Blair before his spokesman)."""
         with self.lock:
-            return sorted(s.name for s in self.engine.store.speakers(LIST_LIMIT))
+            return [s.name for s in self.engine.store.speakers(LIST_LIMIT)]
 
     def add_files(self, paths: Sequence[str], progress: Any = None) -> str:
         """Index uploaded files; the report names each by its file name or article title."""
@@ -354,8 +449,25 @@ def article_choices(rows: Sequence[Sequence[Any]]) -> list[tuple[str, str]]:
     return [(f"{row[0]} ({row[-1]})", row[-1]) for row in rows]
 
 
-def articles_label(count: int) -> str:
-    """The library table's label: how many articles; says so when it shows only the newest `LIST_LIMIT`."""
+def articles_label(count: int, shown: int | None = None, search: str = "") -> str:
+    """The library table's label: how many articles ('12 of 927 articles' while a search filters them);
+    says so when it shows only the newest `LIST_LIMIT`."""
+    if search.strip() and shown is not None:
+        if not shown:
+            return f"No article matches \u2018{search.strip()}\u2019 ({count:,} articles)"
+        return f"{shown:,} of {count:,} articles match \u2018{search.strip()}\u2019"
     if count > LIST_LIMIT:
         return f"Indexed articles: the newest {LIST_LIMIT:,} of {count:,} (`qa articles` lists them all)"
     return f"Indexed articles ({count:,})"
+
+
+def library_table(rows: Sequence[Sequence[Any]], count: int, search: str = "") -> Any:
+    """The library's table over `Session.article_rows` rows: File or URL, Source and Date only when some
+    article listed has one; its label says how many match the search."""
+    keep = [i for i in range(len(LIBRARY_COLUMNS)) if i not in _OPTIONAL_COLUMNS or any(r[i] for r in rows)]
+    return gr.Dataframe(
+        value={"headers": [LIBRARY_COLUMNS[i] for i in keep], "data": [[r[i] for i in keep] for r in rows]},
+        headers=[LIBRARY_COLUMNS[i] for i in keep],
+        datatype=[_LIBRARY_TYPES[i] for i in keep],
+        label=articles_label(count, len(rows), search),
+    )

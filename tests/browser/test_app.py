@@ -225,9 +225,10 @@ def test_who_said_what_filters_by_speaker_and_opens_the_quote(page: Any, screens
     assert page.locator("#quote-reader mark strong").count() == 1
     speakers = page.locator("#speakers").inner_text()
     assert "Dmitry Peskov" in speakers
-    record = page.locator("#speaker-record .qa-record")
+    record = page.locator("#speaker-page .qa-speaker-page")
     record.wait_for()
-    assert record.inner_text().startswith("Dmitry Peskov: ")
+    assert record.get_attribute("data-speaker") == "Dmitry Peskov"
+    assert record.inner_text().startswith("Dmitry Peskov")
     assert "Huge work has been done in Soledar" in record.inner_text()
     page.locator('#quote-files a[download="quotes.md"]').wait_for()
     names = page.locator("#quote-files a.download-link").evaluate_all("links => links.map(a => a.download)")

@@ -35,7 +35,7 @@ def test_lists_show_the_newest_articles_and_say_how_many_there_are(
     assert speakers == [["Tom Hale", 3, 3], ["Ana Ruiz", 2, 2]]
     _, shown, _ = session.quote_table("Ana Ruiz", None, "PIER 3")
     assert [(q.article_id, q.speaker) for q in shown] == [("a3", "Ana Ruiz")]
-    assert session.speaker_choices() == ["Ana Ruiz", "Tom Hale"]
+    assert session.speaker_choices() == ["Tom Hale", "Ana Ruiz"]  # most quoted first
 
 
 def test_the_library_lists_newest_published_first_with_file_names_and_searches_titles(tmp_path: Path) -> None:
@@ -70,12 +70,35 @@ def test_the_library_lists_newest_published_first_with_file_names_and_searches_t
     assert ui_session.articles_label(session.article_count()) == "Indexed articles (3)"
 
 
-def test_the_example_question_names_a_speaker_of_the_store(tmp_path: Path) -> None:
+def test_the_first_view_says_what_the_store_holds_and_asks_about_its_speakers(tmp_path: Path) -> None:
     session = ui_session.Session(engine_with(tmp_path, 3))
-    assert (
-        session.example_prompt()
-        == "Ask about the articles, e.g. *What did Tom Hale say?* or *Who is Ana Ruiz?*"
+    assert session.store_summary() == "3 articles, 3 quotes"
+    assert session.example_prompt() == (
+        "**3 articles, 3 quotes** — Ask about the articles, e.g. "
+        "*What did Tom Hale say?* or *Who is Ana Ruiz?*"
     )
+
+
+def test_the_store_summary_names_the_newest_publication_date(tmp_path: Path) -> None:
+    engine = QAEngine(tmp_path / "store", HashingEncoder(32))
+    engine.add_articles(
+        [
+            Article("a", "Old", "The pier opened.", published="2004-01-02"),
+            Article("b", "New", "The pier closed.", published="2005-03-31"),
+            Article("c", "Undated", "The pier shut."),
+        ]
+    )
+    assert ui_session.Session(engine).store_summary() == "3 articles, 0 quotes, newest 2005-03-31"
+
+
+def test_the_library_table_hides_empty_columns_and_counts_what_a_search_finds(tmp_path: Path) -> None:
+    session = ui_session.Session(engine_with(tmp_path, 3))
+    table = session.library("pier 1")
+    assert table.headers == ["Title", "Sentences", "Quotes", "ID"]  # no file, source or date to show
+    assert [row[0] for row in table.value["data"]] == ["Pier 1"]
+    assert table.label == "1 of 3 articles match \u2018pier 1\u2019"
+    assert session.library("xyz").label == "No article matches \u2018xyz\u2019 (3 articles)"
+    assert session.library().label == "Indexed articles (3)"
 
 
 def test_the_speakers_list_follows_the_speaker_chosen(tmp_path: Path) -> None:

@@ -65,7 +65,8 @@ a.speaker-link, a.where-link, a.quote-link { cursor: pointer; color: var(--color
 a.quote-link { color: inherit; }
 a.quote-link:hover, a.speaker-link:hover, a.where-link:hover { text-decoration: underline; }
 .qa-where { font-size: 0.85em; }
-#qa-hovercard { position: absolute; z-index: 1000; padding: 10px 12px; border-radius: 8px; line-height: 1.45;
+#qa-hovercard { position: absolute; z-index: 1000; box-sizing: border-box; padding: 10px 12px;
+  border-radius: 8px; line-height: 1.45;
   border: 1px solid var(--border-color-primary); background: var(--background-fill-primary);
   color: var(--body-text-color); box-shadow: 0 6px 24px rgba(0, 0, 0, 0.18); font-size: 0.95em; }
 #qa-hovercard .qa-hc-title { font-weight: 600; }
@@ -77,17 +78,22 @@ a.quote-link:hover, a.speaker-link:hover, a.where-link:hover { text-decoration: 
 .qa-speaker-head h3 { margin: 0 0 2px; } .qa-speaker-counts { font-weight: 600; margin-top: 4px; }
 .qa-timeline-chart { width: 100%; max-width: 640px; height: auto; margin: 10px 0 4px; display: block; }
 .qa-timeline-chart .qa-bar { fill: var(--color-accent); }
-.qa-timeline-chart .qa-axis { font-size: 11px; fill: var(--body-text-color-subdued); }
+.qa-timeline-chart .qa-axis, .qa-timeline-chart .qa-count { font-size: 11px;
+  fill: var(--body-text-color-subdued); }
+.qa-timeline-chart { border-bottom: 1px solid var(--border-color-primary); }
 .qa-undated { color: var(--body-text-color-subdued); font-size: 0.9em; }
 .qa-where-else { margin-top: 12px; } .qa-where-else ol { padding-left: 1.2em; }
 .qa-reader h3.qa-reader-title { position: sticky; top: 0; z-index: 2; margin: 0; padding: 6px 0;
   background: var(--block-background-fill); border-bottom: 1px solid var(--border-color-primary); }
 .qa-reader h4.qa-subheading { margin: 1em 0 0.4em; }
 #articles, #quotes, #speakers { --font-mono: var(--font); }
-#phone-nav { display: none; }
+#phone-nav, #phone-nav-box { display: none; }
 @media (max-width: 640px) {
-  #phone-nav { display: flex; position: sticky; top: 0; z-index: 50; gap: 6px; padding: 6px 0;
-    background: var(--body-background-fill); }
+  #phone-nav-box { display: block; }
+  #phone-nav { display: flex; gap: 6px; padding: 6px 8px; position: fixed; left: 0; right: 0; bottom: 0;
+    z-index: 900; background: var(--body-background-fill);
+    border-top: 1px solid var(--border-color-primary); }
+  body { padding-bottom: 52px; }
   #phone-nav a { flex: 1; text-align: center; padding: 6px; border: 1px solid var(--border-color-primary);
     border-radius: 8px; text-decoration: none; color: var(--body-text-color); }
   #chat { height: 60vh !important; }
@@ -420,6 +426,7 @@ def _quotes_tab(session: Session) -> _Quotes:
                 label="Speakers (click one to see their page)",
             )
         with gr.Column(scale=2, min_width=300):
+            gr.Markdown("### Reader")
             reader = gr.HTML(
                 render.render_reader_html(None, [], None),
                 elem_id="quote-reader",
@@ -511,6 +518,7 @@ def _library_tab(session: Session) -> _Library:
                 label="Indexed articles (click one to read it)",
             )
         with gr.Column(scale=2, min_width=300):
+            gr.Markdown("### Reader")
             reader = gr.HTML(
                 render.render_reader_html(None, [], None),
                 elem_id="library-reader",

@@ -20,7 +20,7 @@ SPEAKER_EMPTY = (
     "were quoted, and everything they said, oldest article first."
 )
 _KINDS = {"person": "Person", "organisation": "Organisation", "source": "Described source"}
-_CHART_WIDTH, _CHART_HEIGHT, _BAR_GAP = 560, 120, 2
+_CHART_WIDTH, _CHART_HEIGHT, _BAR_GAP, _BAR_MAX = 560, 110, 2, 36
 
 
 def _plural(n: int, word: str) -> str:
@@ -62,24 +62,31 @@ def _chart(groups: Sequence[ArticleQuotes]) -> str:
         return f'<div class="qa-timeline-empty">No dated article quotes them.</div>{apart}'
     top = max(n for _, n in periods) or 1
     step = _CHART_WIDTH / len(periods)
-    bars = []
+    width = max(min(step - _BAR_GAP, _BAR_MAX), 1)
+    every = max(1, round(len(periods) / 8))  # at most about eight period labels
+    bars, labels = [], []
     for i, (period, n) in enumerate(periods):
-        height = round((_CHART_HEIGHT - 20) * n / top)
-        x = i * step
+        height = round((_CHART_HEIGHT - 36) * n / top)
+        x = i * step + (step - width) / 2
+        middle = i * step + step / 2
         bars.append(
-            f'<rect class="qa-bar" x="{x + _BAR_GAP / 2:.1f}" y="{_CHART_HEIGHT - 16 - height}" '
-            f'width="{max(step - _BAR_GAP, 1):.1f}" height="{height}" '
-            f'data-period="{period}" data-count="{n}">'
+            f'<rect class="qa-bar" x="{x:.1f}" y="{_CHART_HEIGHT - 18 - height}" width="{width:.1f}" '
+            f'height="{height}" data-period="{period}" data-count="{n}">'
             f"<title>{period}: {_plural(n, 'quote')}</title></rect>"
         )
-    labels = (
-        f'<text x="0" y="{_CHART_HEIGHT - 2}" class="qa-axis">{periods[0][0]}</text>'
-        f'<text x="{_CHART_WIDTH}" y="{_CHART_HEIGHT - 2}" text-anchor="end" class="qa-axis">'
-        f"{periods[-1][0]}</text>"
-    )
+        if n:
+            bars.append(
+                f'<text class="qa-count" x="{middle:.1f}" y="{_CHART_HEIGHT - 22 - height}" '
+                f'text-anchor="middle">{n}</text>'
+            )
+        if i % every == 0 or i == len(periods) - 1:
+            labels.append(
+                f'<text class="qa-axis" x="{middle:.1f}" y="{_CHART_HEIGHT - 4}" text-anchor="middle">'
+                f"{period}</text>"
+            )
     return (
         f'<svg class="qa-timeline-chart" role="img" viewBox="0 0 {_CHART_WIDTH} {_CHART_HEIGHT}" '
-        f'aria-label="Quotes over time, by publication date">{"".join(bars)}{labels}</svg>{apart}'
+        f'aria-label="Quotes over time, by publication date">{"".join(bars)}{"".join(labels)}</svg>{apart}'
     )
 
 

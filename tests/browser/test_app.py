@@ -116,6 +116,12 @@ def test_new_chat_clears_the_conversation(page: Any) -> None:
 def test_article_html_shows_as_text_and_never_runs(page: Any, screenshots: Path) -> None:
     first = ask(page, "What notice did the harbour master pin to the ferry board?")
     assert SCRIPT in first.inner_text()
+    page.wait_for_function("() => document.querySelectorAll('.qa-hovercards .qa-hovercard-data').length")
+    first.locator("a.cite-link").first.hover()
+    card = page.locator("#qa-hovercard")
+    card.wait_for(state="visible")
+    assert SCRIPT in card.inner_text() and "Harbour notice" in card.inner_text()
+    assert card.locator("script, img").count() == 0
     second = ask(page, "What did the photo tagged on the pier show at dawn?")
     assert f"{IMG} showed the [old pier](javascript:alert(1)) at dawn." in second.inner_text()
     assert second.locator("img").count() == 0

@@ -133,7 +133,9 @@ def test_hovering_a_citation_shows_a_card_with_the_sentence_title_and_date(
     card.wait_for(state="hidden")
 
 
-def test_a_tap_on_a_phone_shows_the_card_and_its_link_reaches_the_sentence(browser: Any, url: str) -> None:
+def test_a_tap_on_a_phone_shows_the_card_and_its_link_reaches_the_sentence(
+    browser: Any, url: str, screenshots: Path
+) -> None:
     context, page, requested = _open(
         browser, url, viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
     )
@@ -144,6 +146,7 @@ def test_a_tap_on_a_phone_shows_the_card_and_its_link_reaches_the_sentence(brows
     card.wait_for(state="visible")
     assert KEEPER in card.inner_text() and "Lighthouse keeper retires" in card.inner_text()
     assert page.locator("#reader mark.qa-target").count() == 0  # the tap opened the card, not the reader
+    page.screenshot(path=str(screenshots / "phone.png"))
     card.locator("a.qa-hc-open").tap()
     mark = page.locator("#reader mark.qa-target")
     mark.wait_for()
@@ -207,7 +210,7 @@ def test_where_else_lists_every_article_with_the_words_earliest_first_and_names_
     entries = where.locator(".qa-where-entry")
     assert [e.get_attribute("data-article") for e in entries.all()] == ["pier-first", "pier-later"]
     assert "2024-02-01" in entries.first.inner_text() and "Ola Brandt" in entries.first.inner_text()
-    page.screenshot(path=str(screenshots / "check-a-quote.png"))
+    page.screenshot(path=str(screenshots / "where-else.png"))
     where.locator("a.speaker-link").first.click()
     page.locator("#speaker-page .qa-speaker-page[data-speaker='Ola Brandt']").wait_for()
 
@@ -226,7 +229,7 @@ def test_the_library_counts_what_a_search_finds_says_when_nothing_does_and_opens
     assert "mono" not in font.lower()
     table.locator("[data-testid=cell-0-0]").click()
     page.locator("#library-reader h3.qa-reader-title").filter(has_text="Pier").wait_for()
-    page.screenshot(path=str(screenshots / "library.png"))
+    page.screenshot(path=str(screenshots / "library-search.png"))
     search.fill("xyz")
     table.filter(has_text="No article matches \u2018xyz\u2019").wait_for()
 

@@ -52,6 +52,14 @@ def test_a_near_miss_with_a_changed_year_misses_it() -> None:
         ("What did Ohio's governor say?", "The Ohio governor said no.", []),
         ("Which agency did the U.K. fund?", "Britain funded the agency.", []),
         ("Which New York congressman spoke?", "Rep. Peter King, R-N.Y., spoke.", []),
+        ("Where does Fethullah Gulen live?", "Fethullah Gülen lives in Pennsylvania.", []),
+        ("Where was the tunnel under the U.S.-Mexico border?", "A U.S. tunnel reached Mexico.", []),
+        (
+            "Where was the tunnel under the U.S.-Canada border?",
+            "A U.S. tunnel reached Mexico.",
+            ["U.S.-Canada"],
+        ),
+        ("Who gave the Gulen-linked donations?", "Gülen backers gave money.", []),
         ("Which New York congressman spoke?", "Rep. Peter King, R-NY, spoke.", ["New", "York"]),
     ],
 )

@@ -251,7 +251,10 @@ class Answerer:
             return []
         article = self.store.article(read[0].sentence.article_id)
         return (
-            missing_terms(question, f"{article.title}\n{article.text}", article.published) if article else []
+            # the source counts as mentioned: "according to USA Today" of an article USA Today published
+            missing_terms(question, f"{article.title}\n{article.source}\n{article.text}", article.published)
+            if article
+            else []
         )
 
     def read(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from index.models import Quote, Sentence
@@ -14,6 +16,7 @@ from qa.evaluation.news import (
     score_news,
 )
 from qa.models import Answer, Citation
+from tests.cli import run_qa
 
 
 def _question(qid: str, kind: str = "who", answers: tuple[str, ...] = ("Ann Lee",)) -> NewsQuestion:
@@ -112,3 +115,24 @@ def test_the_report_reads_as_a_table_with_halves_and_types() -> None:
 def test_answers_and_questions_must_pair() -> None:
     with pytest.raises(ValueError, match="1 answers for 2 questions"):
         score_news([_question("nA1"), _question("nA2")], [_abstained()])
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["eval", "news", "q.jsonl"], "Usage: qa eval news QA_NEWS.jsonl --articles QUOTES.jsonl"),
+        (["eval", "news", "q.jsonl", "--articles", "a.jsonl", "--wikipedia", "w.jsonl"], "--wikipedia takes"),
+    ],
+)
+def test_qa_eval_news_says_in_one_line_what_is_wrong(argv: list[str], message: str) -> None:
+    done = run_qa(argv, {})
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert message in done.stderr
+
+
+def test_qa_eval_news_names_a_missing_file(tmp_path: Path) -> None:
+    (tmp_path / "a.jsonl").write_text("{}\n")
+    done = run_qa(["eval", "news", str(tmp_path / "q.jsonl"), "--articles", str(tmp_path / "a.jsonl")], {})
+    assert done.returncode == 2
+    assert "q.jsonl" in done.stderr

@@ -87,6 +87,7 @@ a.quote-link:hover, a.speaker-link:hover, a.where-link:hover { text-decoration: 
   background: var(--block-background-fill); border-bottom: 1px solid var(--border-color-primary); }
 .qa-reader h4.qa-subheading { margin: 1em 0 0.4em; }
 #articles, #quotes, #speakers { --font-mono: var(--font); }
+#articles td { overflow-wrap: anywhere; }
 #phone-nav, #phone-nav-box { display: none; }
 @media (max-width: 640px) {
   #phone-nav-box { display: block; }
@@ -554,12 +555,13 @@ def _library_tab(session: Session) -> _Library:
     def fetch(address: str, progress: Any = PROGRESS) -> str:
         return session.add_url(address, progress)
 
-    def open_row(evt: gr.SelectData) -> Any:
+    def open_row(title: str, evt: gr.SelectData) -> Any:
         row = evt.row_value if isinstance(evt.row_value, list | tuple) else []
-        return session.open_article(str(row[-1])) if row else gr.skip()
+        shown = session.open_listed(title or "", row) if row else None
+        return shown if shown is not None else gr.skip()
 
     search.change(session.library, search, articles, api_visibility="private")
-    articles.select(open_row, None, reader, api_visibility="private")
+    articles.select(open_row, search, reader, api_visibility="private")
     changed = [
         files.upload(upload, files, [report, files], api_visibility="private"),
         add_text.click(session.add_text, [title, text], report, api_visibility="private"),

@@ -51,10 +51,12 @@ Messages = list[dict[str, Any]]
 # id and the chat messages; the answers themselves stay in the server's memory under that id.
 Saved = dict[str, Any]
 CONVERSATIONS_KEPT = 500
-# The library table's columns; File or URL, Source and Date are left out when no article listed has one.
-LIBRARY_COLUMNS = ["Title", "File or URL", "Source", "Date", "Sentences", "Quotes", "ID"]
-_LIBRARY_TYPES: list[Literal["str", "number"]] = ["str", "str", "str", "str", "number", "number", "str"]
+# The library table's columns (those of `Session.article_rows` but the id, which only the remove list
+# shows); File or URL, Source and Date are left out when no article listed has one.
+LIBRARY_COLUMNS = ["Title", "File or URL", "Source", "Date", "Sentences", "Quotes"]
+_LIBRARY_TYPES: list[Literal["str", "number"]] = ["str", "str", "str", "str", "number", "number"]
 _OPTIONAL_COLUMNS = (1, 2, 3)
+_LIBRARY_WEIGHTS = [44, 18, 12, 11, 8, 7]  # shares of the table's width, before dropping columns
 
 
 class Session:
@@ -275,6 +277,16 @@ class Session:
         """The library table (`library_table`) of the articles whose title holds `title`."""
         return library_table(self.article_rows(title), self.article_count(), title)
 
+    def open_listed(self, search: str, shown: Sequence[Any]) -> str | None:
+        """The reader pane at the top of the article of a library row `shown` (its cells as listed under
+        the search `search`); None when no such row is listed any more."""
+        wanted = [str(cell) for cell in shown]
+        for row in self.article_rows(search):
+            cells = {str(cell) for cell in row[: len(LIBRARY_COLUMNS)]}
+            if wanted and str(row[0]) == wanted[0] and cells.issuperset(wanted):
+                return self.open_article(row[-1])
+        return None
+
     def open_article(self, article_id: str) -> str:
         """The reader pane at the top of an article."""
         with self.lock:
@@ -469,5 +481,8 @@ def library_table(rows: Sequence[Sequence[Any]], count: int, search: str = "") -
         value={"headers": [LIBRARY_COLUMNS[i] for i in keep], "data": [[r[i] for i in keep] for r in rows]},
         headers=[LIBRARY_COLUMNS[i] for i in keep],
         datatype=[_LIBRARY_TYPES[i] for i in keep],
+        column_widths=[
+            f"{100 * _LIBRARY_WEIGHTS[i] / sum(_LIBRARY_WEIGHTS[j] for j in keep):.0f}%" for i in keep
+        ],
         label=articles_label(count, len(rows), search),
     )

@@ -20,6 +20,7 @@ SPEAKER_EMPTY = (
     "were quoted, and everything they said, oldest article first."
 )
 _KINDS = {"person": "Person", "organisation": "Organisation", "source": "Described source"}
+_NAMES_SHOWN = 6  # roles and other names listed on the page (the articles can give dozens)
 _CHART_WIDTH, _CHART_HEIGHT, _BAR_GAP, _BAR_MAX = 560, 110, 2, 36
 
 
@@ -107,10 +108,10 @@ def render_speaker_page(
     copies = copies or {}
     facts = [_KINDS.get(speaker.kind, speaker.kind)]
     if speaker.roles:
-        facts.append("Roles: " + "; ".join(html.escape(r) for r in speaker.roles))
+        facts.append("Roles: " + _some(speaker.roles))
     others = [a for a in speaker.aliases if a != speaker.name]
     if others:
-        facts.append("Also named: " + "; ".join(html.escape(a) for a in others))
+        facts.append("Also named: " + _some(others))
     total = sum(len(g.quotes) for g in groups)
     originals = [g for g in groups if g.article_id not in copies]
     head = (
@@ -123,6 +124,12 @@ def render_speaker_page(
         f'<div class="qa-speaker-page" data-speaker="{html.escape(speaker.name, quote=True)}">{head}'
         f"{_chart(groups)}{_record(groups, copies)}</div>"
     )
+
+
+def _some(names: Sequence[str], shown: int = _NAMES_SHOWN) -> str:
+    """The first `shown` names, escaped, and how many more there are."""
+    listed = "; ".join(html.escape(n) for n in names[:shown])
+    return listed + (f" and {len(names) - shown} more" if len(names) > shown else "")
 
 
 def _record(groups: Sequence[ArticleQuotes], copies: Mapping[str, str]) -> str:

@@ -94,7 +94,7 @@ def test_the_store_summary_names_the_newest_publication_date(tmp_path: Path) -> 
 def test_the_library_table_hides_empty_columns_and_counts_what_a_search_finds(tmp_path: Path) -> None:
     session = ui_session.Session(engine_with(tmp_path, 3))
     table = session.library("pier 1")
-    assert table.headers == ["Title", "Sentences", "Quotes", "ID"]  # no file, source or date to show
+    assert table.headers == ["Title", "Sentences", "Quotes"]  # no file, source or date to show
     assert [row[0] for row in table.value["data"]] == ["Pier 1"]
     assert table.label == "1 of 3 articles match \u2018pier 1\u2019"
     assert session.library("xyz").label == "No article matches \u2018xyz\u2019 (3 articles)"
@@ -119,3 +119,10 @@ def test_the_chosen_speakers_quotes_row_and_record_count_the_same_quotes(tmp_pat
     _, shown, speakers = session.quote_table("Ms Lomax", None, "")
     assert speakers == [["Rachel Lomax", 2, 2]]
     assert {q.article_id for q in shown} == {"bank", "rates"}
+
+
+def test_a_library_row_opens_its_article_in_the_reader(tmp_path: Path) -> None:
+    session = ui_session.Session(engine_with(tmp_path, 3))
+    [row] = session.library("pier 2").value["data"]
+    assert 'data-article="a2"' in (session.open_listed("pier 2", row) or "")
+    assert session.open_listed("pier 2", ["Pier 9", 1, 1]) is None

@@ -146,3 +146,10 @@ def test_a_speaker_page_from_the_session_counts_what_the_speakers_table_counts(
     _, _, speakers = session.quote_table("Ann Fry", None, "")
     assert f'data-quotes="{speakers[0][1]}" data-articles="{speakers[0][2]}"' in html
     assert "Pier works begin" in html and "Pier plan" not in html
+
+
+def test_a_speaker_with_many_roles_lists_the_first_few_and_how_many_more() -> None:
+    roles = tuple(f"Role {i}" for i in range(9))
+    speaker = Speaker(1, "Ann Fry", "person", ("Ann Fry",), roles, 1, 1)
+    html = render_speaker_page(speaker, [group("a", "2024-01-05", 1)])
+    assert "Roles: Role 0; Role 1; Role 2; Role 3; Role 4; Role 5 and 3 more" in html

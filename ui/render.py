@@ -342,6 +342,8 @@ def _blocks(text: str, paragraphs: Sequence[Range]) -> list[tuple[str, int, int]
     blocks = []
     for i, (first, last) in enumerate(lines):
         line = text[first:last]
+        if len(line) > 2 and line[0] in "'\u2018" and line[-1] in "'\u2019":
+            line = line[1:-1]  # a sub-heading in single quotes ('Brutal fighting'), as some agencies write
         heading = 0 < i < len(lines) - 1 and len(line.split()) <= 10 and not line.endswith(_END_MARKS)
         blocks.append(('h4 class="qa-subheading"' if heading else "p", first, last))
     return blocks

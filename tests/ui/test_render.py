@@ -305,3 +305,11 @@ def test_a_sub_heading_on_a_paragraph_of_its_own_is_one_too() -> None:
     ]
     html = render_reader_html(article, sentences, None)
     assert '<p>The ferry sailed.</p><h4 class="qa-subheading">A long watch</h4><p>She kept' in html
+
+
+def test_a_short_line_in_single_quotes_is_a_sub_heading_and_a_quoted_sentence_is_not() -> None:
+    text = "The ferry sailed.\n'Brutal fighting'\nShe kept the lamp lit.\n'It was cold.'\nThe end came."
+    article = Article("b3", "Keeper", text)
+    html = render_reader_html(article, [], None)  # no sentences: the lines of the whole text
+    assert '<h4 class="qa-subheading">&#x27;Brutal fighting&#x27;</h4>' in html
+    assert "<p>&#x27;It was cold.&#x27;</p>" in html

@@ -84,7 +84,8 @@ a.quote-link:hover, a.speaker-link:hover, a.where-link:hover { text-decoration: 
 .qa-undated { color: var(--body-text-color-subdued); font-size: 0.9em; }
 .qa-where-else { margin-top: 12px; } .qa-where-else ol { padding-left: 1.2em; }
 .qa-reader h3.qa-reader-title { position: sticky; top: 0; z-index: 2; margin: 0; padding: 6px 0;
-  background: var(--block-background-fill); border-bottom: 1px solid var(--border-color-primary); }
+  background: var(--block-background-fill); border-bottom: 1px solid var(--border-color-primary);
+  box-shadow: 0 -24px 0 var(--block-background-fill); }
 .qa-reader h4.qa-subheading { margin: 1em 0 0.4em; }
 #articles, #quotes, #speakers { --font-mono: var(--font); }
 #articles td { overflow-wrap: anywhere; }

@@ -205,6 +205,11 @@ class Registry:
             found = self._by_surname.get(last) or self._by_first.get(last)
             if found:
                 return self._remember(key, self._most_mentioned(found))
+        if len(words) == 1 and label == "NORP":
+            # "Cuban said" after "Mark Cuban": spaCy tags a surname that is also a nationality NORP.
+            named = [e for e in self._by_surname.get(last, []) if " " in self._entities[e].name]
+            if named:
+                return self._remember(key, self._most_mentioned(named))
         if _looks_like_person_name(words, label) and not org_words:
             for entity in self._by_surname.get(last, []):
                 if self.kind(entity) != "org" and _same_person(self._entities[entity], words):

@@ -148,3 +148,12 @@ def test_two_people_with_one_surname_stay_two() -> None:
     gordon, nick = _said(quotes, "This is a budget"), _said(quotes, "Farmers will gain")
     assert (gordon.speaker, gordon.role) == ("Gordon Brown", "Chancellor")
     assert (nick.speaker, nick.role) == ("Nick Brown", "the farming minister")
+
+
+def test_a_surname_that_is_also_a_nationality_is_the_person_named_before() -> None:
+    quotes = _quotes(
+        "Dallas Mavericks owner Mark Cuban spoke on Tuesday.\n\n"
+        "\u201cI would not vote for him,\u201d Cuban said. \u201cHe has no plan.\u201d\n\n"
+        "Cuban added: \u201cThe debate was a mess for everyone involved in it.\u201d"
+    )
+    assert {(q.speaker, q.speaker_kind) for q in quotes} == {("Mark Cuban", "person")}

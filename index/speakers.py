@@ -8,7 +8,8 @@ A speaker is a person, an organisation or a described source ("a Moscow-based de
   surname in the store ("Rachel Lomax"); with two or more ("Gordon Brown", "Nick Brown") it joins one
   only when its initial or a role agrees, else it stays a speaker of its own; the fullest name is the
   canonical one;
-- full names that differ ("Gordon Brown", "Nick Brown") are never one person;
+- full names that differ ("Gordon Brown", "Nick Brown") are never one person, save a name and the one
+  fuller form that adds middle initials to it ("John Kerry", "John F. Kerry");
 - a possessive or a description holding a name ("Tony Blair's official spokesman") is never that
   person: it is a described source, one speaker per description text;
 - a bare role ("Shadow Secretary") is the article's one speaker with that role, else a source;
@@ -239,6 +240,7 @@ def group_forms(forms: Sequence[NameForm]) -> list[SpeakerGroup]:
         person = parsed[form.name]
         if person.full:
             full.setdefault((*person.given, person.surname), []).append(form)
+    _merge_middle_initials(full)
     partial: dict[str, list[NameForm]] = {}
     for form in forms:
         person = parsed[form.name]
@@ -250,6 +252,27 @@ def group_forms(forms: Sequence[NameForm]) -> list[SpeakerGroup]:
         else:
             partial.setdefault(" ".join((*person.given, person.surname)), []).append(form)
     return [_group(group, "person", _fullest(group)) for group in [*full.values(), *partial.values()]]
+
+
+def _merge_middle_initials(full: dict[tuple[str, ...], list[NameForm]]) -> None:
+    """"John Kerry" is "John F. Kerry": a full name joins the one name that adds only middle initials to
+    it ("George Bush" joins neither "George H.W. Bush" nor "George W. Bush"; those two stay two)."""
+    for key in sorted(full, key=len):
+        first, middle = key[0], key[1:-1]
+        if any(len(g) > 2 for g in middle):
+            continue
+        fuller = [
+            other
+            for other in full
+            if other != key
+            and other[0] == first
+            and other[-1] == key[-1]
+            and len(other) > len(key)
+            and all(len(g) <= 2 for g in other[1:-1])
+            and set(middle) <= set(other[1:-1])
+        ]
+        if len(fuller) == 1:
+            full[fuller[0]].extend(full.pop(key))
 
 
 def _join(

@@ -227,3 +227,14 @@ def test_the_head_of_a_role_tells_an_organisation(name: str, role: str, kind: st
 def test_an_organisation_drops_its_the_only_before_a_name(written: str, shown: str) -> None:
     [group] = group_forms([NameForm(written, "organisation")])
     assert group.name == shown
+
+
+def test_a_name_joins_the_one_form_that_adds_middle_initials_to_it() -> None:
+    assert groups(person("John Kerry"), person("John F. Kerry"), person("Kerry")) == {
+        "John F. Kerry": {"John Kerry", "John F. Kerry", "Kerry"}
+    }
+    assert groups(person("George Bush"), person("George H.W. Bush"), person("George W. Bush")) == {
+        "George Bush": {"George Bush"},
+        "George H.W. Bush": {"George H.W. Bush"},
+        "George W. Bush": {"George W. Bush"},
+    }

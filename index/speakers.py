@@ -255,8 +255,9 @@ def group_forms(forms: Sequence[NameForm]) -> list[SpeakerGroup]:
 
 
 def _merge_middle_initials(full: dict[tuple[str, ...], list[NameForm]]) -> None:
-    """"John Kerry" is "John F. Kerry": a full name joins the one name that adds only middle initials to
-    it ("George Bush" joins neither "George H.W. Bush" nor "George W. Bush"; those two stay two)."""
+    """A full name joins the one name that adds only middle initials to
+    it ("John Kerry" is "John F. Kerry"; "George Bush" joins neither "George H.W. Bush" nor "George W.
+    Bush": those two stay two)."""
     for key in sorted(full, key=len):
         first, middle = key[0], key[1:-1]
         if any(len(g) > 2 for g in middle):

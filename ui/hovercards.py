@@ -43,7 +43,8 @@ def render_hovercards_html(turns: Sequence[Turn], source: ArticleSource) -> str:
     `data-ref` is its citation link's href (hidden; the page shows copies)."""
     cards: dict[str, str] = {}
     for turn in turns:
-        for citation in (*turn.answer.citations, *turn.answer.related):
+        answer = turn.answer.as_shown()  # as the chat shows it: a weak answer bolds nothing
+        for citation in (*answer.citations, *answer.related):
             ref = citation_target(citation).to_ref()
             cards.setdefault(ref, _card(citation, ref, source))
     body = "".join(

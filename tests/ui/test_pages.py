@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from index.embedding import HashingEncoder
@@ -10,7 +11,7 @@ from qa.engine import QAEngine
 from qa.factcheck.record import ArticleQuotes
 from qa.models import Answer, Citation, Turn
 from ui.hovercards import render_hovercards_html
-from ui.render import citation_target
+from ui.render import citation_link, citation_target
 from ui.render_check import render_check_html
 from ui.session import Session
 from ui.speaker_page import render_speaker_page, timeline_bins
@@ -153,3 +154,13 @@ def test_a_speaker_with_many_roles_lists_the_first_few_and_how_many_more() -> No
     speaker = Speaker(1, "Ann Fry", "person", ("Ann Fry",), roles, 1, 1)
     html = render_speaker_page(speaker, [group("a", "2024-01-05", 1)])
     assert "Roles: Role 0; Role 1; Role 2; Role 3; Role 4; Role 5 and 3 more" in html
+
+
+def test_a_weak_answers_card_bolds_nothing_and_is_keyed_as_its_chat_link() -> None:
+    turn = _turn()
+    weak = dataclasses.replace(turn.answer, confidence=0.3)
+    html = render_hovercards_html([Turn(turn.question, weak)], Library())
+    assert "<strong>" not in html
+    shown = weak.as_shown().citations[0]
+    assert f'data-ref="{citation_target(shown).to_ref()}"' in html
+    assert citation_target(shown).to_ref() in citation_link(shown)

@@ -126,7 +126,8 @@ class Session:
     def cards_of_citation(self, ref: str, turns: Sequence[Turn]) -> str | None:
         """The cited passages of the latest answer holding the citation `ref` links to (None: none)."""
         for turn in reversed(turns):
-            if any(render.citation_target(c).to_ref() == ref for c in turn.answer.citations):
+            shown = turn.answer.as_shown()  # the links as the chat shows them (a weak answer: no span)
+            if any(render.citation_target(c).to_ref() == ref for c in shown.citations):
                 with self.lock:
                     return render.render_citations_html(turn.answer, self.engine)
         return None

@@ -164,3 +164,16 @@ def test_a_weak_answers_card_bolds_nothing_and_is_keyed_as_its_chat_link() -> No
     shown = weak.as_shown().citations[0]
     assert f'data-ref="{citation_target(shown).to_ref()}"' in html
     assert citation_target(shown).to_ref() in citation_link(shown)
+
+
+def test_a_weak_answers_citation_link_finds_its_answers_passages(
+    tmp_path: Path, fake_encoder: HashingEncoder
+) -> None:
+    engine = QAEngine(tmp_path / "store", fake_encoder)
+    engine.add_articles([ARTICLE])
+    [sentence] = [s for s in engine.sentences("a1") if s.position == 1]
+    citation = Citation(1, sentence, ARTICLE.title, 0.9, span=(1, 9))
+    weak = Answer("Will it reopen?", sentence.text, (citation,), abstained=False, confidence=0.3)
+    ref = citation_target(weak.as_shown().citations[0]).to_ref()
+    cards = Session(engine).cards_of_citation(ref, [Turn("Will it reopen?", weak)])
+    assert cards is not None and 'data-question="Will it reopen?"' in cards

@@ -88,6 +88,22 @@ _ORGANISATION_WORDS = _words(
     service society team tribunal union university
     """
 )
+# What a person is, beside offices and titles: a role's head noun ("Democratic front-runner", "surprise
+# populist", "presidential hopeful"); agent endings catch the rest ("striker", "economist", "actress").
+_ROLE_NOUNS = _words(
+    """
+    democrat republican conservative liberal independent libertarian tory socialist hopeful rival ally aide
+    chair boss head member expert staff official contender host anchor mogul billionaire millionaire
+    veteran victim witness survivor fan mother father wife husband son daughter brother sister friend
+    colleague partner owner founder resident citizen student pupil graduate star legend icon critic
+    advocate activist lady gentleman executive representative
+    """
+)
+_AGENT_ENDINGS = ("er", "or", "ist", "ian", "ant", "ent", "man", "woman", "ee", "ess", "ive")
+_RELATIVES = _words("who whose whom which that from as by against after before since")
+_DETERMINERS = _words("his her their its our this that these those other another")
+_MAX_ROLE_WORDS = 8
+_DATELINE = re.compile(r"\s[-\u2013\u2014]\s")  # "WASHINGTON (Reuters) - ", "S.C. - "
 _SUFFIXES = _words("jr sr ii iii iv")
 _ARTICLES = _words("the a an")
 _PRONOUNS = _words("he she they it him her them his its their we i you")
@@ -175,14 +191,39 @@ def is_role_only(name: str) -> bool:
 
 
 def clean_role(role: str | None, kind: SpeakerKind | None) -> str | None:
-    """The role as the article gives it without honorifics ("Mr" is no role); None for a described
-    source, whose description says what it is."""
+    """The role as the article gives it without honorifics ("Mr" is no role) or a dateline before it
+    ("WASHINGTON (Reuters) - U.S. Democratic presidential candidate"); None for a described source,
+    whose description says what it is, and for words that name no role ("smiling", "herself", "a
+    signal of her broad support", a clause of ten words)."""
     if not role or kind == "source":
         return None
+    role = _DATELINE.split(role)[-1]
     tokens = _tokens(role)
     while tokens and _norm(tokens[0]) in HONORIFICS:
         tokens.pop(0)
-    return " ".join(tokens) or None
+    if not tokens or len(tokens) > _MAX_ROLE_WORDS or not _names_a_role(tokens):
+        return None
+    return " ".join(tokens)
+
+
+def _names_a_role(tokens: Sequence[str]) -> bool:
+    """Whether the head noun of a role's words (the last before "of", "who", "at" ..., after any article:
+    "the former secretary of State") is an office, a title or a word for what a person is or does."""
+    words = [_norm(t) for t in tokens]
+    while words and words[0] in _ARTICLES | _DETERMINERS:
+        words.pop(0)
+    head = []
+    for word in words:
+        if word in _ROLE_ENDS | _RELATIVES:
+            break
+        head.append(word)
+    if not head:
+        return False
+    last = _singular(head[-1].split("-")[-1])  # "then-secretary", "front-runner", "candidates"
+    known = _OFFICE_WORDS | _ROLE_NOUNS | _ORGANISATION_WORDS
+    if last in known or (tokens[len(head) - 1].isupper() and len(last) <= 4):
+        return True  # an office, a party, a kind of person; an acronym ("CEO")
+    return len(last) > 4 and last.endswith(_AGENT_ENDINGS)
 
 
 def _is_acronym(token: str) -> bool:

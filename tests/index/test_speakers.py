@@ -60,6 +60,23 @@ def test_the_kind_of_a_speaker_is_inferred_from_its_name(name: str | None, kind:
         ("shadow home secretary", "person", "shadow home secretary"),
         ("Ms Chief Economist", "person", "Chief Economist"),
         ("President", "source", None),  # a description's role is its subject's
+        (
+            "WASHINGTON (Reuters) - U.S. Democratic presidential candidate",
+            "person",
+            "U.S. Democratic presidential candidate",
+        ),
+        ("the former secretary of State", "person", "the former secretary of State"),
+        ("Democratic front-runner", "person", "Democratic front-runner"),
+        ("striker", "person", "striker"),
+        ("mercenary group", "organisation", "mercenary group"),
+        ("smiling", "person", None),  # words that name no role
+        ("herself", "person", None),
+        ("a signal of her broad support among the party's power brokers", "person", None),
+        (
+            "a former first lady secretary of State and senator and a U.S. senator from Vermont",
+            "person",
+            None,
+        ),
         (None, "person", None),
     ],
 )

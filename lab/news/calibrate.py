@@ -68,9 +68,13 @@ def collect(
     features: list[dict[str, float]] = []
 
     def recording(
-        candidates: Sequence[ReadCandidate], missing: Sequence[str], settings: ReaderSettings
+        candidates: Sequence[ReadCandidate],
+        missing: Sequence[str],
+        settings: ReaderSettings,
+        *more: Any,
+        **named: Any,
     ) -> Decision:
-        decision = decide(candidates, missing, settings)
+        decision = decide(candidates, missing, settings, *more, **named)
         seen.append(decision)
         if candidates:
             features.append(

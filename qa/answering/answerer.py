@@ -19,10 +19,12 @@ from qa.answering.compose import abstain, compose_answer
 from qa.answering.followup import Resolved, resolve_followup
 from qa.answering.language import question_language
 from qa.answering.question import analyze_question
+from qa.answering.reader.aboutness import is_number, terms_apart
 from qa.answering.reader.decide import (
     Decision,
     ReadCandidate,
     ReaderSettings,
+    complete_first,
     decide,
     order_by_reader,
     read_candidates,
@@ -111,12 +113,17 @@ class Answerer:
                 # would cite whoever else the sentences quote.
                 return self._nothing_else(question, quote_query.speaker, searched)
         read = self._read_for_answer(resolved, k, searched)
-        decision = decide(read, self.missing_terms(resolved.question, read), self.settings)
+        missing = self.missing_terms(resolved.question, read)
+        apart = self.terms_apart(resolved.question, read)
+        kind = analyze_question(resolved.question).type
+        decision = decide(read, missing, self.settings, apart, kind)
         answer = self._compose(question, resolved.question, read, decision, k)
         if not answer.abstained:
             note = (
                 f"The cited article never mentions {', '.join(decision.missing)}." if decision.missing else ""
             )
+            if numbers := [t for t in decision.apart if is_number(t)]:
+                note = f"{note} The cited passage does not mention {', '.join(numbers)}.".strip()
             return dataclasses.replace(answer, confidence=decision.confidence, reason=note)
         return self._nothing_answers(question, resolved, quote_query, read, decision, searched)
 
@@ -158,7 +165,14 @@ class Answerer:
         read = self.read(resolved.question, scope, resolved.exclude, max(k, self.settings.depth), first=k)
         if self.settings.typed_first:
             read = reader_typed_first(analyze_question(resolved.question), read)
-        return read
+        return complete_first(read, lambda c: self._lacking(resolved.question, c), self.settings)
+
+    def _lacking(self, question: str, candidate: ReadCandidate) -> bool:
+        """Whether the candidate's article lacks a term of the question, or names a year or number of
+        it only away from the candidate (`qa.answering.reader.aboutness`)."""
+        if self.missing_terms(question, [candidate]):
+            return True
+        return any(is_number(t) for t in self.terms_apart(question, [candidate]))
 
     def _compose(
         self, question: str, resolved: str, read: list[ReadCandidate], decision: Decision, k: int
@@ -202,6 +216,12 @@ class Answerer:
                 f"Nothing in the {searched} answers this question: the closest passages are from an "
                 f"article that never mentions {named}.",
             )
+        if (numbers := [t for t in decision.apart if is_number(t)]) and read:
+            return abstain(
+                question,
+                f"Nothing in the {searched} answers this question: the closest passages do not mention "
+                f"{', '.join(numbers)} (their article does, elsewhere).",
+            )
         terms = ", ".join(content_words(resolved.question)[:6]) or resolved.question
         return abstain(question, f"Nothing in the {searched} answers this question (searched for: {terms}).")
 
@@ -241,7 +261,8 @@ class Answerer:
             ReadCandidate(ScoredSentence(c.sentence, c.score, 0.0, 0.0, 0.0), r)
             for c, r in zip(answer.citations, readings)
         ]
-        return decide(read, self.missing_terms(question, read), self.settings)
+        kind = analyze_question(question).type
+        return decide(read, self.missing_terms(question, read), self.settings, kind=kind, quoted=True)
 
     # -- reading, also used by evaluation and calibration -----------------------------------------
 
@@ -255,6 +276,19 @@ class Answerer:
             missing_terms(question, f"{article.title}\n{article.source}\n{article.text}", article.published)
             if article
             else []
+        )
+
+    def terms_apart(self, question: str, read: Sequence[ReadCandidate]) -> list[str]:
+        """The question's terms the best candidate's article names, but not near its sentence."""
+        if not read:
+            return []
+        sentence = read[0].sentence
+        article = self.store.article(sentence.article_id)
+        if article is None:
+            return []
+        sentences = self.store.sentences(sentence.article_id)
+        return terms_apart(
+            question, article, sentences, sentence.position, self.missing_terms(question, read)
         )
 
     def read(

@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from index.models import Sentence
 from index.store import Store
+from qa.answering.reader.aboutness import is_number
 from qa.answering.reader.reader import Reader, Reading
 from qa.answering.sentences import ScoredSentence
 
@@ -34,6 +35,7 @@ __all__ = [
     "ReaderSettings",
     "answerability",
     "answers_before",
+    "complete_first",
     "confidence",
     "decide",
     "order_by_reader",
@@ -78,6 +80,18 @@ class ReaderSettings:
     slope: float = 0.0433
     missing_slope: float = -1.5798
     intercept: float = -0.1755
+    # News (issue 29, fitted on half nA on the rows of `python -m lab.news.readings`, docs/news.md):
+    # the floors are lower by `type_offsets` for a question of that type (the reader gives a "why" a
+    # small margin even on the right sentence; for "what did X say" a lower floor answered with the
+    # speaker's quote on another topic: tests/qa/quotes/test_topic.py); a year or number of
+    # the question standing apart from the cited sentence (`qa.answering.reader.aboutness`) counts as
+    # missing; a candidate within `complete_within` of the first (mixed score), among the first
+    # `complete_depth`, whose article holds every term of the question goes first when the first's lacks
+    # one (None: never).
+    type_offsets: tuple[tuple[str, float], ...] = (("why", 1.0),)
+    complete_within: float | None = 0.05
+    complete_depth: int = 4
+    quote_offset: float = 0.0  # added to the confidence's logit for an answer from the quote table
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +238,9 @@ class Decision:
     answerability: float
     missing: tuple[str, ...]  # key terms of the question the best candidate's article lacks
     confidence: float
+    # years and numbers of the question its article names only apart from the cited sentence (counted
+    # as missing) and names so placed (`qa.answering.reader.aboutness`)
+    apart: tuple[str, ...] = ()
 
 
 def answerability(candidates: Sequence[ReadCandidate], settings: ReaderSettings) -> float:
@@ -235,17 +252,46 @@ def answerability(candidates: Sequence[ReadCandidate], settings: ReaderSettings)
     return best_margin + settings.retrieval_share * best_retrieval
 
 
-def decide(candidates: Sequence[ReadCandidate], missing: Sequence[str], settings: ReaderSettings) -> Decision:
-    """Answer or abstain (`ReaderSettings`), with the calibrated confidence of answering."""
+def decide(
+    candidates: Sequence[ReadCandidate],
+    missing: Sequence[str],
+    settings: ReaderSettings,
+    apart: Sequence[str] = (),
+    kind: str = "",
+    quoted: bool = False,
+) -> Decision:
+    """Answer or abstain (`ReaderSettings`), with the calibrated confidence of answering: `apart`, the
+    question's terms its article names away from the cited sentence (a year or number apart counts as
+    missing); `kind`, the question's type (`qa.answering.question`); `quoted`, an answer from the quote
+    table."""
     score = answerability(candidates, settings)
-    floor = settings.missing_below if missing else settings.abstain_below
-    return Decision(score >= floor, score, tuple(missing), confidence(score, bool(missing), settings))
+    lacking = bool(missing) or any(is_number(t) for t in apart)
+    floor = settings.missing_below if lacking else settings.abstain_below
+    if not quoted:  # the quote table's answer keeps the full floor: a quote off the topic is not answered
+        floor -= dict(settings.type_offsets).get(kind, 0.0)
+    sure = confidence(score, lacking, settings, quoted)
+    return Decision(score >= floor, score, tuple(missing), sure, tuple(apart))
 
 
-def confidence(score: float, missing: bool, settings: ReaderSettings) -> float:
+def complete_first(
+    candidates: Sequence[ReadCandidate], lacking: Callable[[ReadCandidate], bool], settings: ReaderSettings
+) -> list[ReadCandidate]:
+    """`candidates` with the first whose article holds every term of the question (`lacking` false)
+    moved to the front when the first's article lacks one and it is close (`complete_within`)."""
+    found = list(candidates)
+    if settings.complete_within is None or not found or not lacking(found[0]):
+        return found
+    for i, candidate in enumerate(found[1 : settings.complete_depth], start=1):
+        if candidate.mixed >= found[0].mixed - settings.complete_within and not lacking(candidate):
+            return [candidate, *found[:i], *found[i + 1 :]]
+    return found
+
+
+def confidence(score: float, missing: bool, settings: ReaderSettings, quoted: bool = False) -> float:
     """The chance, fitted on dev, that the first citation of an answer with this answerability holds
     the answer."""
     if score == -math.inf:
         return 0.0
     z = settings.slope * score + settings.missing_slope * missing + settings.intercept
+    z += settings.quote_offset * quoted
     return round(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))), 3)

@@ -60,7 +60,8 @@ _SHORT_FORMS = (
 # Words before a surname that are not a first name: titles and offices.
 _TITLES = frozenset(
     """mr mrs ms miss dr sir lord lady dame sen senator rep gov governor president vice secretary
-    minister chancellor premier judge justice gen general col capt lt sgt prof professor mayor speaker
+    minister chancellor premier judge justice gen general col capt lt sgt adm admiral prof professor mayor
+    speaker
     pope king queen prince princess chief former st saint""".split()
 )
 
@@ -73,6 +74,8 @@ def key_terms(question: str) -> list[str]:
         word = re.sub(r"['\u2019]s$", "", match.group()).rstrip(".")
         if not word or (match.start() == 0 and not word[0].isdigit()) or word.lower() in _NOT_NAMES:
             continue
+        if word.lower() in _TITLES and question[match.end() : match.end() + 1] == ".":
+            continue  # a title before a name, "Adm." or "Sen.": the name is the term
         if word not in found:
             found.append(word)
     return found
@@ -244,20 +247,41 @@ def _run_short_form(name: str, run: str, text: str) -> bool:
         head = " ".join(words[: words.index("of")])
         if re.search(rf"\b[Tt]he {re.escape(head)}\b", text):
             return True
-    if len(words) == 2 and name == words[0] and all(w[:1].isupper() for w in words):
-        surname = words[-1]
+    pair = _first_and_surname(name, words)
+    if pair is not None:
+        surname = pair[1]
         if not re.search(rf"(?<![\w-]){re.escape(surname)}(?![\w-])", text):
             return False
         if re.search(rf"(?<![\w-]){re.escape(surname.lower())}(?![\w-])", text):
             return False  # a word, not a surname: "Consul", "House"
         for match in re.finditer(rf"(?<![\w-])([A-Z][a-z]+)\s+{re.escape(surname)}(?![\w-])", text):
             other = match.group(1)
-            if other in words or other.lower() in _TITLES:
+            if other in pair or other.lower() in _TITLES:
                 continue
             if not re.search(rf"(?<![\w-]){other.lower()}(?![\w-])", text):  # a word, not a name: "But"
                 return False  # another first name of the surname ("Bill Clinton" for "Hillary Clinton")
         return True
     return False
+
+
+def _first_and_surname(name: str, words: list[str]) -> tuple[str, str] | None:
+    """`name` and the surname after it when `name` is a person's first name in the run `words`: two
+    capitalised words, alone ("Felipe Calderon"), after a title ("Adm. Harry Harris") or beside another
+    name ("Bernie Sanders and Tim Canova"), a possessive dropped ("Phyllis Schlafly's")."""
+    words = [re.sub(r"['\u2019]s$", "", w) for w in words]
+    if name not in words[:-1]:
+        return None
+    at = words.index(name)
+    surname = words[at + 1]
+    before = words[at - 1].rstrip(".").lower() if at else ""
+    after = words[at + 2].lower() if at + 2 < len(words) else ""
+    if not surname[:1].isupper() or surname.lower() in _ACRONYM_SKIPS:
+        return None
+    if (at and before not in _TITLES and before not in _ACRONYM_SKIPS) or (
+        after and after not in ("and", "&")
+    ):
+        return None  # inside a longer name: "New York Times", "Bank of England"
+    return name, surname
 
 
 def _run_misspelt(name: str, run: str, text: str) -> bool:

@@ -1,0 +1,119 @@
+"""The news questions' readings, candidate by candidate, for the decline and confidence work (issue 29).
+
+`python -m lab.news.readings` asks every question of ../shared/eval/qa_news.dev.jsonl over the kept
+840-article store with the shipped settings and writes, per question, what the answer was (right,
+span F1, abstained, confidence; from the quote table or the reader) and every candidate the reader
+read, best first (article, position, margin, retrieval score, mixed score, whether it holds a gold
+answer in an answering article, the key terms its article misses): declines and orderings can be
+replayed on these rows without asking again (docs/news.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import qa.answering.answerer as answerer_module
+from index.embedding import DEFAULT_MODEL
+from qa.answering.reader.decide import Decision, ReadCandidate, ReaderSettings, decide
+from qa.engine import QAEngine
+from qa.evaluation.news import NewsQuestion, judge, news_store
+from qa.evaluation.scoring import normalize, read_jsonl
+
+_EVAL = Path("../shared/eval")
+
+
+def holds_gold(question: NewsQuestion, article_id: str, text: str) -> bool:
+    """Whether a sentence of `article_id` holds a gold answer of `question` in an answering article."""
+    sentence = normalize(text)
+    return article_id in question.ok_articles and any(normalize(g) in sentence for g in question.answers)
+
+
+def collect(engine: QAEngine, questions: Sequence[NewsQuestion]) -> list[dict[str, Any]]:
+    """One row per question: the answer and the reader's candidates (see the module's docstring)."""
+    engine.warm_up()
+    answerer = engine.answerer
+    calls: list[tuple[list[ReadCandidate], Decision]] = []
+
+    def recording(
+        candidates: Sequence[ReadCandidate],
+        missing: Sequence[str],
+        settings: ReaderSettings,
+        *more: Any,
+        **named: Any,
+    ) -> Decision:
+        decision = decide(candidates, missing, settings, *more, **named)
+        calls.append((list(candidates), decision))
+        return decision
+
+    quoted: list[bool] = []
+    from_table = answerer._answer_from_quotes
+
+    def recording_quotes(*args: Any, **kwargs: Any) -> Any:
+        answer = from_table(*args, **kwargs)
+        quoted.append(answer is not None)
+        return answer
+
+    setattr(answerer_module, "decide", recording)  # noqa: B010 - the lab only: see what decides
+    setattr(answerer, "_answer_from_quotes", recording_quotes)  # noqa: B010
+    rows = []
+    try:
+        for question in questions:
+            calls.clear()
+            quoted.clear()
+            answer = engine.ask(question.question)
+            right, span = judge(question, answer)
+            candidates, decision = calls[-1] if calls else ([], None)
+            rows.append(
+                {
+                    "id": question.id,
+                    "type": question.type,
+                    "question": question.question,
+                    "unanswerable": question.unanswerable,
+                    "abstained": answer.abstained,
+                    "confidence": answer.confidence,
+                    "right": right,
+                    "span_f1": span,
+                    "reason": answer.reason,
+                    "from_quotes": any(quoted),
+                    "answerability": None if decision is None else decision.answerability,
+                    "missing": [] if decision is None else list(decision.missing),
+                    "candidates": [
+                        {
+                            "article": c.sentence.article_id,
+                            "position": c.sentence.position,
+                            "paragraph": c.sentence.paragraph,
+                            "text": c.sentence.text,
+                            "margin": c.reading.margin,
+                            "retrieval": c.scored.score,
+                            "mixed": c.mixed,
+                            "gold": holds_gold(question, c.sentence.article_id, c.sentence.text),
+                            "missing": answerer.missing_terms(question.question, [c]),
+                        }
+                        for c in candidates
+                    ],
+                }
+            )
+    finally:
+        setattr(answerer_module, "decide", decide)  # noqa: B010
+    return rows
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m lab.news.readings")
+    parser.add_argument("--store-cache", type=Path, default=Path("build/eval-news"))
+    parser.add_argument("--out", type=Path, default=Path("build/news/readings.json"))
+    args = parser.parse_args(argv)
+    engine = news_store(_EVAL / "quotes.train.jsonl", args.store_cache, DEFAULT_MODEL)
+    questions = [NewsQuestion.from_record(r) for r in read_jsonl(_EVAL / "qa_news.dev.jsonl")]
+    rows = collect(engine, questions)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(rows, indent=1))
+    print(f"{len(rows)} questions -> {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,104 @@
+"""A cited sentence is about what is asked when the question's terms stand near it (issue 29)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from index.embedding import Encoder
+from index.models import Article, Sentence
+from qa.answering.reader.aboutness import terms_apart
+from qa.answering.reader.decide import ReadCandidate, ReaderSettings, complete_first, decide
+from qa.answering.reader.reader import Reading
+from qa.answering.sentences import ScoredSentence
+from qa.engine import QAEngine
+
+RACE = Article(
+    "race",
+    "Senator looks back",
+    "Mary Smith won her Senate seat in 2012, defeating the banker Tom Jones by ten points.\n"
+    "She had served two terms in the state house before.\n"
+    "Her office is in the capital.\n"
+    "The state changed its voting law in 2011, a year before the race.\n"
+    "Smith said the change did not help her.",
+    published="2016-05-02",
+)
+
+
+def _sentences(article: Article) -> list[Sentence]:
+    found, start = [], 0
+    for paragraph, line in enumerate(article.text.split("\n")):
+        found.append(Sentence(article.id, paragraph, start, start + len(line), line, paragraph))
+        start += len(line) + 1
+    return found
+
+
+@pytest.mark.parametrize(
+    ("question", "position", "apart"),
+    [
+        ("Whom did Mary Smith defeat in her 2011 Senate race?", 0, ["2011"]),  # the year of another line
+        ("Whom did Mary Smith defeat in her 2012 Senate race?", 0, []),
+        ("What did Mary Smith say about the 2011 law?", 4, []),  # the line before names the year
+        ("Whom did Mary Smith defeat in her 2009 Senate race?", 0, []),  # missing, not apart
+        ("What does the Senator look back on?", 4, []),  # the title is near every sentence
+        ("Whom did Smith defeat in the capital?", 0, []),  # two lines on: near
+        ("Where did Tom Jones work?", 4, ["Tom", "Jones"]),
+    ],
+)
+def test_terms_the_article_names_away_from_the_cited_sentence_are_apart(
+    question: str, position: int, apart: list[str]
+) -> None:
+    missing = ["2009"] if "2009" in question else []
+    assert terms_apart(question, RACE, _sentences(RACE), position, missing) == apart
+
+
+def _candidate(text: str, margin: float, retrieval: float, mixed: float = 0.0) -> ReadCandidate:
+    sentence = Sentence(text[:5], 0, 0, len(text), text)
+    return ReadCandidate(ScoredSentence(sentence, retrieval, 0.0, 0.0, 0.0), Reading((0, 4), margin), mixed)
+
+
+def test_a_year_apart_asks_for_the_confidence_a_missing_term_asks_for_and_a_name_apart_does_not() -> None:
+    settings = ReaderSettings()
+    read = [_candidate("Smith won in 2012.", 2.0, 0.6)]  # answerability 2 + 24 x 0.6 = 16.4
+    assert decide(read, [], settings).answers
+    assert not decide(read, [], settings, apart=["2011"]).answers
+    assert decide(read, [], settings, apart=["Jones"]).answers
+    assert decide(read, [], settings, apart=["2011"]).confidence < decide(read, [], settings).confidence
+
+
+def test_why_questions_answer_on_a_smaller_margin() -> None:
+    settings = ReaderSettings()
+    read = [_candidate("The bank held rates because inflation fell.", -2.2, 0.6)]  # answerability 12.2
+    assert not decide(read, [], settings, kind="who").answers
+    assert decide(read, [], settings, kind="why").answers
+    assert not decide(read, [], dataclasses.replace(settings, type_offsets=()), kind="why").answers
+    assert not decide(read, [], settings, kind="why", quoted=True).answers  # the quote table's floor
+
+
+def test_a_close_candidate_from_an_article_holding_every_term_goes_first() -> None:
+    settings = ReaderSettings()
+    lacking = _candidate("Lacking article.", 3.0, 0.7, mixed=0.80)
+    close = _candidate("Complete article.", 2.0, 0.7, mixed=0.78)
+    far = _candidate("Complete but weak.", 0.0, 0.3, mixed=0.50)
+
+    def lacks(c: ReadCandidate) -> bool:
+        return c is lacking
+
+    assert complete_first([lacking, close, far], lacks, settings) == [close, lacking, far]
+    assert complete_first([lacking, far], lacks, settings) == [lacking, far]  # too far behind
+    assert complete_first([close, lacking], lacks, settings) == [close, lacking]
+    never = dataclasses.replace(settings, complete_within=None)
+    assert complete_first([lacking, close], lacks, never) == [lacking, close]
+
+
+@pytest.mark.model
+def test_a_near_miss_with_a_changed_year_the_article_names_elsewhere_is_not_answered(
+    real_encoder: Encoder, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    engine = QAEngine(tmp_path_factory.mktemp("aboutness") / "store", real_encoder)
+    engine.add_articles([RACE])
+    answer = engine.ask("Whom did Mary Smith defeat in her 2011 Senate race?")
+    assert answer.abstained or "2011" in answer.reason
+    right = engine.ask("Whom did Mary Smith defeat in her 2012 Senate race?")
+    assert not right.abstained and "2012" not in right.reason

@@ -33,6 +33,7 @@ import numpy as np
 import qa.answering.answerer as answerer_module
 from index.embedding import DEFAULT_MODEL, make_encoder
 from index.ingest import article_from_record
+from lab.reader.calibrate import fit_logistic
 from qa.answering.reader.decide import Decision, ReadCandidate, ReaderSettings, decide
 from qa.engine import QAEngine
 from qa.evaluation.near_misses import make_near_misses
@@ -193,18 +194,11 @@ def choose_thresholds(rows: Sequence[dict[str, Any]]) -> tuple[float, float]:
 def fit_confidence(rows: Sequence[dict[str, Any]]) -> tuple[float, float, float]:
     """Logistic regression of "right" on answerability and a missing term (near misses never right)."""
     used = [r for r in rows if r["answerability"] is not None]
-    x = np.asarray([r["answerability"] for r in used])
-    m = np.asarray([float(bool(r["missing"])) for r in used])
-    y = np.asarray([float(r["right"]) for r in used])
-    mean, spread = float(x.mean()), float(x.std()) or 1.0
-    z = (x - mean) / spread
-    a = b = c = 0.0
-    for _ in range(20000):
-        p = 1 / (1 + np.exp(-(a * z + b * m + c)))
-        a -= 0.1 * float(np.mean((p - y) * z))
-        b -= 0.1 * float(np.mean((p - y) * m))
-        c -= 0.1 * float(np.mean(p - y))
-    return round(a / spread, 4), round(b, 4), round(c - a * mean / spread, 4)
+    return fit_logistic(
+        [r["answerability"] for r in used],
+        [float(bool(r["missing"])) for r in used],
+        [float(r["right"]) for r in used],
+    )
 
 
 def shown(rows: Sequence[dict[str, Any]], settings: ReaderSettings) -> list[Given]:

@@ -346,7 +346,15 @@ def fit_confidence(data: dict[str, Any], settings: ReaderSettings) -> tuple[floa
             xs.append(score)
             ms.append(float(bool(q["missing"])))
             ys.append(right)
-    x, m, y = np.asarray(xs), np.asarray(ms), np.asarray(ys)
+    return fit_logistic(xs, ms, ys)
+
+
+def fit_logistic(
+    answerability: Sequence[float], missing: Sequence[float], right: Sequence[float]
+) -> tuple[float, float, float]:
+    """(slope, missing_slope, intercept) of P(right) = logistic(slope * answerability + missing_slope *
+    missing + intercept), by gradient descent on the standardised answerability."""
+    x, m, y = np.asarray(answerability), np.asarray(missing), np.asarray(right)
     mean, spread = float(x.mean()), float(x.std()) or 1.0
     z = (x - mean) / spread
     a = b = c = 0.0

@@ -1,13 +1,15 @@
 """Answer and quote-check latency with the reader, warm, on the dev store.
 
-    python -m bench.answers [--store build/dev-store] [--queries 300]
+    python -m bench.answers [--store build/dev-store] [--queries 300] [--news]
 
 The store holds the dev articles and the quotes articles as distractors (as `qa eval` builds it; it
 is built when missing). Every question of `qa.dev.jsonl` and `qa_whosaid.dev.jsonl` (up to
 `--queries`, shuffled with the seed) is asked through `QAEngine.ask` after a warm-up, then the same
 number of quote checks (gold quotes of the dev news articles: as they stand, with a word dropped, and
 spliced from halves of two) through `QAEngine.check_quote`; it prints p50 / p95 / max ms and the
-reader's share. Speed is measured here, never asserted in tests (bench/README.md has the latest run).
+reader's share. `--news`: the 840 news articles of `quotes.train.jsonl` (dates and publishers, as
+`qa eval news` indexes them) and the news questions of `qa_news.dev.jsonl` instead. Speed is
+measured here, never asserted in tests (bench/README.md has the latest run).
 """
 
 from __future__ import annotations
@@ -37,7 +39,12 @@ def _row(name: str, seconds: Sequence[float]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.answers", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--store", type=Path, default=Path("build/dev-store"))
+    parser.add_argument("--store", type=Path, help="default: build/dev-store, with --news build/news-store")
+    parser.add_argument(
+        "--news",
+        action="store_true",
+        help="the 840 news articles of quotes.train.jsonl and the news questions (qa_news.dev.jsonl)",
+    )
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
@@ -45,14 +52,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     from index.embedding import DEFAULT_MODEL, make_encoder
     from index.ingest import article_from_record
     from qa.engine import QAEngine
+    from qa.evaluation.news import news_articles
 
-    engine = QAEngine(args.store, make_encoder(DEFAULT_MODEL))
-    if not args.store.exists():
-        records = _lines("articles.dev.jsonl") + _lines("quotes.dev.jsonl")
-        engine.add_articles([article_from_record(r) for r in records])
+    store = args.store or Path("build/news-store" if args.news else "build/dev-store")
+    quote_file = "quotes.train.jsonl" if args.news else "quotes.dev.jsonl"
+    engine = QAEngine(store, make_encoder(DEFAULT_MODEL))
+    if not store.exists():
+        if args.news:
+            engine.add_articles(news_articles(_lines(quote_file)))
+        else:
+            records = _lines("articles.dev.jsonl") + _lines("quotes.dev.jsonl")
+            engine.add_articles([article_from_record(r) for r in records])
     engine.warm_up()
     rng = random.Random(args.seed)
-    questions = [str(q["question"]) for q in _lines("qa.dev.jsonl") + _lines("qa_whosaid.dev.jsonl")]
+    asked = ["qa_news.dev.jsonl"] if args.news else ["qa.dev.jsonl", "qa_whosaid.dev.jsonl"]
+    questions = [str(q["question"]) for name in asked for q in _lines(name)]
     rng.shuffle(questions)
     questions = questions[: args.queries]
     reader_seconds: list[float] = []
@@ -73,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         answers.append(time.perf_counter() - started)
     quotes = [
         str(q["quote"])
-        for r in _lines("quotes.dev.jsonl")
+        for r in _lines(quote_file)
         for q in r["quotes"]
         if q["quote_type"] == "direct" and len(str(q["quote"]).split()) >= 6
     ]

@@ -140,6 +140,12 @@ class _Person:
     given: tuple[str, ...]  # normalised (casefolded, dots out)
     surname: str
     shown: str  # the name without its titles, as written
+    suffix: str = ""  # "jr", "iii": Donald Trump Jr. is not Donald Trump
+
+    @property
+    def lineage(self) -> str:
+        """The surname with its suffix: who a name's family member is ("trump jr")."""
+        return f"{self.surname} {self.suffix}" if self.suffix else self.surname
 
     @property
     def full(self) -> bool:
@@ -280,7 +286,7 @@ def group_forms(forms: Sequence[NameForm]) -> list[SpeakerGroup]:
     for form in forms:
         person = parsed[form.name]
         if person.full:
-            full.setdefault((*person.given, person.surname), []).append(form)
+            full.setdefault((*person.given, person.lineage), []).append(form)
     _merge_middle_initials(full)
     partial: dict[str, list[NameForm]] = {}
     for form in forms:
@@ -291,7 +297,7 @@ def group_forms(forms: Sequence[NameForm]) -> list[SpeakerGroup]:
         if joined is not None:
             full[joined].append(form)
         else:
-            partial.setdefault(" ".join((*person.given, person.surname)), []).append(form)
+            partial.setdefault(" ".join((*person.given, person.lineage)), []).append(form)
     return [_group(group, "person", _fullest(group)) for group in [*full.values(), *partial.values()]]
 
 
@@ -326,7 +332,10 @@ def _join(
     """The full name a partial form ("Lomax", "G. Brown") joins: the one that fits its initials, else
     the one whose roles agree with it; None when none or several fit."""
     fitting = [
-        key for key in full if not person.given or (key[0][:1] == person.given[0][:1] and len(key) > 1)
+        key
+        for key in full
+        if key[-1] == person.lineage
+        and (not person.given or (key[0][:1] == person.given[0][:1] and len(key) > 1))
     ]
     if len(fitting) > 1:
         own = set(form.roles) | ({" ".join(person.titles)} if person.titles else set())
@@ -426,15 +435,17 @@ def _is_personal_name(name: str) -> bool:
 @lru_cache(maxsize=50_000)  # the names of a family are parsed at each of its commits
 def _parse_person(name: str) -> _Person:
     tokens = _tokens(name)
+    suffixes: list[str] = []
     while len(tokens) > 1 and _norm(tokens[-1]) in _SUFFIXES:
-        tokens.pop()
+        suffixes.insert(0, tokens.pop())
     titles: list[str] = []
     while len(tokens) > 1 and _norm(tokens[0]) in HONORIFICS | TITLE_WORDS:
         token = tokens.pop(0)
         if _norm(token) not in HONORIFICS:
             titles.append(token)
     given = tuple(_norm(t) for t in tokens[:-1] if t.lower() not in _PARTICLES)
-    return _Person(tuple(titles), given, _norm(tokens[-1]), " ".join(tokens))
+    suffix = " ".join(_norm(t) for t in suffixes)
+    return _Person(tuple(titles), given, _norm(tokens[-1]), " ".join(tokens + suffixes), suffix)
 
 
 def _tokens(text: str) -> list[str]:

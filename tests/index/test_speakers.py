@@ -255,3 +255,13 @@ def test_a_name_joins_the_one_form_that_adds_middle_initials_to_it() -> None:
         "George H.W. Bush": {"George H.W. Bush"},
         "George W. Bush": {"George W. Bush"},
     }
+
+
+def test_a_son_named_for_his_father_is_another_person() -> None:
+    found = groups(
+        person("Donald Trump"), person("Donald J. Trump"), person("Donald Trump Jr."), person("Trump Jr.")
+    )
+    assert found == {
+        "Donald J. Trump": {"Donald Trump", "Donald J. Trump"},
+        "Donald Trump Jr.": {"Donald Trump Jr.", "Trump Jr."},
+    }

@@ -27,6 +27,7 @@ from qa.formats.contract import answer_record, article_record, check_record, quo
 from qa.formats.export import FORMATS, Format, export_answer, export_check, export_quotes
 from qa.models import Answer, Turn
 from ui import render
+from ui.askers import Askers
 from ui.hovercards import render_hovercards_html
 from ui.render_check import render_check_html
 from ui.speaker_page import render_speaker_page
@@ -60,11 +61,13 @@ _LIBRARY_WEIGHTS = [44, 18, 12, 11, 8, 7]  # shares of the table's width, before
 
 
 class Session:
-    """The app's calls into the engine, serialised by one lock (the store is not shared across threads)."""
+    """The app's calls into the engine, serialised by one lock (the store is not shared across threads),
+    but for questions, answered side by side by engines of their own (`ui.askers`)."""
 
     def __init__(self, engine: QAEngine) -> None:
         self.engine = engine
-        self.lock = threading.Lock()
+        self.lock = threading.Lock()  # around every call into `engine`; questions go to `askers`
+        self.askers = Askers(engine)
         self.conversations: OrderedDict[str, list[Turn]] = OrderedDict()
 
     # -- chat ------------------------------------------------------------------------------------
@@ -107,6 +110,9 @@ class Session:
     def ask(self, question: str, turns: Sequence[Turn], k: int, scope: set[str] | None) -> Answer:
         """The engine's answer; a user mistake becomes a visible gr.Error."""
         try:
+            with self.askers.engine() as engine:
+                if engine is not None:
+                    return engine.ask(question, history=turns, k=max(1, k), scope=scope)
             with self.lock:
                 return self.engine.ask(question, history=turns, k=max(1, k), scope=scope)
         except QAError as error:

@@ -17,10 +17,11 @@ import dataclasses
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from index.models import Sentence
-from qa.answering.sentences import ScoredSentence
+from qa.answering.sentences import ScoredSentence, stems
 from qa.lexical import content_words
 from qa.models import Answer, Citation, render_text
 
@@ -70,7 +71,7 @@ def select_citations(
     copy of."""
     span_of = span_of or (lambda _: None)
     originals = originals or {}
-    asked = _stems(question)
+    asked = stems(question)
     answer = ""
     cited: list[ScoredSentence] = []
     related: list[ScoredSentence] = []
@@ -94,7 +95,7 @@ def select_citations(
             copy_of[group], paragraphs[paragraph] = s.article_id, 1
             answer = _span_text(s, span_of)
             continue
-        share = _share(asked, _stems(s.text))
+        share = _share(asked, stems(s.text))
         if (answer and _holds(s.text, answer)) or (share >= KEY_TERMS and span_of(s) is not None):
             cited.append(candidate)
         elif share > 0:  # on the question if not on the answer; one with none of its words is left out
@@ -174,7 +175,7 @@ def _says_the_same(body: Sentence, headline: Sentence, span_of: SpanOf, original
     answer = _span_text(headline, span_of)
     if answer and not _holds(body.text, answer):
         return False
-    return _share(_stems(headline.text), _stems(body.text)) >= SAYS_THE_SAME
+    return _share(stems(headline.text), stems(body.text)) >= SAYS_THE_SAME
 
 
 def _span_text(sentence: Sentence, span_of: SpanOf) -> str:
@@ -194,11 +195,7 @@ def _normal(text: str) -> str:
     return " ".join(_WORDS.findall("".join(ch for ch in folded if not unicodedata.combining(ch))))
 
 
-def _stems(text: str) -> set[str]:
-    return {w[:5] for w in content_words(text)}
-
-
-def _share(wanted: set[str], held: set[str]) -> float:
+def _share(wanted: AbstractSet[str], held: AbstractSet[str]) -> float:
     return len(wanted & held) / len(wanted) if wanted else 0.0
 
 

@@ -87,12 +87,12 @@ def score_sentences(
     similarity = store.vectors("sentences", rows) @ np.asarray(query, dtype=np.float32)
     sentences = [found[row][0] for row in rows]
     # Stems of the candidates and of the sentence before each, computed once per sentence.
-    stems_at = {place: _stems(s.text) for place, s in _sentences_before(store, sentences).items()}
-    stems = [stems_at[(s.article_id, s.position)] for s in sentences]
-    weights_of_terms = _local_weights(content_words(question), stems)
+    stems_at = {place: stems(s.text) for place, s in _sentences_before(store, sentences).items()}
+    held_stems = [stems_at[(s.article_id, s.position)] for s in sentences]
+    weights_of_terms = _local_weights(content_words(question), held_stems)
     by_place = {(s.article_id, s.position): float(d) for s, d in zip(sentences, similarity)}
     scored = []
-    for row, dense, held in zip(rows, similarity, stems):
+    for row, dense, held in zip(rows, similarity, held_stems):
         sentence, chunk = found[row]
         overlap = weighted_overlap(weights_of_terms, held)
         previous = stems_at.get((sentence.article_id, sentence.position - 1))
@@ -123,7 +123,7 @@ def _sentences_before(store: Store, sentences: Sequence[Sentence]) -> dict[tuple
 
 
 @lru_cache(maxsize=50_000)
-def _stems(text: str) -> frozenset[str]:
+def stems(text: str) -> frozenset[str]:
     """The first five letters of each content word (`content_words`) of `text`; cached, as the same
     sentences come back as candidates question after question."""
     return frozenset(w[:5] for w in content_words(text))

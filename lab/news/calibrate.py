@@ -30,11 +30,11 @@ from typing import Any
 
 import numpy as np
 
-import qa.answering.answerer as answerer_module
 from index.embedding import DEFAULT_MODEL, make_encoder
 from index.ingest import article_from_record
+from lab.news.readings import recorded_decisions
 from lab.reader.calibrate import fit_logistic
-from qa.answering.reader.decide import Decision, ReadCandidate, ReaderSettings, decide
+from qa.answering.reader.decide import ReadCandidate, ReaderSettings
 from qa.engine import QAEngine
 from qa.evaluation.near_misses import make_near_misses
 from qa.evaluation.news import (
@@ -65,60 +65,46 @@ def collect(
     """One row per question (asked within its scope, if any): the decision's inputs, the confidence
     and whether the answer is right (score.py's rules)."""
     engine.warm_up()
-    seen: list[Decision] = []
-    features: list[dict[str, float]] = []
-
-    def recording(
-        candidates: Sequence[ReadCandidate],
-        missing: Sequence[str],
-        settings: ReaderSettings,
-        *more: Any,
-        **named: Any,
-    ) -> Decision:
-        decision = decide(candidates, missing, settings, *more, **named)
-        seen.append(decision)
-        if candidates:
-            features.append(
+    rows = []
+    with recorded_decisions() as calls:
+        for i, question in enumerate(questions):
+            calls.clear()
+            answer = engine.ask(question.question, scope=scopes[i] if i < len(scopes) else None)
+            right, span = judge(question, answer)
+            last = calls[-1][1] if calls else None
+            read = [candidates for candidates, _ in calls if candidates]
+            rows.append(
                 {
-                    "best_margin": max(c.reading.margin for c in candidates),
-                    "best_retrieval": max(c.scored.score for c in candidates),
-                    "first_margin": candidates[0].reading.margin,
-                    "first_retrieval": candidates[0].scored.score,
-                    "first_mixed": candidates[0].mixed,
-                    "second_mixed": candidates[1].mixed if len(candidates) > 1 else 0.0,
+                    "id": question.id,
+                    "type": question.type,
+                    "question": question.question,
+                    "unanswerable": question.unanswerable,
+                    "abstained": answer.abstained,
+                    "confidence": answer.confidence,
+                    "answerability": None if last is None else last.answerability,
+                    "missing": [] if last is None else list(last.missing),
+                    "right": right,
+                    "span_f1": span,
+                    "reason": answer.reason,
+                    "sentence": answer.citations[0].sentence.text if answer.citations else "",
+                    "span": answer.citations[0].span_text if answer.citations else None,
+                    "article": answer.citations[0].sentence.article_id if answer.citations else "",
+                    **(_features(read[-1]) if read else {}),
                 }
             )
-        return decision
-
-    setattr(answerer_module, "decide", recording)  # noqa: B010 - the lab only: see what decides
-    rows = []
-    for i, question in enumerate(questions):
-        seen.clear()
-        features.clear()
-        answer = engine.ask(question.question, scope=scopes[i] if i < len(scopes) else None)
-        right, span = judge(question, answer)
-        last = seen[-1] if seen else None
-        rows.append(
-            {
-                "id": question.id,
-                "type": question.type,
-                "question": question.question,
-                "unanswerable": question.unanswerable,
-                "abstained": answer.abstained,
-                "confidence": answer.confidence,
-                "answerability": None if last is None else last.answerability,
-                "missing": [] if last is None else list(last.missing),
-                "right": right,
-                "span_f1": span,
-                "reason": answer.reason,
-                "sentence": answer.citations[0].sentence.text if answer.citations else "",
-                "span": answer.citations[0].span_text if answer.citations else None,
-                "article": answer.citations[0].sentence.article_id if answer.citations else "",
-                **(features[-1] if features else {}),
-            }
-        )
-    setattr(answerer_module, "decide", decide)  # noqa: B010
     return rows
+
+
+def _features(candidates: Sequence[ReadCandidate]) -> dict[str, float]:
+    """What the reader found in a decision's candidates (for fits beyond the answerability)."""
+    return {
+        "best_margin": max(c.reading.margin for c in candidates),
+        "best_retrieval": max(c.scored.score for c in candidates),
+        "first_margin": candidates[0].reading.margin,
+        "first_retrieval": candidates[0].scored.score,
+        "first_mixed": candidates[0].mixed,
+        "second_mixed": candidates[1].mixed if len(candidates) > 1 else 0.0,
+    }
 
 
 def collect_news(store_cache: Path, model: str) -> list[dict[str, Any]]:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -32,10 +33,9 @@ def holds_gold(question: NewsQuestion, article_id: str, text: str) -> bool:
     return article_id in question.ok_articles and any(normalize(g) in sentence for g in question.answers)
 
 
-def collect(engine: QAEngine, questions: Sequence[NewsQuestion]) -> list[dict[str, Any]]:
-    """One row per question: the answer and the reader's candidates (see the module's docstring)."""
-    engine.warm_up()
-    answerer = engine.answerer
+@contextmanager
+def recorded_decisions() -> Iterator[list[tuple[list[ReadCandidate], Decision]]]:
+    """Every decision the answerer takes in the block, with the candidates it took it on, in order."""
     calls: list[tuple[list[ReadCandidate], Decision]] = []
 
     def recording(
@@ -49,6 +49,17 @@ def collect(engine: QAEngine, questions: Sequence[NewsQuestion]) -> list[dict[st
         calls.append((list(candidates), decision))
         return decision
 
+    setattr(answerer_module, "decide", recording)  # noqa: B010 - the lab only: see what decides
+    try:
+        yield calls
+    finally:
+        setattr(answerer_module, "decide", decide)  # noqa: B010
+
+
+def collect(engine: QAEngine, questions: Sequence[NewsQuestion]) -> list[dict[str, Any]]:
+    """One row per question: the answer and the reader's candidates (see the module's docstring)."""
+    engine.warm_up()
+    answerer = engine.answerer
     quoted: list[bool] = []
     from_table = answerer._answer_from_quotes
 
@@ -57,48 +68,48 @@ def collect(engine: QAEngine, questions: Sequence[NewsQuestion]) -> list[dict[st
         quoted.append(answer is not None)
         return answer
 
-    setattr(answerer_module, "decide", recording)  # noqa: B010 - the lab only: see what decides
-    setattr(answerer, "_answer_from_quotes", recording_quotes)  # noqa: B010
+    setattr(answerer, "_answer_from_quotes", recording_quotes)  # noqa: B010 - the lab only
     rows = []
     try:
-        for question in questions:
-            calls.clear()
-            quoted.clear()
-            answer = engine.ask(question.question)
-            right, span = judge(question, answer)
-            candidates, decision = calls[-1] if calls else ([], None)
-            rows.append(
-                {
-                    "id": question.id,
-                    "type": question.type,
-                    "question": question.question,
-                    "unanswerable": question.unanswerable,
-                    "abstained": answer.abstained,
-                    "confidence": answer.confidence,
-                    "right": right,
-                    "span_f1": span,
-                    "reason": answer.reason,
-                    "from_quotes": any(quoted),
-                    "answerability": None if decision is None else decision.answerability,
-                    "missing": [] if decision is None else list(decision.missing),
-                    "candidates": [
-                        {
-                            "article": c.sentence.article_id,
-                            "position": c.sentence.position,
-                            "paragraph": c.sentence.paragraph,
-                            "text": c.sentence.text,
-                            "margin": c.reading.margin,
-                            "retrieval": c.scored.score,
-                            "mixed": c.mixed,
-                            "gold": holds_gold(question, c.sentence.article_id, c.sentence.text),
-                            "missing": answerer.missing_terms(question.question, [c]),
-                        }
-                        for c in candidates
-                    ],
-                }
-            )
+        with recorded_decisions() as calls:
+            for question in questions:
+                calls.clear()
+                quoted.clear()
+                answer = engine.ask(question.question)
+                right, span = judge(question, answer)
+                candidates, decision = calls[-1] if calls else ([], None)
+                rows.append(
+                    {
+                        "id": question.id,
+                        "type": question.type,
+                        "question": question.question,
+                        "unanswerable": question.unanswerable,
+                        "abstained": answer.abstained,
+                        "confidence": answer.confidence,
+                        "right": right,
+                        "span_f1": span,
+                        "reason": answer.reason,
+                        "from_quotes": any(quoted),
+                        "answerability": None if decision is None else decision.answerability,
+                        "missing": [] if decision is None else list(decision.missing),
+                        "candidates": [
+                            {
+                                "article": c.sentence.article_id,
+                                "position": c.sentence.position,
+                                "paragraph": c.sentence.paragraph,
+                                "text": c.sentence.text,
+                                "margin": c.reading.margin,
+                                "retrieval": c.scored.score,
+                                "mixed": c.mixed,
+                                "gold": holds_gold(question, c.sentence.article_id, c.sentence.text),
+                                "missing": answerer.missing_terms(question.question, [c]),
+                            }
+                            for c in candidates
+                        ],
+                    }
+                )
     finally:
-        setattr(answerer_module, "decide", decide)  # noqa: B010
+        delattr(answerer, "_answer_from_quotes")  # the method again
     return rows
 
 

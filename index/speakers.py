@@ -302,25 +302,27 @@ def group_forms(forms: Sequence[NameForm]) -> list[SpeakerGroup]:
 
 
 def _merge_middle_initials(full: dict[tuple[str, ...], list[NameForm]]) -> None:
-    """A full name joins the one name that adds only middle initials to
-    it ("John Kerry" is "John F. Kerry"; "George Bush" joins neither "George H.W. Bush" nor "George W.
-    Bush": those two stay two)."""
+    """A full name joins the one name that adds only middle initials to it ("John Kerry" is "John F.
+    Kerry"; "George Bush" joins neither "George H.W. Bush" nor "George W. Bush": those two stay two)."""
     for key in sorted(full, key=len):
-        first, middle = key[0], key[1:-1]
-        if any(len(g) > 2 for g in middle):
+        middle = key[1:-1]
+        if not _initials(middle):
             continue
         fuller = [
             other
             for other in full
-            if other != key
-            and other[0] == first
-            and other[-1] == key[-1]
-            and len(other) > len(key)
-            and all(len(g) <= 2 for g in other[1:-1])
+            if len(other) > len(key)
+            and (other[0], other[-1]) == (key[0], key[-1])
+            and _initials(other[1:-1])
             and set(middle) <= set(other[1:-1])
         ]
         if len(fuller) == 1:
             full[fuller[0]].extend(full.pop(key))
+
+
+def _initials(given: Sequence[str]) -> bool:
+    """Whether every given name is an initial or two ("f", "hw": dots are out)."""
+    return all(len(g) <= 2 for g in given)
 
 
 def _join(

@@ -11,6 +11,7 @@ replayed on these rows without asking again (docs/news.md).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -102,6 +103,9 @@ def collect(engine: QAEngine, questions: Sequence[NewsQuestion]) -> list[dict[st
                                 "retrieval": c.scored.score,
                                 "mixed": c.mixed,
                                 "gold": holds_gold(question, c.sentence.article_id, c.sentence.text),
+                                "span": None
+                                if c.reading.span is None
+                                else c.sentence.text[c.reading.span[0] : c.reading.span[1]],
                                 "missing": answerer.missing_terms(question.question, [c]),
                             }
                             for c in candidates
@@ -113,12 +117,37 @@ def collect(engine: QAEngine, questions: Sequence[NewsQuestion]) -> list[dict[st
     return rows
 
 
+def with_settings(settings: ReaderSettings, assignments: Sequence[str]) -> ReaderSettings:
+    """`settings` with each `name=value` of `assignments` set (the value read as the field's type)."""
+    changes: dict[str, Any] = {}
+    for assignment in assignments:
+        name, _, value = assignment.partition("=")
+        if name not in ReaderSettings.__dataclass_fields__:
+            raise SystemExit(f"--set {assignment!r}: ReaderSettings has no field {name!r}")
+        current = getattr(settings, name)
+        if value == "None":
+            changes[name] = None
+        elif isinstance(current, bool):
+            changes[name] = value.lower() in ("1", "true", "yes")
+        else:
+            changes[name] = type(current)(value) if current is not None else float(value)
+    return dataclasses.replace(settings, **changes)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m lab.news.readings")
     parser.add_argument("--store-cache", type=Path, default=Path("build/eval-news"))
     parser.add_argument("--out", type=Path, default=Path("build/news/readings.json"))
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a ReaderSettings field for this run (e.g. first_read=8, short_paragraph=2), to replay choices",
+    )
     args = parser.parse_args(argv)
     engine = news_store(_EVAL / "quotes.train.jsonl", args.store_cache, DEFAULT_MODEL)
+    engine.answerer.settings = with_settings(engine.answerer.settings, args.set)
     questions = [NewsQuestion.from_record(r) for r in read_jsonl(_EVAL / "qa_news.dev.jsonl")]
     rows = collect(engine, questions)
     args.out.parent.mkdir(parents=True, exist_ok=True)

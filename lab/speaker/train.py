@@ -27,7 +27,15 @@ from typing import Any
 import numpy as np
 
 from lab.reader.export import export_reader, onnx_logits
-from lab.reader.train import Logits, base_model, span_targets, torch_logits, train_spans, training_parser
+from lab.reader.train import (
+    Logits,
+    base_model,
+    span_model,
+    span_targets,
+    torch_logits,
+    train_spans,
+    training_parser,
+)
 from lab.speaker.windows import HELD_OUT_SHARE, SEED, Window, build_windows, read_articles, split_articles
 from qa.evaluation.scoring import normalize, token_f1  # the same F1 and normalisation as `qa eval`
 from qa.spanmodel.encoding import Encoded, best_span, encode_windows, load_tokenizer
@@ -150,10 +158,9 @@ def train(args: argparse.Namespace) -> Path:
 def finish(args: argparse.Namespace, final: Path) -> None:
     """Score `final` in torch fp32 and exported to int8 on the held-out windows; export into `args.work`."""
     import torch
-    from transformers import AutoModelForQuestionAnswering
 
-    model = AutoModelForQuestionAnswering.from_pretrained(str(base_model()), local_files_only=True)
     state = torch.load(final, weights_only=False)
+    model = span_model(state["settings"].get("layers", 0))
     model.load_state_dict(state["model"])
     model.eval()
     tokenizer = speaker_tokenizer()
@@ -170,7 +177,10 @@ def finish(args: argparse.Namespace, final: Path) -> None:
 
 def _settings(args: argparse.Namespace) -> dict[str, Any]:
     keys = ("seed", "lr", "epochs", "batch_size", "warmup", "held_out_share", "max_steps", "out_of_reach")
-    return {"model": "speaker", "max_tokens": MAX_TOKENS, **{k: getattr(args, k) for k in keys}}
+    settings = {"model": "speaker", "max_tokens": MAX_TOKENS, **{k: getattr(args, k) for k in keys}}
+    if args.layers:  # the shipped six-layer runs were made before the setting existed
+        settings["layers"] = args.layers
+    return settings
 
 
 def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -195,6 +205,9 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
         dest="out_of_reach",
         action="store_false",
         help="no windows without the paragraph holding the speaker (windows.speaker_out_of_reach)",
+    )
+    parser.add_argument(
+        "--layers", type=int, default=0, help="keep only the base's first N transformer layers (0 = all six)"
     )
     parser.add_argument("--export-only", action="store_true", help="score and export final.pt again")
     args = parser.parse_args(argv)

@@ -48,9 +48,10 @@ RETRIED_IMPORTS = ("matplotlib", "thinc_apple_ops", "thinc_bigendian_ops")
 # -- layout ------------------------------------------------------------------------------------------
 
 
-def build_app(engine: QAEngine) -> gr.Blocks:
-    """The Blocks app over `engine`: Chat, Who said what and Library tabs, and the named API."""
-    session = Session(engine)
+def build_app(engine: QAEngine, session: Session | None = None) -> gr.Blocks:
+    """The Blocks app over `engine` (through `session`, else a new one): Chat, Who said what and Library
+    tabs, and the named API."""
+    session = session or Session(engine)
     app: gr.Blocks
     with gr.Blocks(title="News QA — cited answers") as app:
         gr.Markdown(
@@ -484,8 +485,9 @@ def serve(engine: QAEngine, host: str = "127.0.0.1", port: int = 7860, auth: str
     """Load the model, then serve the app until interrupted (binds 127.0.0.1 unless told otherwise)."""
     credentials = parse_auth(auth)
     _lighten_events()
-    engine.warm_up()
-    app = build_app(engine)
+    session = Session(engine)
+    session.warm_up()
+    app = build_app(engine, session)
     # Queue positions are sent to the waiting every second rather than to every waiting event at each
     # start ("auto"): with 50 waiting that was 50 messages an answer, in the server's one event loop.
     app.queue(default_concurrency_limit=4, status_update_rate=QUEUE_UPDATES_EVERY)

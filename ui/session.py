@@ -70,6 +70,11 @@ class Session:
         self.askers = Askers(engine)
         self.conversations: OrderedDict[str, list[Turn]] = OrderedDict()
 
+    def warm_up(self) -> None:
+        """Load the models and vectors now rather than on the first question."""
+        self.engine.warm_up()
+        self.askers.warm_up()
+
     # -- chat ------------------------------------------------------------------------------------
 
     def respond(

@@ -9,6 +9,7 @@ from pathlib import Path
 from index.embedding import HashingEncoder
 from index.models import Article
 from qa.engine import QAEngine
+from qa.formats.contract import answer_record
 from ui.askers import Askers
 from ui.session import Session
 
@@ -41,3 +42,19 @@ def test_an_article_added_through_the_main_engine_is_answered_from_at_once(tmp_p
     second = session.ask("Why was the ferry to Skye cancelled?", [], 3, None)
     assert first.citations and first.citations[0].sentence.article_id == "a1"
     assert second.citations and second.citations[0].sentence.article_id == "a2"
+
+
+def test_an_asking_engine_reads_on_a_reader_of_its_own_and_answers_as_the_main_engine(tmp_path: Path) -> None:
+    main = QAEngine(tmp_path / "store", HashingEncoder(32))
+    main.add_articles(
+        [
+            Article("a1", "Pier", "The pier reopened on Monday after repairs. Crowds came back at once."),
+            Article("a2", "Ferry", "The ferry to Skye was cancelled because of the storm."),
+        ]
+    )
+    question = "Why was the ferry to Skye cancelled?"
+    with Askers(main, size=1, reader_threads=1).engine() as engine:
+        assert engine is not None and engine.answerer.reader is not main.answerer.reader
+        asked = answer_record(engine.ask(question))
+    assert asked == answer_record(main.ask(question))
+    assert asked["citations"][0]["article_id"] == "a2"

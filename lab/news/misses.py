@@ -13,7 +13,8 @@ sentences stand:
   article;
 - `d: first, declined`: the gold sentence is first but the answer was declined;
 - `e: first, not cited first`: the gold sentence is first among the candidates but not the first
-  citation (the quote table answered, or composing moved it).
+  citation (composing moved it);
+- `q: the quote table answered with another quote` (a who-said or what-said question).
 
 Run: `python -m lab.news.misses [--readings build/news/readings.json] [--half nA]`.
 """
@@ -44,10 +45,10 @@ def classify(engine: QAEngine, question: NewsQuestion, row: dict[str, Any]) -> d
     candidates = row["candidates"]
     gold_read = [i for i, c in enumerate(candidates) if c["gold"]]
     found: dict[str, Any] = {"id": question.id, "type": question.type, "question": question.question}
+    if row["from_quotes"]:  # the candidates are the quote table's citations, read for its confidence
+        return {**found, "class": "q: the quote table answered with another quote"}
     if gold_read and gold_read[0] == 0:
         kind = "d: first, declined" if row["abstained"] else "e: first, not cited first"
-        if row["from_quotes"]:
-            kind = "e: first, quote table answered"
         return {**found, "class": kind}
     if gold_read:
         first = candidates[0]

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from index.models import Sentence
 from index.store import Store
+from qa.answering.datelines import read_bodies
 from qa.answering.reader.aboutness import is_number
 from qa.answering.reader.reader import Reader, Reading
 from qa.answering.sentences import ScoredSentence
@@ -204,12 +205,13 @@ def contexts(store: Store, sentences: Sequence[Sentence], short: int) -> list[Se
 def _read(
     reader: Reader, store: Store, question: str, candidates: Sequence[ScoredSentence], short: int
 ) -> list[tuple[ReadCandidate, Sentence | None]]:
-    """Each candidate read with its context (`contexts`; None when there is none)."""
+    """Each candidate read with its context (`contexts`; None when there is none), both without a
+    news dateline (`qa.answering.datelines`)."""
     if not candidates:
         return []
     sentences = [c.sentence for c in candidates]
     befores = contexts(store, sentences, short)
-    readings = reader.read(question, [(b.text if b else "", s.text) for b, s in zip(befores, sentences)])
+    readings = read_bodies(reader, question, list(zip(befores, sentences)))
     return [(ReadCandidate(c, r), b) for c, r, b in zip(candidates, readings, befores)]
 
 

@@ -200,14 +200,11 @@ def _chat_tab(session: Session) -> _Chat:
     )
     turns = gr.State([])
     saved = gr.BrowserState({"id": "", "messages": []}, storage_key="newsqa-conversation")
-    inputs = [question, chatbot, turns, k, scope, source, since]
-    outputs = [chatbot, turns, cards, question]
+    inputs = [question, chatbot, turns, k, scope, source, since, saved]
+    # One event an answer: its last update brings the cards, hover cards, saved conversation and files.
+    outputs = [chatbot, turns, cards, question, hovercards, saved, answer_files]
     for event in (question.submit, ask.click):
-        event(session.respond, inputs, outputs, api_visibility="private").then(
-            session.hovercards, turns, hovercards, api_visibility="private"
-        ).then(session.save, [chatbot, turns, saved], saved, api_visibility="private").then(
-            session.answer_files, turns, answer_files, api_visibility="private"
-        )
+        event(session.respond, inputs, outputs, api_visibility="private")
     reader.cite(_open_cited(session), inputs=turns, outputs=[reader, cards], api_visibility="private")
 
     def start_over() -> tuple[Messages, list[Turn], str, str, str, str, Any, Any]:

@@ -10,6 +10,7 @@ import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
@@ -62,13 +63,14 @@ _LIBRARY_WEIGHTS = [44, 18, 12, 11, 8, 7]  # shares of the table's width, before
 
 class Session:
     """The app's calls into the engine, serialised by one lock (the store is not shared across threads),
-    but for questions, answered side by side by engines of their own (`ui.askers`)."""
+    but for questions, answered and rendered side by side by engines of their own (`ui.askers`)."""
 
     def __init__(self, engine: QAEngine) -> None:
         self.engine = engine
         self.lock = threading.Lock()  # around every call into `engine`; questions go to `askers`
         self.askers = Askers(engine)
         self.conversations: OrderedDict[str, list[Turn]] = OrderedDict()
+        self._kept = threading.Lock()  # around `conversations`
 
     def warm_up(self) -> None:
         """Load the models and vectors now rather than on the first question."""
@@ -86,31 +88,51 @@ class Session:
         scope: list[str] | None,
         source: str = "",
         since: str = "",
-    ) -> Iterator[tuple[Messages, list[Turn], str, str]]:
-        """Stream an answer into the chat: the question, 'searching', then the cited sentences one by one."""
+        saved: Saved | None = None,
+    ) -> Iterator[tuple[Any, ...]]:
+        """Stream an answer into the chat: the question, 'searching', then the cited sentences one by one;
+        with the last, everything else the answer changes, in the same event: the cited passages, the
+        hover cards, the conversation kept in the browser (`save`) and the download of the answer."""
         messages, turns = list(messages or []), list(turns or [])
+        unchanged = (gr.skip(), gr.skip(), gr.skip())  # the hover cards, the saved conversation, the files
         try:
             question = check_question(question or "")
             searched = self.scope(scope, source, since)
         except InputError as error:
             gr.Warning(str(error))
-            yield messages, turns, gr.skip(), question
+            yield messages, turns, gr.skip(), question, *unchanged
             return
         messages.append({"role": "user", "content": render.render_question_markdown(question)})
-        yield [*messages, {"role": "assistant", "content": SEARCHING}], turns, gr.skip(), ""
+        yield [*messages, {"role": "assistant", "content": SEARCHING}], turns, gr.skip(), "", *unchanged
         answer = self.ask(question, turns, int(k), searched)
         for shown in range(1, len(answer.citations)):
             partial = dataclasses.replace(answer, citations=answer.citations[:shown])
-            yield [*messages, _assistant(partial)], turns, gr.skip(), ""
+            yield [*messages, _assistant(partial)], turns, gr.skip(), "", *unchanged
         messages.append(_assistant(answer))
+        turns.append(Turn(question, answer))
+        with self._reading() as engine:
+            cards = render.render_citations_html(answer, engine)
+            hovercards = render_hovercards_html(turns, engine)
+            files = self._export_answer(turns, engine)
+        kept = self.save(messages, turns, saved)
+        yield messages, turns, cards, "", hovercards, kept, gr.File(value=files, visible=files is not None)
+
+    @contextmanager
+    def _reading(self) -> Iterator[QAEngine]:
+        """An engine to read the store through for a question: a free asking engine (its own store
+        connection: no wait behind the page's lock, which an upload holds while it indexes), else the
+        main one under the lock."""
+        with self.askers.engine() as engine:
+            if engine is not None:
+                yield engine
+                return
         with self.lock:
-            cards = render.render_citations_html(answer, self.engine)
-        yield messages, [*turns, Turn(question, answer)], cards, ""
+            yield self.engine
 
     def scope(self, articles: Sequence[str] | None, source: str | None, since: str | None) -> set[str] | None:
         """The article ids to search (None: all). Raises InputError for a date that is not YYYY-MM-DD."""
-        with self.lock:
-            return self.engine.scope(articles, (source or "").strip(), (since or "").strip())
+        with self._reading() as engine:
+            return engine.scope(articles, (source or "").strip(), (since or "").strip())
 
     def ask(self, question: str, turns: Sequence[Turn], k: int, scope: set[str] | None) -> Answer:
         """The engine's answer; a user mistake becomes a visible gr.Error."""
@@ -154,7 +176,7 @@ class Session:
         """The conversation to keep in the browser: its id (new for a new conversation) and messages;
         its answers are kept here under that id (the newest `CONVERSATIONS_KEPT` conversations)."""
         key = str((saved or {}).get("id") or "") or uuid.uuid4().hex
-        with self.lock:
+        with self._kept:
             self.conversations[key] = list(turns or [])
             self.conversations.move_to_end(key)
             while len(self.conversations) > CONVERSATIONS_KEPT:
@@ -167,10 +189,10 @@ class Session:
         saved = saved if isinstance(saved, dict) else {}
         messages = saved.get("messages")
         messages = [m for m in messages if isinstance(m, dict)] if isinstance(messages, list) else []
-        with self.lock:
+        with self._kept:
             turns = list(self.conversations.get(str(saved.get("id") or ""), []))
-            answer = turns[-1].answer if turns else None
-            cards = render.render_citations_html(answer, self.engine)
+        with self.lock:
+            cards = render.render_citations_html(turns[-1].answer if turns else None, self.engine)
         return messages, turns, cards, self.hovercards(turns), self.answer_files(turns)
 
     def answer_files(self, turns: Sequence[Turn]) -> Any:
@@ -227,12 +249,14 @@ class Session:
 
     def export_answer(self, turns: Sequence[Turn]) -> list[str] | None:
         """The last answer as Markdown, CSV and JSON files (None before the first answer)."""
+        with self.lock:
+            return self._export_answer(turns, self.engine)
+
+    def _export_answer(self, turns: Sequence[Turn], engine: QAEngine) -> list[str] | None:
         if not turns:
             return None
         answer = turns[-1].answer
-        with self.lock:
-            texts = {f: export_answer(answer, self.engine.article, f) for f in FORMATS}
-        return write_exports("answer", texts)
+        return write_exports("answer", {f: export_answer(answer, engine.article, f) for f in FORMATS})
 
     def export_quotes(self, shown: Sequence[Quote], speaker: str | None) -> list[str] | None:
         """The quotes listed as Markdown, CSV and JSON files (None when none are listed)."""

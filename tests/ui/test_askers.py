@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
 from index.embedding import HashingEncoder
 from index.models import Article
@@ -58,3 +59,25 @@ def test_an_asking_engine_reads_on_a_reader_of_its_own_and_answers_as_the_main_e
         asked = answer_record(engine.ask(question))
     assert asked == answer_record(main.ask(question))
     assert asked["citations"][0]["article_id"] == "a2"
+
+
+def test_a_chat_answer_comes_whole_in_one_event_while_an_upload_holds_the_page_lock(tmp_path: Path) -> None:
+    session = Session(QAEngine(tmp_path / "store", HashingEncoder(32)))
+    session.engine.add_articles([Article("a1", "Pier", "The pier reopened on Monday after repairs.")])
+    updates: list[tuple[Any, ...]] = []
+
+    def chat() -> None:
+        updates.extend(session.respond("When did the pier reopen?", [], [], 3, None, "", "", None))
+
+    with session.lock:  # as an upload holds it while it indexes
+        thread = threading.Thread(target=chat)
+        thread.start()
+        thread.join(timeout=60)
+        answered = not thread.is_alive()
+    thread.join()
+    assert answered
+    messages, turns, cards, question, hovercards, saved, files = updates[-1]
+    assert [t.question for t in turns] == ["When did the pier reopen?"] and question == ""
+    assert 'id="citation-1"' in cards and "qa-hovercard-data" in hovercards
+    assert saved["messages"] == messages and session.conversations[saved["id"]] == turns
+    assert files.visible is True

@@ -87,6 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from index.embedding import DEFAULT_MODEL, make_encoder
     from index.records import set_meta
     from index.store import Store
+    from qa.library import EXTRACT_QUOTES
     from qa.quotes import extract_quotes
 
     articles = list(news_articles(args.n))
@@ -100,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     watch.patch(prepare_ahead, "make_chunks", "split + chunk")
     watch.patch(extract, "parse_paragraphs", "spaCy parse")
     # A wrapped extractor cannot be handed to the worker: time it only when preparing here.
-    quotes = watch.wrap("quotes (parse + attribution)", extract_quotes) if args.in_turn else extract_quotes
+    quotes = watch.wrap("quotes (parse + attribution)", extract_quotes) if args.in_turn else EXTRACT_QUOTES
     watch.patch(pipeline, "encode_documents", "encode")
     sentences = 0
     with tempfile.TemporaryDirectory() as tmp:

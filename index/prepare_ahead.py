@@ -20,6 +20,8 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import AbstractContextManager, nullcontext
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
@@ -29,7 +31,7 @@ from index.models import Article, Quote, Sentence
 from index.records import IndexedArticle
 from index.sentences import split_sentences
 
-__all__ = ["Outcome", "Prepared", "prepare_all", "prepare_article", "prepare_batches"]
+__all__ = ["Outcome", "Prepared", "ReadsAhead", "prepare_all", "prepare_article", "prepare_batches"]
 
 QuoteExtractor = Callable[[Article, Sequence[Sentence]], list[Quote]]
 Prepared = tuple[IndexedArticle, list[str]]  # the article without vectors, and the texts to encode
@@ -38,6 +40,18 @@ Prepared = tuple[IndexedArticle, list[str]]  # the article without vectors, and 
 Outcome = tuple[Article, str, Prepared | str | None]
 WORKER_NICENESS = 10
 WORKERS = 2  # one per core: preparing (spaCy) costs more than encoding (`bench.index_stages`)
+
+
+@runtime_checkable
+class ReadsAhead(Protocol):
+    """A quote extractor that prepares a whole batch first (`qa.quotes.IndexingExtractor` parses the
+    batch's paragraphs in one stream), then is called per article inside `read_ahead`."""
+
+    def __call__(self, article: Article, sentences: Sequence[Sentence]) -> list[Quote]: ...
+
+    def read_ahead(
+        self, items: Sequence[tuple[Article, Sequence[Sentence]]]
+    ) -> AbstractContextManager[None]: ...
 
 
 def prepare_article(
@@ -49,28 +63,53 @@ def prepare_article(
     Raises:
         InputError: the article has no sentences.
     """
-    sentences = split_sentences(article.id, article.text)
-    if not sentences:
-        raise InputError("the article has no sentences")
-    chunks = make_chunks(sentences, article.text)
-    quotes = extract_quotes(article, sentences) if extract_quotes else []
-    empty = np.zeros((0, dimension), dtype=np.float32)
-    item = IndexedArticle(article, digest, sentences, chunks, quotes, empty, empty)
-    return item, [s.text for s in sentences] + [c.text for c in chunks]
+    return _prepared(article, digest, dimension, _sentences(article), extract_quotes)
 
 
 def prepare_all(
     batch: Sequence[tuple[Article, str]], dimension: int, extract_quotes: QuoteExtractor | None
 ) -> list[Prepared | str]:
     """`prepare_article` of each (article, digest) in this process; the error message for an article
-    that cannot be indexed."""
-    prepared: list[Prepared | str] = []
-    for article, digest in batch:
+    that cannot be indexed. An extractor that reads ahead reads the whole batch first."""
+    split: list[list[Sentence] | str] = []
+    for article, _ in batch:
         try:
-            prepared.append(prepare_article(article, digest, dimension, extract_quotes))
+            split.append(_sentences(article))
         except InputError as error:
-            prepared.append(str(error))
-    return prepared
+            split.append(str(error))
+    items = [(article, s) for (article, _), s in zip(batch, split) if not isinstance(s, str)]
+    ahead = extract_quotes.read_ahead(items) if isinstance(extract_quotes, ReadsAhead) else nullcontext()
+    with ahead:
+        return [
+            s if isinstance(s, str) else _prepared(article, digest, dimension, s, extract_quotes)
+            for (article, digest), s in zip(batch, split)
+        ]
+
+
+def _sentences(article: Article) -> list[Sentence]:
+    """The article's sentences.
+
+    Raises:
+        InputError: it has none.
+    """
+    sentences = split_sentences(article.id, article.text)
+    if not sentences:
+        raise InputError("the article has no sentences")
+    return sentences
+
+
+def _prepared(
+    article: Article,
+    digest: str,
+    dimension: int,
+    sentences: list[Sentence],
+    extract_quotes: QuoteExtractor | None,
+) -> Prepared:
+    chunks = make_chunks(sentences, article.text)
+    quotes = extract_quotes(article, sentences) if extract_quotes else []
+    empty = np.zeros((0, dimension), dtype=np.float32)
+    item = IndexedArticle(article, digest, sentences, chunks, quotes, empty, empty)
+    return item, [s.text for s in sentences] + [c.text for c in chunks]
 
 
 def prepare_batches(

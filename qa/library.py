@@ -23,8 +23,10 @@ from index.pipeline import (
 )
 from index.store import ArticleInfo, Store, is_store
 from qa.factcheck.record import ArticleQuotes, speaker_record
-from qa.quotes import extract_quotes
+from qa.quotes import IndexingExtractor
 
+# Quotes as indexing finds them: the paragraphs of a batch of articles parsed in one stream.
+EXTRACT_QUOTES = IndexingExtractor()
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # how a publication date is written (and compared, as text)
 
 
@@ -72,12 +74,12 @@ class Library:
     ) -> IndexReport:
         store = self._writable_store()
         return index_articles(
-            store, self.encoder, articles, extract_quotes, progress, report, on_wait=self.on_wait
+            store, self.encoder, articles, EXTRACT_QUOTES, progress, report, on_wait=self.on_wait
         )
 
     def rebuild(self, progress: Progress | None = None) -> IndexReport:
         """Re-derive everything from the stored articles into a fresh store, then swap it in."""
-        return rebuild_store(self.store_path, self.encoder, extract_quotes, progress, self.on_wait)
+        return rebuild_store(self.store_path, self.encoder, EXTRACT_QUOTES, progress, self.on_wait)
 
     def remove(self, article_ids: Sequence[str]) -> IndexReport:
         return remove_articles(self.store, article_ids, self.on_wait)

@@ -14,11 +14,16 @@ def load_spacy() -> Any:
     """The spaCy English pipeline (tagger, parser, NER), loaded on first call."""
     import spacy
 
+    from qa.attribute_rules import speed_up
+
     for name in _MODEL_NAMES:
         try:
-            return spacy.load(name)
+            nlp = spacy.load(name)
         except OSError:
             continue
+        if "attribute_ruler" in nlp.pipe_names:
+            speed_up(nlp.get_pipe("attribute_ruler"))
+        return nlp
     raise RuntimeError("No spaCy English model is installed; run `make install`.")
 
 

@@ -2,6 +2,6 @@
 and who-said questions matched (`whosaid`) and answered (`answers`) from the quote table; word lists in
 `lexicon`."""
 
-from qa.quotes.extraction.extract import ExtractOptions, extract_quotes
+from qa.quotes.extraction.extract import ExtractOptions, IndexingExtractor, extract_quotes
 
-__all__ = ["ExtractOptions", "extract_quotes"]
+__all__ = ["ExtractOptions", "IndexingExtractor", "extract_quotes"]

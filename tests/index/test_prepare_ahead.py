@@ -105,3 +105,31 @@ def test_indexing_goes_on_when_the_worker_dies(tmp_path: Path, fake_encoder: Has
     report = index_articles(store, fake_encoder, articles, dies_in_a_worker, ahead=True)
     assert sorted(report.added) == sorted(a.id for a in articles)
     assert sorted(store.article_ids()) == sorted(a.id for a in articles)
+
+
+@pytest.mark.model
+def test_a_batch_read_ahead_gives_each_article_the_quotes_it_gets_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import qa.quotes.extraction.paragraphs as paragraphs
+    from index.prepare_ahead import prepare_all
+    from index.sentences import split_sentences
+    from qa.library import EXTRACT_QUOTES
+
+    articles = [news(i) for i in range(6)] + [news(0)]  # the same paragraphs twice: each parsed for itself
+    articles.append(Article(id="empty", title="Empty", text="   "))
+    alone = [extract_quotes(a, split_sentences(a.id, a.text)) for a in articles[:-1]]
+    parsed_here = []
+    parse = paragraphs.load_spacy
+
+    def counted() -> object:
+        parsed_here.append(1)
+        return parse()
+
+    monkeypatch.setattr(paragraphs, "load_spacy", counted)
+    done = prepare_all([(a, "digest") for a in articles], 8, EXTRACT_QUOTES)
+    assert done[-1] == "the article has no sentences"
+    assert [item.quotes for item, _ in done[:-1]] == alone  # type: ignore[union-attr]
+    assert any(alone)
+    assert len(parsed_here) == 1  # one stream for the batch, none per article
+    assert not paragraphs._AHEAD  # nothing kept after the batch

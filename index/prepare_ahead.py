@@ -14,6 +14,7 @@ import itertools
 import multiprocessing
 import os
 import pickle
+import sys
 import threading
 import time
 from collections import deque
@@ -219,6 +220,9 @@ def _start_worker() -> None:
     """In the worker: a lower priority, and an end when the indexing process is gone (killed, say),
     instead of living on as an orphan."""
     os.nice(WORKER_NICENESS)
+    # A worker parses (spaCy) and reads quotes (onnxruntime): it never runs torch, which thinc imports
+    # whenever it is installed, a second of CPU at each worker's start.
+    sys.modules.setdefault("torch", None)  # type: ignore[arg-type]
     parent = os.getppid()
 
     def watch_parent() -> None:

@@ -150,8 +150,10 @@ def extract_quotes(
             cue = linked.get(index)
             speaker = resolver.speaker(cue) if cue is not None else None
             guess = guesses.get(index) if _model_may_decide(options, speaker, index in own) else None
-            if guess is not None and _take_guess(guess, denied, options.model_margin):
+            if guess is not None and _take_guess(text, guess, denied, options.model_margin):
                 speaker = _prefer_named(_mention_speaker(guess, paragraphs, resolver, cue), speaker)
+            if speaker is not None and _markup(speaker.name):
+                speaker = None
             opens_paragraph = span.open_mark == paragraph.start and _first_quote(
                 quotes_by_paragraph, paragraph, index
             )
@@ -190,6 +192,10 @@ def extract_quotes(
             ]
         last_speaker = _last_speaker(paragraph, records, cues, resolver)
 
+    nobody = Speaker(None, None, None, None)
+    records = [
+        (start, end, kind, nobody if _markup(said.name) else said) for start, end, kind, said in records
+    ]
     starts = [s.start for s in sentences]
     quotes = [
         Quote(
@@ -251,12 +257,19 @@ def _model_may_decide(options: ExtractOptions, speaker: Speaker | None, own_cue:
     return speaker is None or speaker.name is None
 
 
-def _take_guess(guess: SpeakerGuess, denied: Sequence[tuple[int, int]], margin: float) -> bool:
-    """Whether the model found a speaker in reach by more than `margin`, and not the subject of a
-    denial (`denied`)."""
+def _markup(name: str | None) -> bool:
+    """Whether a speaker's name is words of markup the text kept ('<tweet pic="" author=...>'): nobody."""
+    return name is not None and any(mark in name for mark in "<>=")
+
+
+def _take_guess(text: str, guess: SpeakerGuess, denied: Sequence[tuple[int, int]], margin: float) -> bool:
+    """Whether the model found a speaker in reach by more than `margin`, not the subject of a denial
+    (`denied`) and not words of markup the text kept ('<tweet pic="" author=...>')."""
     if guess.span is None or guess.margin <= margin:
         return False
     start, end = guess.span
+    if any(mark in text[start:end] for mark in "<>="):
+        return False
     return not any(s < end and start < e for s, e in denied)
 
 

@@ -32,6 +32,9 @@ DOUBLE_MARKS = OPENING_MARKS | CLOSING_MARKS | {'"'}
 # Characters after which a mark followed by a word opens a quote, and before which a mark closes one.
 _BEFORE_OPENING = frozenset("([{\u2014\u2013-/:,")
 _AFTER_CLOSING = frozenset(".,;:!?)]}\u2014\u2013-\u2026'\u2019")
+# An attribute's value in markup the text kept ('<tweet author="realDonaldTrump" id="6677">'): its marks
+# quote nobody.
+_MARKUP_VALUE = re.compile(r'(?<=[\w-]=)"[^"\n]*"')
 
 Role = Literal["open", "close", "either"]
 
@@ -182,9 +185,12 @@ def _opens_with_mark(text: str, start: int, end: int) -> bool:
 
 
 def _mark_roles(text: str, start: int, end: int) -> Iterator[tuple[int, Role]]:
+    markup = {
+        m for value in _MARKUP_VALUE.finditer(text, start, end) for m in (value.start(), value.end() - 1)
+    }
     for offset in range(start, end):
         char = text[offset]
-        if char not in DOUBLE_MARKS:
+        if char not in DOUBLE_MARKS or offset in markup:
             continue
         before = text[offset - 1] if offset > start else " "
         after = text[offset + 1] if offset + 1 < end else " "

@@ -157,3 +157,18 @@ def test_a_surname_that_is_also_a_nationality_is_the_person_named_before() -> No
         "Cuban added: \u201cThe debate was a mess for everyone involved in it.\u201d"
     )
     assert {(q.speaker, q.speaker_kind) for q in quotes} == {("Mark Cuban", "person")}
+
+
+def test_markup_kept_in_the_text_quotes_nobody_and_names_nobody() -> None:
+    text = (
+        "Two candidates called for action on Friday.\n\n"
+        '<tweet pic="" author="BenOkafor" timestamp="1449075600" tweet_id="672137288055398401">Horrifying '
+        "news out of the valley. We must act now to keep our families safe.</tweet>\n\n"
+        '<tweet pic="" author="MeiTanaka" timestamp="1449075600">"Enough is enough," we all say. Our '
+        "prayers are with the families.</tweet>\n\n"
+        '"We will hold hearings next week," said Tom Reyes, the committee chairman.'
+    )
+    quotes = _quotes(text)
+    assert all(q.text not in ("BenOkafor", "1449075600", "672137288055398401", "MeiTanaka") for q in quotes)
+    assert not any(q.speaker and any(mark in q.speaker for mark in "<>=") for q in quotes)
+    assert _said(quotes, "We will hold hearings").speaker == "Tom Reyes"

@@ -37,6 +37,7 @@ from qa.answering.retrieve import retrieve
 from qa.answering.sentences import ScoredSentence, score_sentences
 from qa.answering.spans import find_labelled_span
 from qa.answering.spans.reasons import reason_span
+from qa.answering.why import read_reasons_after
 from qa.lexical import content_words
 from qa.library import Library
 from qa.models import Answer, Turn
@@ -163,8 +164,10 @@ class Answerer:
     def _read_for_answer(self, resolved: Resolved, k: int, scope: set[str] | None) -> list[ReadCandidate]:
         """The candidates read for the answer, best first, the wanted kind of answer first if so set."""
         read = self.read(resolved.question, scope, resolved.exclude, max(k, self.settings.depth), first=k)
+        analysed = analyze_question(resolved.question)
         if self.settings.typed_first:
-            read = reader_typed_first(analyze_question(resolved.question), read)
+            read = reader_typed_first(analysed, read)
+        read = read_reasons_after(self.reader, self.store, analysed, resolved.question, read, self.settings)
         return complete_first(read, lambda c: self._lacking(resolved.question, c), self.settings)
 
     def _lacking(self, question: str, candidate: ReadCandidate) -> bool:

@@ -98,6 +98,11 @@ class ReaderSettings:
     complete_within: float | None = 0.05
     complete_depth: int = 4
     quote_offset: float = 0.0  # added to the confidence's logit for an answer from the quote table
+    # "why": the sentence after one of the first `why_after_of` candidates that gives no reason, read
+    # with it as context, goes ahead of it when it reads at most `why_after_over` weaker (None: never;
+    # `qa.answering.why`, docs/news.md).
+    why_after_of: int = 3
+    why_after_over: float | None = -2.0
 
 
 @dataclass(frozen=True, slots=True)

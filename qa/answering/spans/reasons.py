@@ -72,9 +72,16 @@ _CAUSAL_VERBS = frozenset("prevent cause force prompt lead spark trigger drive c
 # Verbs whose object does what the infinitive says: "led him to avoid", "asked them to leave" (no purpose).
 _CONTROL_VERBS = frozenset(
     "lead ask tell urge force allow cause want persuade encourage order expect help get invite require "
-    "need prompt push pressure advise warn".split()
+    "need prompt push pressure advise warn nominate appoint name elect choose pick select".split()
 )
 _RELATIVE_WORDS = frozenset({"who", "which", "whose", "whom", "where"})
+# A clause with a connective weaker than `_WEAK` ("as", "over", "for", "when") gives way, as the span
+# of a "why", to one at least `_SURE` ("because", "due to", purpose "to") in the same sentence.
+_WEAK = 0.5
+_SURE = 0.8
+# Verbs whose "to" object is what moved the subject: "workers objected to the company's attempts to
+# relocate them", "he was referring to the remarks about ...", "the party responded to the vote by ...".
+_REASON_OBJECT_VERBS: dict[str, float] = {"object": 0.6, "refer": 0.4, "respond": 0.5, "react": 0.5}
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +116,17 @@ def reason_clauses(doc: Any) -> list[ReasonClause]:
             objects = [c for c in token.children if c.dep_ in ("pobj", "pcomp")]
             if objects and (word not in ("for", "as") or objects[0].tag_ == "VBG"):
                 found.append(ReasonClause(token.i + 1, token.right_edge.i + 1, _REASON_PREPOSITIONS[word]))
+        elif token.lemma_ in _REASON_OBJECT_VERBS and token.pos_ == "VERB":
+            to = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "to"), None)
+            objects = [] if to is None else [c for c in to.children if c.dep_ in ("pobj", "pcomp")]
+            if objects:
+                found.append(
+                    ReasonClause(
+                        objects[0].left_edge.i,
+                        objects[0].right_edge.i + 1,
+                        _REASON_OBJECT_VERBS[token.lemma_],
+                    )
+                )
         elif token.lemma_ in _CAUSAL_VERBS and token.pos_ == "VERB":
             subject = next((c for c in token.children if c.dep_ in ("nsubj", "csubj")), None)
             if subject is not None and subject.tag_ not in ("PRP", "WDT", "WP"):
@@ -135,7 +153,8 @@ def reason_clauses(doc: Any) -> list[ReasonClause]:
 
 def _is_purpose(token: Any) -> bool:
     """A purpose "to ..." clause: an adverbial infinitive ("..., to protect his job"), or one after the
-    object of its verb ("hired more staff to meet demand"; not "wants to go", nor "asked them to go")."""
+    object of its verb ("hired more staff to meet demand"; not "wants to go", "asked them to go", nor
+    "nominated him to serve": the role he is named to)."""
     if not any(c.lower_ == "to" and c.dep_ == "aux" for c in token.children):
         return False
     if any(c.dep_ == "mark" for c in token.children):
@@ -192,8 +211,14 @@ def reason_span(
         ]
         if not inside_concession and covering:
             # The reason is the whole clause the reader's words lie in ("leaked emails" -> "leaked
-            # emails showed staff favouring her rival").
-            return min(covering, key=lambda sw: sw[0][1] - sw[0][0])[0]
+            # emails showed staff favouring her rival"), unless that clause's connective is a weak one
+            # ("cited the inquiry as identifying Beijing as the perpetrator") and the sentence gives a
+            # sure reason elsewhere ("... covered up to protect the chairman's job").
+            inner = min(covering, key=lambda sw: sw[0][1] - sw[0][0])
+            surer = [sw for sw in spans if sw[1] >= _SURE and sw not in covering]
+            if inner[1] < _WEAK and surer:
+                return max(surer, key=lambda sw: (sw[1], -sw[0][0]))[0]
+            return inner[0]
         if not inside_concession and not spans:
             return reader_span
         overlapping = [

@@ -112,6 +112,31 @@ def test_an_infinitive_after_a_verb_of_asking_is_no_purpose() -> None:
     assert reason_clauses(doc) == []
 
 
+def test_the_role_someone_is_named_to_is_no_purpose() -> None:
+    doc = parse_sentence(
+        "I am pleased to nominate Ms. Okafor to serve on the district court, the governor said."
+    )
+    assert reason_clauses(doc) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "reason"),
+    [
+        (
+            "Drivers objected to the company's plans to cut their pay, the union said.",
+            "the company's plans to cut their pay",
+        ),
+        (
+            "The minister was referring to the mayor's remarks about the flood.",
+            "the mayor's remarks about the flood",
+        ),
+    ],
+)
+def test_what_someone_objected_or_referred_to_is_a_reason(sentence: str, reason: str) -> None:
+    doc = parse_sentence(sentence)
+    assert reason in [doc[c.start : c.end].text for c in reason_clauses(doc)]
+
+
 @pytest.mark.parametrize(
     ("sentence", "reason"),
     [
@@ -122,3 +147,15 @@ def test_an_infinitive_after_a_verb_of_asking_is_no_purpose() -> None:
 def test_the_subject_of_a_causal_verb_is_a_reason(sentence: str, reason: str) -> None:
     doc = parse_sentence(sentence)
     assert reason in [doc[c.start : c.end].text for c in reason_clauses(doc)]
+
+
+def test_a_weak_connective_around_the_readers_words_gives_way_to_a_sure_reason() -> None:
+    sentence = (
+        "The audit cited a staff memo as naming the contractor as the source of the leak, which managers "
+        "hid to protect the director's bonus."
+    )
+    question = "Why did managers hide the leak?"
+    assert _reason(question, sentence, "the source of the leak") == "to protect the director's bonus"
+    # With no sure reason elsewhere, the weak clause the reader's words lie in is the span.
+    alone = "The board dismissed the coach over his remarks about referees."
+    assert _reason("Why was the coach dismissed?", alone, "his remarks") == "his remarks about referees"

@@ -41,10 +41,12 @@ def reasons_after(
     following: dict[Place, ReadCandidate],
     over: float,
     of: int,
+    reach: int = 1,
 ) -> list[ReadCandidate]:
     """`read` (best first) with the sentence after each of the first `of` candidates that give no
     reason moved (or added) just ahead of it, when it reads at most `over` weaker (`following`: the
-    sentences after, read with their candidate as context, by their place). It takes its candidate's
+    sentences after, read with their context, by their place; of the `reach` sentences after, the
+    one read best). It takes its candidate's
     mixed score, a hair higher, so that later ordering keeps it ahead."""
     if question.type != "why":
         return list(read)
@@ -52,11 +54,13 @@ def reasons_after(
     for place in [_place(c.sentence) for c in found[:of]]:
         at = next(i for i, c in enumerate(found) if _place(c.sentence) == place)
         candidate = found[at]
-        after = following.get((place[0], place[1] + 1))
-        if after is None or gives_reason(question, candidate.sentence.text):
+        if gives_reason(question, candidate.sentence.text):
             continue
-        if after.reading.margin < candidate.reading.margin + over:
+        afters = [following.get((place[0], place[1] + k)) for k in range(1, reach + 1)]
+        close = [a for a in afters if a is not None and a.reading.margin >= candidate.reading.margin + over]
+        if not close:
             continue
+        after = max(close, key=lambda a: a.reading.margin)
         ahead = [i for i, c in enumerate(found[:at]) if _place(c.sentence) == _place(after.sentence)]
         if ahead:
             continue  # it goes first already
@@ -116,6 +120,7 @@ def read_reasons_after(
             _following(reader, store, question, text, read, settings),
             settings.why_after_over,
             of,
+            settings.why_after_reach,
         )
     titles = store.titles(list({c.sentence.article_id for c in found[:of]}))
     return body_before_headline(question, found, titles, of + 1)
@@ -133,12 +138,16 @@ def _following(
     read already) each with its candidate as context and its candidate's retrieval score."""
     known = {_place(c.sentence): c for c in read}
     wanted = [c for c in read[: settings.why_after_of] if not gives_reason(question, c.sentence.text)]
-    places = [(c.sentence.article_id, c.sentence.position + 1) for c in wanted]
-    at = store.sentences_at([p for p in places if p not in known])
-    following: dict[Place, ReadCandidate] = {p: known[p] for p in places if p in known}
-    new: list[tuple[ReadCandidate, Sentence]] = [
-        (c, at[p]) for c, p in zip(wanted, places) if p in at and p not in known
+    places = [
+        (c, (c.sentence.article_id, c.sentence.position + k))
+        for c in wanted
+        for k in range(1, settings.why_after_reach + 1)
     ]
+    at = store.sentences_at([p for _, p in places if p not in known])
+    following: dict[Place, ReadCandidate] = {p: known[p] for _, p in places if p in known}
+    new: list[tuple[ReadCandidate, Sentence]] = list(
+        {p: (c, at[p]) for c, p in places if p in at and p not in known}.values()
+    )
     if new:
         readings = read_sentences(reader, store, text, [s for _, s in new], settings.short_paragraph)
         for (candidate, sentence), reading in zip(new, readings):

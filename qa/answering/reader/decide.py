@@ -103,6 +103,9 @@ class ReaderSettings:
     # `qa.answering.why`, docs/news.md).
     why_after_of: int = 3
     why_after_over: float | None = -2.0
+    why_after_reach: int = (
+        2  # sentences after read (the reason two on, a premise between; nA: 1 8/12, 2-3 9/12)
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -79,3 +79,15 @@ def test_the_body_sentence_giving_the_reason_goes_before_the_headline() -> None:
     assert _texts(body_before_headline(WHY, other, titles, depth=4)) == [f"{HEADLINE}.", REASON_BODY]
     body_first = [_read(RESTATING, 1, 2.0, 0.67), _read(REASON_BODY, 2, -1.3, 0.5)]
     assert _texts(body_before_headline(WHY, body_first, titles, depth=4)) == [RESTATING, REASON_BODY]
+
+
+def test_the_reason_two_sentences_on_goes_ahead_past_a_premise() -> None:
+    premise = "Under harbour rules, a berth contract needs the council's vote."
+    restating, between, reason = (
+        _read(RESTATING, 2, -3.7, 0.31),
+        _read(premise, 3, -8.4, 0.1),
+        _read(REASON, 4, -1.8, 0.2),
+    )
+    following = {("a", 3): between, ("a", 4): reason}
+    assert _texts(reasons_after(WHY, [restating], following, over=-2.0, of=3, reach=2)) == [REASON, RESTATING]
+    assert _texts(reasons_after(WHY, [restating], following, over=-2.0, of=3, reach=1)) == [RESTATING]

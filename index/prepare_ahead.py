@@ -27,18 +27,18 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from index.chunking import make_chunks
-from index.errors import InputError
 from index.models import Article, Quote, Sentence
 from index.records import IndexedArticle
 from index.sentences import split_sentences
 
-__all__ = ["Outcome", "Prepared", "ReadsAhead", "prepare_all", "prepare_article", "prepare_batches"]
+__all__ = ["NO_SENTENCES", "Outcome", "Prepared", "ReadsAhead", "prepare_all", "prepare_batches"]
 
 QuoteExtractor = Callable[[Article, Sequence[Sentence]], list[Quote]]
 Prepared = tuple[IndexedArticle, list[str]]  # the article without vectors, and the texts to encode
 # Per article of a batch: (article, digest, what preparing gave: the prepared article, an error message
 # for an article that cannot be indexed, or None when the store already held this version).
 Outcome = tuple[Article, str, Prepared | str | None]
+NO_SENTENCES = "the article has no sentences"  # why an article without text is not indexed
 WORKER_NICENESS = 10
 WORKERS = 2  # one per core: preparing (spaCy) costs more than encoding (`bench.index_stages`)
 
@@ -55,48 +55,21 @@ class ReadsAhead(Protocol):
     ) -> AbstractContextManager[None]: ...
 
 
-def prepare_article(
-    article: Article, digest: str, dimension: int, extract_quotes: QuoteExtractor | None
-) -> Prepared:
-    """Sentences, chunks and quotes of an article, and the texts to encode (its sentences, then its
-    chunks); the vectors are filled in after encoding.
-
-    Raises:
-        InputError: the article has no sentences.
-    """
-    return _prepared(article, digest, dimension, _sentences(article), extract_quotes)
-
-
 def prepare_all(
     batch: Sequence[tuple[Article, str]], dimension: int, extract_quotes: QuoteExtractor | None
 ) -> list[Prepared | str]:
-    """`prepare_article` of each (article, digest) in this process; the error message for an article
-    that cannot be indexed. An extractor that reads ahead reads the whole batch first."""
-    split: list[list[Sentence] | str] = []
-    for article, _ in batch:
-        try:
-            split.append(_sentences(article))
-        except InputError as error:
-            split.append(str(error))
-    items = [(article, s) for (article, _), s in zip(batch, split) if not isinstance(s, str)]
+    """Each (article, digest) of `batch` prepared in this process: its sentences, chunks and quotes,
+    and the texts to encode (its sentences, then its chunks; the vectors are filled in after encoding),
+    or the error message for an article that cannot be indexed. An extractor that reads ahead reads the
+    whole batch first."""
+    split = [split_sentences(article.id, article.text) for article, _ in batch]
+    items = [(article, sentences) for (article, _), sentences in zip(batch, split) if sentences]
     ahead = extract_quotes.read_ahead(items) if isinstance(extract_quotes, ReadsAhead) else nullcontext()
     with ahead:
         return [
-            s if isinstance(s, str) else _prepared(article, digest, dimension, s, extract_quotes)
-            for (article, digest), s in zip(batch, split)
+            _prepared(article, digest, dimension, sentences, extract_quotes) if sentences else NO_SENTENCES
+            for (article, digest), sentences in zip(batch, split)
         ]
-
-
-def _sentences(article: Article) -> list[Sentence]:
-    """The article's sentences.
-
-    Raises:
-        InputError: it has none.
-    """
-    sentences = split_sentences(article.id, article.text)
-    if not sentences:
-        raise InputError("the article has no sentences")
-    return sentences
 
 
 def _prepared(

@@ -36,8 +36,8 @@ def speed_up(ruler: Any) -> bool:
 
 
 class _TokenTest:
-    """One token of a pattern: a test of a token's key, and the lower-case forms it can match (`lowers`:
-    None when it reads no lower-case form, `ANY` when it reads one but not as a list of words)."""
+    """One token of a pattern: a test of a token's key; whether it reads the lower-case form
+    (`reads_lower`), and the words it can match when it names them (`words`, else None)."""
 
     def __init__(self, token: dict[str, Any]) -> None:
         checks = []
@@ -48,19 +48,15 @@ class _TokenTest:
             checks.append((_FEATURES.index(name), check))
         self._checks = checks
         wanted = token.get("LOWER")
-        self.lowers: frozenset[str] | None = None
+        self.reads_lower = wanted is not None
+        self.words: frozenset[str] | None = None
         if isinstance(wanted, str):
-            self.lowers = frozenset([wanted])
+            self.words = frozenset([wanted])
         elif isinstance(wanted, dict) and "IN" in wanted:
-            self.lowers = frozenset(wanted["IN"])
-        elif wanted is not None:
-            self.lowers = ANY
+            self.words = frozenset(wanted["IN"])
 
     def __call__(self, key: Key) -> bool:
         return all(check(key[position]) for position, check in self._checks)
-
-
-ANY: frozenset[str] = frozenset(["\0any"])
 
 
 class _Index:
@@ -69,13 +65,12 @@ class _Index:
     name words are tried only on those words."""
 
     def __init__(self, tests: Sequence[tuple[int, _TokenTest]]) -> None:
-        self._free = [(n, t) for n, t in tests if t.lowers is None]
-        self._other = [(n, t) for n, t in tests if t.lowers is ANY]
+        self._free = [(n, t) for n, t in tests if not t.reads_lower]
+        self._other = [(n, t) for n, t in tests if t.reads_lower and t.words is None]
         self._by_word: dict[str, list[tuple[int, _TokenTest]]] = {}
         for n, t in tests:
-            if t.lowers is not None and t.lowers is not ANY:
-                for word in t.lowers:
-                    self._by_word.setdefault(word, []).append((n, t))
+            for word in t.words or ():
+                self._by_word.setdefault(word, []).append((n, t))
         self._free_seen: dict[tuple[str, str, bool], tuple[int, ...]] = {}
 
     def numbers(self, key: Key) -> tuple[int, ...]:

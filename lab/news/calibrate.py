@@ -32,7 +32,7 @@ import numpy as np
 
 from index.embedding import DEFAULT_MODEL, make_encoder
 from index.ingest import article_from_record
-from lab.news.readings import recorded_decisions
+from lab.news.readings import answer_row, recorded_decisions
 from lab.reader.calibrate import fit_logistic
 from qa.answering.reader.decide import ReadCandidate, ReaderSettings
 from qa.engine import QAEngine
@@ -42,7 +42,6 @@ from qa.evaluation.news import (
     Given,
     NewsQuestion,
     expected_calibration_error,
-    judge,
     news_store,
     reliability,
 )
@@ -70,22 +69,11 @@ def collect(
         for i, question in enumerate(questions):
             calls.clear()
             answer = engine.ask(question.question, scope=scopes[i] if i < len(scopes) else None)
-            right, span = judge(question, answer)
             last = calls[-1][1] if calls else None
             read = [candidates for candidates, _ in calls if candidates]
             rows.append(
                 {
-                    "id": question.id,
-                    "type": question.type,
-                    "question": question.question,
-                    "unanswerable": question.unanswerable,
-                    "abstained": answer.abstained,
-                    "confidence": answer.confidence,
-                    "answerability": None if last is None else last.answerability,
-                    "missing": [] if last is None else list(last.missing),
-                    "right": right,
-                    "span_f1": span,
-                    "reason": answer.reason,
+                    **answer_row(question, answer, last),
                     "sentence": answer.citations[0].sentence.text if answer.citations else "",
                     "span": answer.citations[0].span_text if answer.citations else None,
                     "article": answer.citations[0].sentence.article_id if answer.citations else "",

@@ -24,6 +24,7 @@ from qa.answering.reader.decide import Decision, ReadCandidate, ReaderSettings, 
 from qa.engine import QAEngine
 from qa.evaluation.news import NewsQuestion, judge, news_store
 from qa.evaluation.scoring import normalize, read_jsonl
+from qa.models import Answer
 
 _EVAL = Path("../shared/eval")
 
@@ -77,22 +78,11 @@ def collect(engine: QAEngine, questions: Sequence[NewsQuestion]) -> list[dict[st
                 calls.clear()
                 quoted.clear()
                 answer = engine.ask(question.question)
-                right, span = judge(question, answer)
                 candidates, decision = calls[-1] if calls else ([], None)
                 rows.append(
                     {
-                        "id": question.id,
-                        "type": question.type,
-                        "question": question.question,
-                        "unanswerable": question.unanswerable,
-                        "abstained": answer.abstained,
-                        "confidence": answer.confidence,
-                        "right": right,
-                        "span_f1": span,
-                        "reason": answer.reason,
+                        **answer_row(question, answer, decision),
                         "from_quotes": any(quoted),
-                        "answerability": None if decision is None else decision.answerability,
-                        "missing": [] if decision is None else list(decision.missing),
                         "candidates": [
                             {
                                 "article": c.sentence.article_id,
@@ -115,6 +105,25 @@ def collect(engine: QAEngine, questions: Sequence[NewsQuestion]) -> list[dict[st
     finally:
         delattr(answerer, "_answer_from_quotes")  # the method again
     return rows
+
+
+def answer_row(question: NewsQuestion, answer: Answer, decision: Decision | None) -> dict[str, Any]:
+    """What a recorder keeps of every answer: the question, the answer, whether it is right and its span
+    F1 (score.py's rules), and the decision's answerability and missing terms."""
+    right, span = judge(question, answer)
+    return {
+        "id": question.id,
+        "type": question.type,
+        "question": question.question,
+        "unanswerable": question.unanswerable,
+        "abstained": answer.abstained,
+        "confidence": answer.confidence,
+        "right": right,
+        "span_f1": span,
+        "reason": answer.reason,
+        "answerability": None if decision is None else decision.answerability,
+        "missing": [] if decision is None else list(decision.missing),
+    }
 
 
 def with_settings(settings: ReaderSettings, assignments: Sequence[str]) -> ReaderSettings:

@@ -21,6 +21,7 @@ paragraphs that run did not sample (the same seed, so the same articles stay hel
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import os
@@ -28,6 +29,7 @@ import random
 import sys
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +50,20 @@ from qa.spanmodel.encoding import Encoded, FloatArray, best_span, encode_windows
 DEFAULT_DATA = Path("../shared/train/squad-v1-train.jsonl")
 DEFAULT_WORK = Path("build/reader")
 Logits = Callable[[Sequence[Encoded]], tuple[FloatArray, FloatArray]]
+
+
+@dataclass(frozen=True)
+class Distillation:
+    """Soft targets from a teacher model: the student learns the teacher's start and end distributions
+    (softened by `temperature`) with weight `weight`, the gold span with `1 - weight`.
+
+    `teacher` runs once over the training windows before the first step; its logits are kept in the
+    run's work folder (`teacher_logits.npz`) so that a resumed run does not run it again.
+    """
+
+    teacher: Logits
+    weight: float
+    temperature: float
 
 
 def base_model() -> Path:
@@ -231,6 +247,7 @@ def train_spans(
     init: Path | None = None,
     on_checkpoint: Callable[[Any, int], None] | None = None,
     max_steps: int = 0,
+    distillation: Distillation | None = None,
 ) -> Path:
     """Fine-tune the base encoder with a start/end span head on the windows `prepare` encodes, to the end
     or from the last checkpoint of `args.work`; returns the final checkpoint (`work/final.pt`).
@@ -246,6 +263,7 @@ def train_spans(
         init: a finished run's checkpoint to start from instead of the base weights.
         on_checkpoint: called with the model (in training mode) and the step after each checkpoint.
         max_steps: end after this many steps (the schedule too), not after `args.epochs`; 0 for all.
+        distillation: a teacher whose span distributions the model learns beside the gold spans.
     """
     import torch
     from transformers import get_linear_schedule_with_warmup
@@ -261,6 +279,7 @@ def train_spans(
         print(f"{final} exists: training is done", flush=True)
         return final
     encoded, targets = prepare()
+    soft = _teacher_logits(work, encoded, distillation.teacher) if distillation else None
     batches = batches_by_length([len(e.ids) for e in encoded], args.batch_size, args.seed)
     total = len(batches) * args.epochs
     if max_steps:
@@ -309,12 +328,16 @@ def train_spans(
             start_positions=starts,
             end_positions=ends,
         )
-        out.loss.backward()
+        loss = out.loss
+        if distillation is not None and soft is not None:
+            soft_loss = _soft_loss(out, [soft[i] for i in batch_rows], mask, distillation.temperature)
+            loss = (1 - distillation.weight) * loss + distillation.weight * soft_loss
+        loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimiser.step()
         schedule.step()
         optimiser.zero_grad()
-        losses.append(float(out.loss.detach()))
+        losses.append(float(loss.detach()))
         step += 1
         if step % args.log_every == 0 or step == total:
             rate = (step - done_at_start) / (time.monotonic() - began)
@@ -342,6 +365,57 @@ def train_spans(
                 model.train()
     save_atomically(final, {"model": model.state_dict(), "settings": settings, "step": step})
     return final
+
+
+def _teacher_logits(
+    work: Path, encoded: Sequence[Encoded], teacher: Logits
+) -> list[tuple[FloatArray, FloatArray]]:
+    """The teacher's (start, end) logits of each window, cut to its length; read from `work` when a run
+    before computed them for the same windows."""
+    cache = work / "teacher_logits.npz"
+    lengths = np.array([len(e.ids) for e in encoded])
+    if cache.exists():
+        stored = np.load(cache)
+        if np.array_equal(stored["lengths"], lengths):
+            bounds = np.concatenate([[0], np.cumsum(lengths)])
+            return [(stored["starts"][a:b], stored["ends"][a:b]) for a, b in itertools.pairwise(bounds)]
+    print(f"running the teacher over {len(encoded)} windows", flush=True)
+    rows: list[tuple[FloatArray, FloatArray]] = []
+    for start in range(0, len(encoded), 32):
+        batch = encoded[start : start + 32]
+        starts, ends = teacher(batch)
+        rows.extend((starts[i, : len(e.ids)], ends[i, : len(e.ids)]) for i, e in enumerate(batch))
+    tmp = work / "teacher_logits.tmp.npz"
+    np.savez(
+        tmp,
+        lengths=lengths,
+        starts=np.concatenate([r[0] for r in rows]),
+        ends=np.concatenate([r[1] for r in rows]),
+    )
+    os.replace(tmp, cache)
+    return rows
+
+
+def _soft_loss(out: Any, soft: Sequence[tuple[FloatArray, FloatArray]], mask: Any, temperature: float) -> Any:
+    """KL divergence from the teacher's softened start and end distributions to the model's, over each
+    window's own tokens (padding masked out), scaled by temperature² as usual."""
+    import torch
+    import torch.nn.functional as functional
+
+    keep = torch.from_numpy(mask).bool()
+    total: Any = 0
+    for student, column in ((out.start_logits, 0), (out.end_logits, 1)):
+        teacher = torch.full_like(student, -1e4)
+        for row, logits in enumerate(soft):
+            teacher[row, : len(logits[column])] = torch.from_numpy(np.asarray(logits[column]))
+        student = student.masked_fill(~keep, -1e4)
+        total = total + functional.kl_div(
+            functional.log_softmax(student / temperature, dim=-1),
+            functional.log_softmax(teacher / temperature, dim=-1),
+            reduction="batchmean",
+            log_target=True,
+        )
+    return total / 2 * temperature**2
 
 
 def finish(args: argparse.Namespace, final: Path) -> None:

@@ -28,6 +28,7 @@ import numpy as np
 
 from lab.reader.export import export_reader, onnx_logits
 from lab.reader.train import (
+    Distillation,
     Logits,
     base_model,
     span_model,
@@ -152,7 +153,12 @@ def train(args: argparse.Namespace) -> Path:
             flush=True,
         )
 
-    return train_spans(args, _settings(args), prepare, None, on_checkpoint if held else None, args.max_steps)
+    distillation = None
+    if args.teacher:
+        distillation = Distillation(onnx_logits(args.teacher), args.distil_weight, args.temperature)
+    return train_spans(
+        args, _settings(args), prepare, None, on_checkpoint if held else None, args.max_steps, distillation
+    )
 
 
 def finish(args: argparse.Namespace, final: Path) -> None:
@@ -180,6 +186,9 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
     settings = {"model": "speaker", "max_tokens": MAX_TOKENS, **{k: getattr(args, k) for k in keys}}
     if args.layers:  # the shipped six-layer runs were made before the setting existed
         settings["layers"] = args.layers
+    if args.teacher:
+        settings["teacher"] = str(args.teacher)
+        settings["distil_weight"], settings["temperature"] = args.distil_weight, args.temperature
     return settings
 
 
@@ -209,6 +218,14 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--layers", type=int, default=0, help="keep only the base's first N transformer layers (0 = all six)"
     )
+    parser.add_argument(
+        "--teacher",
+        type=Path,
+        help="an int8 ONNX speaker model (the shipped one: qa/quotes/extraction/model/speaker.int8.onnx) "
+        "whose span distributions the model learns beside the gold spans (distillation into fewer --layers)",
+    )
+    parser.add_argument("--distil-weight", type=float, default=0.5, help="the teacher's share of the loss")
+    parser.add_argument("--temperature", type=float, default=2.0, help="softening of the teacher's logits")
     parser.add_argument("--export-only", action="store_true", help="score and export final.pt again")
     args = parser.parse_args(argv)
     return args

@@ -34,7 +34,7 @@ from qa.quotes.extraction.entities import (
     words_of_name,
 )
 from qa.quotes.extraction.linking import is_fragment, link_quotes, negated, own_cues
-from qa.quotes.extraction.marks import DOUBLE_MARKS, QuotedSpan, find_quoted_spans
+from qa.quotes.extraction.marks import DOUBLE_MARKS, QuotedSpan, as_double_marks, find_quoted_spans
 from qa.quotes.extraction.mentions import build_registry
 from qa.quotes.extraction.paragraphs import Paragraph, paragraph_bounds, parse_paragraphs, parsed_ahead
 from qa.quotes.extraction.speaker_model import QuoteWindow, SpeakerGuess, SpeakerModel
@@ -109,7 +109,7 @@ def extract_quotes(
         Quotes in text order, `article.text[q.start:q.end] == q.text` for each.
     """
     options = options or ExtractOptions()
-    text = article.text
+    text = as_double_marks(article.text)  # the article's offsets: quote texts are taken from it
     bounds = paragraph_bounds(sentences)
     if not bounds:
         return []
@@ -154,7 +154,7 @@ def extract_quotes(
                 speaker = _prefer_named(_mention_speaker(guess, paragraphs, resolver, cue), speaker)
             if speaker is not None and _markup(speaker.name):
                 speaker = None
-            opens_paragraph = span.open_mark == paragraph.start and _first_quote(
+            opens_paragraph = not text[paragraph.start : span.open_mark].strip() and _first_quote(
                 quotes_by_paragraph, paragraph, index
             )
             if (
@@ -200,7 +200,7 @@ def extract_quotes(
     quotes = [
         Quote(
             article_id=article.id,
-            text=text[start:end],
+            text=article.text[start:end],
             start=start,
             end=end,
             kind=kind,
@@ -227,7 +227,7 @@ class IndexingExtractor:
     def read_ahead(self, items: Sequence[tuple[Article, Sequence[Sentence]]]) -> AbstractContextManager[None]:
         """Within: the paragraphs of `items` (articles and their sentences) are parsed already."""
         return parsed_ahead(
-            article.text[start:end]
+            as_double_marks(article.text)[start:end]
             for article, sentences in items
             for start, end in paragraph_bounds(sentences)
         )

@@ -14,6 +14,11 @@ opening mark was the stray one: the words between two quotes are narration) or w
 fragment after a word ('called the plan "a disgrace. The vote ...': its end cannot be told). A closing
 mark with no open quote is a stray and opens nothing: a paragraph that starts without a mark is never
 inside a quote.
+
+Some news text writes a double mark as two characters: two apostrophes (''We will win,'' he said; the
+New York Times's archive text) or, typeset the TeX way, two backquotes opening it (``We will win,'').
+Such text is read with each pair turned into one straight mark and a space (`as_double_marks`), every
+offset kept.
 """
 
 from __future__ import annotations
@@ -37,6 +42,9 @@ _AFTER_CLOSING = frozenset(".,;:!?)]}\u2014\u2013-\u2026'\u2019")
 _MARKUP_VALUE = re.compile(r'(?<=[\w-]=)"[^"\n]*"')
 
 Role = Literal["open", "close", "either"]
+# Two apostrophes standing for a double mark (of three, the last two: the first closes a single-quoted
+# quote inside it), or two backquotes.
+_TWO_CHARACTER_MARK = re.compile(r"''(?!')|``")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +65,25 @@ class QuotedSpan:
     def outer_end(self) -> int:
         """Offset just past the closing mark (or the content, when there is none)."""
         return self.end if self.close_mark is None else self.close_mark + 1
+
+
+def as_double_marks(text: str) -> str:
+    """`text` with each two-character double mark ('' or ``) turned into a straight mark and a space,
+    the space on the side away from the quoted words (' "We' opening, '" ' closing), so that every
+    offset stays the same."""
+    if "''" not in text and "``" not in text:
+        return text
+
+    def one_mark(match: re.Match[str]) -> str:
+        start, end = match.span()
+        before = text[start - 1] if start else " "
+        after = text[end] if end < len(text) else " "
+        opens = match.group() == "``" or (
+            (before.isspace() or before in _BEFORE_OPENING) and not after.isspace()
+        )
+        return ' "' if opens else '" '
+
+    return _TWO_CHARACTER_MARK.sub(one_mark, text)
 
 
 def find_quoted_spans(text: str, paragraphs: Sequence[tuple[int, int]]) -> list[QuotedSpan]:
@@ -181,7 +208,8 @@ def _after_a_word(text: str, offset: int) -> bool:
 
 
 def _opens_with_mark(text: str, start: int, end: int) -> bool:
-    return start < end and text[start] in DOUBLE_MARKS and bool(text[start + 1 : end].strip())
+    words = text[start:end].lstrip()  # a two-character mark read as one leaves a space before it
+    return words[:1] in DOUBLE_MARKS and bool(words[1:].strip())
 
 
 def _mark_roles(text: str, start: int, end: int) -> Iterator[tuple[int, Role]]:

@@ -10,6 +10,7 @@ import pytest
 from index.models import Article, Quote
 from index.sentences import split_sentences
 from qa.quotes import ExtractOptions, extract_quotes
+from qa.quotes.extraction.marks import as_double_marks
 
 pytestmark = pytest.mark.model  # loads the spaCy pipeline and the speaker model
 
@@ -172,3 +173,30 @@ def test_markup_kept_in_the_text_quotes_nobody_and_names_nobody() -> None:
     assert all(q.text not in ("BenOkafor", "1449075600", "672137288055398401", "MeiTanaka") for q in quotes)
     assert not any(q.speaker and any(mark in q.speaker for mark in "<>=") for q in quotes)
     assert _said(quotes, "We will hold hearings").speaker == "Tom Reyes"
+
+
+def test_two_apostrophes_or_backquotes_are_a_double_mark() -> None:
+    text = (
+        "Workers rallied outside the statehouse on Monday.\n\n"
+        "''I welcome a debate about wages in this state,'' said Tom Reyes, the labor secretary. ''It shows "
+        "what each party stands for.''\n\n"
+        "He called the bill ''a disgrace.''\n\n"
+        "``We will keep fighting for every worker here,'' said Ana Ruiz, a union organizer.\n\n"
+        "''And we will win.''"
+    )
+    quotes = _quotes(text)
+    assert [(q.text, q.speaker) for q in quotes if q.kind == "direct"] == [
+        ("I welcome a debate about wages in this state,", "Tom Reyes"),
+        ("It shows what each party stands for.", "Tom Reyes"),
+        ("We will keep fighting for every worker here,", "Ana Ruiz"),
+        ("And we will win.", "Ana Ruiz"),
+    ]
+    assert _said(quotes, "a disgrace").kind == "mixed"
+
+
+def test_two_character_marks_keep_every_offset() -> None:
+    text = "''Yes,'' she said. ``No,'' he said. It's 'fine.'''"
+    read = as_double_marks(text)
+    assert len(read) == len(text)
+    assert read == ' "Yes,"  she said.  "No,"  he said. It\'s \'fine.\'" '
+    assert as_double_marks("No marks here.") == "No marks here."

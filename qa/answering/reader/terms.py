@@ -96,7 +96,7 @@ def missing_terms(question: str, text: str, published: str = "") -> list[str]:
     dated = bool(published) or _YEAR.search(text) is not None
     missing = []
     for i, term in enumerate(terms):
-        if _date_given(term, question, published):
+        if _date_given(term, question, published) or _month_abbreviated(term, folded):
             continue
         if term[0].isdigit():
             if _YEAR.fullmatch(term) and (not dated or published.startswith(term)):
@@ -112,6 +112,15 @@ def missing_terms(question: str, text: str, published: str = "") -> list[str]:
         if not all(_name_mentioned(name, question, text, folded) for name in names or [term]):
             missing.append(shown[i] if len(shown) == len(terms) else term)
     return missing
+
+
+def _month_abbreviated(term: str, folded: str) -> bool:
+    """Whether `term` is a month that the text (lower case) gives as news abbreviates it: "Jan. 2",
+    "Sept. 11", "Aug. 5"."""
+    word = term.lower()
+    if word not in _MONTHS:
+        return False
+    return re.search(rf"(?<![\w.]){word[:3]}t?\.", folded) is not None
 
 
 @lru_cache(maxsize=64)

@@ -66,6 +66,10 @@ def test_a_near_miss_with_a_changed_year_misses_it() -> None:
         ),
         ("Who gave the Gulen-linked donations?", "Gülen backers gave money.", []),
         ("Which New York congressman spoke?", "Rep. Peter King, R-NY, spoke.", ["New", "York"]),
+        ("Where did Tom Reyes travel from in January 2016?", "Reyes left Ohio on Jan. 2, 2016.", []),
+        ("What happened in September 2001?", "The attacks of Sept. 11, 2001.", []),
+        ("What happened in January 2016?", "Janet Yellen spoke in 2016.", ["January"]),
+        ("What happened in August 2016?", "An augur spoke in 2016.", ["August"]),
     ],
 )
 def test_news_short_forms_count_as_mentioned(question: str, text: str, missing: list[str]) -> None:

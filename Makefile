@@ -8,7 +8,7 @@ STORE ?= .qa-store
 PORT ?= 7860
 
 .PHONY: install chat index test lint typecheck pytest chromium screenshots bench eval eval-news eval-quotes eval-held-out \
-  train-reader train-speaker ship-reader ship-speaker compare-speakers calibrate-reader calibrate-check fit-ranker clean
+  train-reader train-speaker distil-speaker ship-reader ship-speaker compare-speakers calibrate-reader calibrate-check fit-ranker clean
 
 install: $(STAMP)
 
@@ -91,6 +91,16 @@ SPEAKER_WORK ?= build/speaker
 train-speaker: install
 	mkdir -p $(SPEAKER_WORK)
 	nice -n 19 $(BIN)/python -m lab.speaker.train --work $(SPEAKER_WORK) $(SPEAKER_ARGS) 2>&1 | tee -a $(SPEAKER_WORK)/train.log
+
+# Distil a six-layer teacher (the int8 export of `make train-speaker`, or the one shipped until session 17:
+# `git show cfa279f:qa/quotes/extraction/model/speaker.int8.onnx > teacher.onnx`) into the four-layer
+# model shipped since (its logits as soft targets beside the gold spans; resumable, never in `make test`).
+DISTIL_WORK ?= build/speaker-distil
+TEACHER ?= build/speaker/speaker.int8.onnx
+distil-speaker: install
+	mkdir -p $(DISTIL_WORK)
+	nice -n 19 $(BIN)/python -m lab.speaker.train --work $(DISTIL_WORK) --layers 4 --epochs 3 \
+		--teacher $(TEACHER) 2>&1 | tee -a $(DISTIL_WORK)/train.log
 
 ship-reader: install
 	$(BIN)/python -m lab.reader.ship --work $(READER_WORK)

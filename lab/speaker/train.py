@@ -237,6 +237,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parse(argv)
     if not args.data.is_file():
         sys.exit(f"No training data at '{args.data}': the PolNeAR quotes are read from ../shared/eval/.")
+    if args.teacher is not None and not args.teacher.is_file():
+        sys.exit(f"No teacher model at '{args.teacher}': train one with `make train-speaker` first.")
     final = args.work / "final.pt"
     if not args.export_only:
         final = train(args)

@@ -7,9 +7,10 @@ terms of a question that an article mentions but not near the cited sentence are
 sentence, the two sentences on either side, its paragraph, the title or the source.
 
 A year or number apart reads as missing (news dates and counts what it reports where it reports it; a
-near miss's changed year sits in another paragraph); a name apart asks for a more confident reading
-(`ReaderSettings.apart_below`): news often names a person once and then says "he" or gives the
-surname only, so a name apart alone is weak evidence.
+near miss's changed year sits in another paragraph), but a year the passage gives relative to the
+article's date ("closed last year") is near. A name apart does not decide: news often names a person
+once and then says "he" or gives the surname only, so a name apart alone is weak evidence (a floor on
+names apart declined as many right answers as near misses: docs/news.md).
 """
 
 from __future__ import annotations
@@ -43,4 +44,5 @@ def terms_apart(
         s.text for s in sentences if s.paragraph == cited.paragraph and abs(s.position - position) > NEAR
     ]
     window = "\n".join([article.title, article.source, *near])
-    return [t for t in missing_terms(question, window, article.published) if t not in missing]
+    apart = missing_terms(question, window, article.published, relative_years=True)
+    return [t for t in apart if t not in missing]

@@ -81,14 +81,16 @@ def key_terms(question: str) -> list[str]:
     return found
 
 
-def missing_terms(question: str, text: str, published: str = "") -> list[str]:
+def missing_terms(question: str, text: str, published: str = "", relative_years: bool = False) -> list[str]:
     """The key terms of `question` that `text` (of an article `published` YYYY-MM-DD, or "") does not
     mention: numbers whole; names by prefix, as an acronym or spelt out, or misspelt by a letter.
 
     A year counts as missing only when the article places itself in time, by its date or by naming a
     year: "in 2011" is not answered by an article about 2004, but an undated article that names no
     year at all ("the season", "last week") says nothing against it, and an article published in 2011
-    is about 2011 when it says "on Tuesday"."""
+    is about 2011 when it says "on Tuesday". With `relative_years` (`text` is a passage, not a whole
+    article), "last year", "this year" and "next year" give the year they mean by the article's date:
+    four casinos "closed last year" in an article of 2015 closed in 2014."""
     shown = key_terms(question)
     question, text = _unaccented(question), _unaccented(text)  # "Gulen" is "Gülen"
     terms = key_terms(question)
@@ -101,6 +103,8 @@ def missing_terms(question: str, text: str, published: str = "") -> list[str]:
         if term[0].isdigit():
             if _YEAR.fullmatch(term) and (not dated or published.startswith(term)):
                 continue
+            if relative_years and _YEAR.fullmatch(term) and _relative_year(term, folded, published):
+                continue
             pattern = rf"(?<![\w.,]){re.escape(term.lower())}(?![\w]|[.,]\d)"
             if re.search(pattern, folded) is None and not _number_in_words(term, folded):
                 missing.append(shown[i] if len(shown) == len(terms) else term)
@@ -112,6 +116,15 @@ def missing_terms(question: str, text: str, published: str = "") -> list[str]:
         if not all(_name_mentioned(name, question, text, folded) for name in names or [term]):
             missing.append(shown[i] if len(shown) == len(terms) else term)
     return missing
+
+
+def _relative_year(year: str, folded: str, published: str) -> bool:
+    """Whether the text (lower case) names `year` relative to its date `published` ("last year")."""
+    if not _YEAR.match(published[:4]):
+        return False
+    offset = int(year) - int(published[:4])
+    word = {-1: "last", 0: "this", 1: "next"}.get(offset)
+    return word is not None and re.search(rf"\b{word} year\b", folded) is not None
 
 
 def _month_abbreviated(term: str, folded: str) -> bool:

@@ -74,3 +74,25 @@ def test_a_near_miss_with_a_changed_year_misses_it() -> None:
 )
 def test_news_short_forms_count_as_mentioned(question: str, text: str, missing: list[str]) -> None:
     assert missing_terms(question, text) == missing
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "missing"),
+    [
+        ("Which casinos closed in 2014?", "Four casinos closed last year.", []),
+        ("Which casinos closed in 2013?", "Four casinos closed last year.", ["2013"]),
+        ("Which casinos will close in 2016?", "Two more will close next year.", []),
+        ("Which casinos closed in 2014?", "Four casinos closed this year.", ["2014"]),
+    ],
+)
+def test_a_passage_gives_a_year_relative_to_the_articles_date(
+    question: str, text: str, missing: list[str]
+) -> None:
+    assert missing_terms(question, text, "2015-11-13", relative_years=True) == missing
+
+
+def test_a_whole_articles_last_year_does_not_give_the_year() -> None:
+    # the article may say "last year" of anything; only a passage near the cited sentence is read so
+    assert missing_terms("Which casinos closed in 2014?", "Four casinos closed last year.", "2015-11-13") == [
+        "2014"
+    ]

@@ -375,10 +375,11 @@ def _teacher_logits(
     cache = work / "teacher_logits.npz"
     lengths = np.array([len(e.ids) for e in encoded])
     if cache.exists():
-        stored = np.load(cache)
-        if np.array_equal(stored["lengths"], lengths):
+        with np.load(cache) as stored:  # each key read once: NpzFile decompresses an array per access
+            cached_lengths, starts, ends = stored["lengths"], stored["starts"], stored["ends"]
+        if np.array_equal(cached_lengths, lengths):
             bounds = np.concatenate([[0], np.cumsum(lengths)])
-            return [(stored["starts"][a:b], stored["ends"][a:b]) for a, b in itertools.pairwise(bounds)]
+            return [(starts[a:b], ends[a:b]) for a, b in itertools.pairwise(bounds)]
     print(f"running the teacher over {len(encoded)} windows", flush=True)
     rows: list[tuple[FloatArray, FloatArray]] = []
     for start in range(0, len(encoded), 32):

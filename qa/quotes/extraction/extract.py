@@ -511,7 +511,7 @@ _SIGNATURE_WORDS = 12
 
 def _signature(paragraph: Paragraph, registry: Registry) -> Speaker | None:
     """The speaker a short paragraph opening with a dash and a name names, or None."""
-    text = paragraph.doc.text
+    text = paragraph.text
     if (
         not _SIGNATURE.match(text)
         or len(text.split()) > _SIGNATURE_WORDS

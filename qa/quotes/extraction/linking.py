@@ -60,9 +60,7 @@ def link_quotes(
         span = spans[index]
         if position + 1 < len(indices):
             following = spans[indices[position + 1]]
-            between = paragraph.doc.text[
-                span.outer_end - paragraph.start : following.open_mark - paragraph.start
-            ]
+            between = paragraph.text[span.outer_end - paragraph.start : following.open_mark - paragraph.start]
             if not between.strip() and indices[position + 1] in own:
                 linked[index] = own[indices[position + 1]]
                 continue
@@ -88,7 +86,7 @@ def _own_cue(paragraph: Paragraph, span: QuotedSpan, index: int, by_token: dict[
     a quote that ends open ('"...," she said'); then a cue earlier in the clause that a comma or colon
     hands to a whole-sentence quote; then the parse; then looser adjacency.
     """
-    quote_text = paragraph.doc.text[span.start - paragraph.start : span.end - paragraph.start]
+    quote_text = paragraph.text[span.start - paragraph.start : span.end - paragraph.start]
     open_end = bool(quote_text) and (quote_text[-1] in _OPEN_ENDINGS or quote_text[-1].isalnum())
     before, distance = _cue_before(paragraph, span, by_token)
     if before is not None and distance <= 2:
@@ -136,12 +134,12 @@ def _governing_cue(paragraph: Paragraph, index: int, by_token: dict[int, Cue]) -
 def _cue_after(paragraph: Paragraph, span: QuotedSpan, by_token: dict[int, Cue]) -> Cue | None:
     """The first cue after the quote in the same sentence, skipping quoted nicknames ('Marcia "Cia"')."""
     doc, in_quote = paragraph.doc, paragraph.in_quote
-    start = next((t.i for t in doc if paragraph.start + t.idx >= span.outer_end), len(doc))
+    start = paragraph.tokens_before(span.outer_end)
     for token in doc[start:]:
         if cue_rules.is_sentence_end(token) or (token.pos_ == "SCONJ" and token.dep_ in ("mark", "advmod")):
             break
         if in_quote[token.i] >= 0:
-            if sum(1 for t in doc if in_quote[t.i] == in_quote[token.i]) > _NICKNAME_TOKENS:
+            if in_quote.count(in_quote[token.i]) > _NICKNAME_TOKENS:
                 break
             continue
         if token.i in by_token:
@@ -173,7 +171,7 @@ def _cue_before(paragraph: Paragraph, span: QuotedSpan, by_token: dict[int, Cue]
     "that"; otherwise the text before the quote is narrative, not attribution.
     """
     doc, in_quote = paragraph.doc, paragraph.in_quote
-    before = [t for t in doc if paragraph.start + t.idx < span.open_mark and not t.is_space]
+    before = [t for t in doc[: paragraph.tokens_before(span.open_mark)] if not t.is_space]
     if not before or in_quote[before[-1].i] >= 0:
         return None, 0
     last = before[-1]
@@ -191,10 +189,9 @@ def _cue_before(paragraph: Paragraph, span: QuotedSpan, by_token: dict[int, Cue]
 def is_fragment(paragraph: Paragraph, span: QuotedSpan) -> bool:
     """Whether the quote is a fragment woven into the writer's sentence ('called it "unprecedented"')."""
     doc, in_quote = paragraph.doc, paragraph.in_quote
-    before = [t for t in doc if paragraph.start + t.idx < span.open_mark and not t.is_space]
-    if not before:
+    last = next((t for t in reversed(doc[: paragraph.tokens_before(span.open_mark)]) if not t.is_space), None)
+    if last is None:
         return False
-    last = before[-1]
     if in_quote[last.i] >= 0 or last.text in (":", ",", "(", "\u2014", "\u2013", "-") or last.text in ".!?;":
         return False
     return not (last.pos_ == "VERB" and last.lemma_.lower() in lexicon.REPORTING_VERBS)

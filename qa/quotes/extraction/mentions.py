@@ -30,7 +30,7 @@ def build_registry(paragraphs: Sequence[Paragraph]) -> Registry:
     registry = Registry()
     for paragraph in paragraphs:
         doc = paragraph.doc
-        for sentence in doc.sents:
+        for sentence in paragraph.sentences:
             persons: list[tuple[int, int]] = []  # (entity, token after the mention)
             for ent in _ents_in(doc, sentence.start, sentence.end):
                 if any(paragraph.in_quote[t.i] >= 0 for t in ent):

@@ -14,7 +14,7 @@ from qa.nlp import load_spacy
 from qa.quotes.extraction.marks import QuotedSpan
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,9 +24,17 @@ class Paragraph:
     number: int
     start: int
     end: int
+    text: str  # the words parsed, `doc.text` (which joins every token's text again at each use)
     doc: Doc
     in_quote: tuple[int, ...]  # per token: index into the article's quoted spans, or -1
     sentence_of: tuple[int, ...]  # per token: sentence number in the article (spaCy's sentences)
+    # per token: its offset in the article (in order: `bisect` finds the tokens before an offset)
+    offsets: tuple[int, ...]
+    sentences: tuple[Span, ...]  # spaCy's sentences of `doc` (each `doc.sents` walks every token again)
+
+    def tokens_before(self, offset: int) -> int:
+        """How many of the paragraph's tokens start before article offset `offset`."""
+        return bisect.bisect_left(self.offsets, offset)
 
 
 def paragraph_bounds(sentences: Sequence[Sentence]) -> list[tuple[int, int]]:
@@ -75,7 +83,8 @@ def parse_paragraphs(
     sentence_base = 0
     for number, ((start, end), doc) in enumerate(zip(bounds, docs, strict=True)):
         sentence_of: list[int] = []
-        for sentence in doc.sents:  # spaCy's sentences cover the doc's tokens in order
+        sentences = tuple(doc.sents)
+        for sentence in sentences:  # spaCy's sentences cover the doc's tokens in order
             sentence_of.extend([sentence_base] * len(sentence))
             sentence_base += 1
         while span_index < len(spans) and spans[span_index].paragraph < number:
@@ -89,5 +98,17 @@ def parse_paragraphs(
             last = bisect.bisect_left(offsets, span.outer_end)
             in_quote[first:last] = [index] * (last - first)  # a later span's tokens are its own
             index += 1
-        paragraphs.append(Paragraph(number, start, end, doc, tuple(in_quote), tuple(sentence_of)))
+        paragraphs.append(
+            Paragraph(
+                number,
+                start,
+                end,
+                text[start:end],
+                doc,
+                tuple(in_quote),
+                tuple(sentence_of),
+                tuple(offsets),
+                sentences,
+            )
+        )
     return paragraphs

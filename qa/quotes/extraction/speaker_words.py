@@ -131,7 +131,7 @@ def describe(subject: Token, offset: int) -> SpeakerWords | None:
         if named is not None:
             return _name_words(named, offset, role_tokens=_phrase(subject))
     if name_start >= 0:
-        words = words_of_name(doc.text[doc[name_start].idx : doc[name_end - 1].idx + len(doc[name_end - 1])])
+        words = words_of_name(doc[name_start:name_end].text)
         if not words:
             return None
         said_left = [
@@ -144,7 +144,7 @@ def describe(subject: Token, offset: int) -> SpeakerWords | None:
         role = span_text(role_tokens) if role_tokens else None
         head = _head_lemma(role_tokens) if role_tokens else ""
         start, end = doc[name_start].idx, doc[name_end - 1].idx + len(doc[name_end - 1])
-        text = span_text([*said_left, *doc[name_start:name_end]]) if said_left else doc.text[start:end]
+        text = span_text([*said_left, *doc[name_start:name_end]])
         return SpeakerWords(
             "name", text, offset + start, offset + end, tuple(words), label or "PROPN", head, role, True
         )
@@ -275,5 +275,4 @@ def span_text(tokens: Sequence[Token]) -> str:
     """The article words from the first token to the last, as written."""
     if not tokens:
         return ""
-    doc = tokens[0].doc
-    return doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1])]
+    return tokens[0].doc[tokens[0].i : tokens[-1].i + 1].text

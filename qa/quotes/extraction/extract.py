@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
@@ -226,11 +226,15 @@ class IndexingExtractor:
 
     def read_ahead(self, items: Sequence[tuple[Article, Sequence[Sentence]]]) -> AbstractContextManager[None]:
         """Within: the paragraphs of `items` (articles and their sentences) are parsed already."""
-        return parsed_ahead(
-            as_double_marks(article.text)[start:end]
-            for article, sentences in items
-            for start, end in paragraph_bounds(sentences)
-        )
+        return parsed_ahead(_paragraph_texts(items))
+
+
+def _paragraph_texts(items: Sequence[tuple[Article, Sequence[Sentence]]]) -> Iterator[str]:
+    """Each paragraph of `items` as `extract_quotes` parses it (two-character marks read as one)."""
+    for article, sentences in items:
+        text = as_double_marks(article.text)  # once an article, not once a paragraph
+        for start, end in paragraph_bounds(sentences):
+            yield text[start:end]
 
 
 def _scare_quote(text: str, span: QuotedSpan) -> bool:

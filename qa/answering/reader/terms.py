@@ -101,9 +101,11 @@ def missing_terms(question: str, text: str, published: str = "", relative_years:
         if _date_given(term, question, published) or _month_abbreviated(term, folded):
             continue
         if term[0].isdigit():
-            if _YEAR.fullmatch(term) and (not dated or published.startswith(term)):
-                continue
-            if relative_years and _YEAR.fullmatch(term) and _relative_year(term, folded, published):
+            if _YEAR.fullmatch(term) and (
+                not dated
+                or published.startswith(term)
+                or (relative_years and _relative_year(term, folded, published))
+            ):
                 continue
             pattern = rf"(?<![\w.,]){re.escape(term.lower())}(?![\w]|[.,]\d)"
             if re.search(pattern, folded) is None and not _number_in_words(term, folded):

@@ -100,3 +100,24 @@ def test_the_model_reads_only_quotes_whose_own_cue_names_no_one() -> None:
     quotes = extract_quotes(article, split_sentences("a", text), model=counting)
     assert counting.read == ["The crossings resume when the wind drops below gale force."]
     assert [q.speaker for q in quotes if q.kind == "direct"] == ["Ana Ruiz", "Ana Ruiz"]
+
+
+def test_a_whole_statement_linked_to_a_cue_naming_someone_is_not_read_but_a_fragment_is() -> None:
+    text = (
+        "Port closed.\n\n"
+        "\u201cWe will not put anyone at risk,\u201d said Ana Ruiz, the ferry company's director. "
+        "\u201cThe crossings resume when the wind drops.\u201d "
+        "The crossings stay \u201csuspended until further notice\u201d for now.\n\n"
+        "Fishermen stayed home."
+    )
+    article = Article(id="a", title="", text=text)
+    counting = _CountingModel()
+    quotes = extract_quotes(article, split_sentences("a", text), model=counting)
+    # The first quote's own cue names her, the second is a whole statement linked to that cue; only the
+    # fragment, whose speaker a linked cue names less surely, is read.
+    assert counting.read == ["suspended until further notice"]
+    assert [(q.kind, q.speaker) for q in quotes] == [
+        ("direct", "Ana Ruiz"),
+        ("direct", "Ana Ruiz"),
+        ("mixed", "Ana Ruiz"),
+    ]

@@ -105,6 +105,7 @@ def missing_terms(question: str, text: str, published: str = "", relative_years:
                 not dated
                 or published.startswith(term)
                 or (relative_years and _relative_year(term, folded, published))
+                or _month_of_year(term, question, text, published)
             ):
                 continue
             pattern = rf"(?<![\w.,]){re.escape(term.lower())}(?![\w]|[.,]\d)"
@@ -127,6 +128,27 @@ def _relative_year(year: str, folded: str, published: str) -> bool:
     offset = int(year) - int(published[:4])
     word = {-1: "last", 0: "this", 1: "next"}.get(offset)
     return word is not None and re.search(rf"\b{word} year\b", folded) is not None
+
+
+def _month_of_year(year: str, question: str, text: str, published: str) -> bool:
+    """Whether `text` names, without a year, a month that the question gives with `year` ("in August
+    2015"), in an article whose date makes it that year's: the last such month up to the article's
+    date ("in August" in an article of April 2016 is August 2015)."""
+    try:
+        day = date.fromisoformat(published[:10])
+    except ValueError:
+        return False
+    months = "|".join(_MONTHS + [m[:3] for m in _MONTHS] + ["sept"])  # "August", "Aug.", "Sept."
+    asked = rf"(?i:\b({months})\.?\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?{year}\b)"
+    for match in re.finditer(asked, question):
+        month = [m[:3] for m in _MONTHS].index(match.group(1).lower()[:3]) + 1
+        name = _MONTHS[month - 1].capitalize()  # capitalised: "May", not the verb "may"
+        # the month, or its abbreviation ("Aug."), with a day or none, but no year after it
+        named = rf"\b(?:{name}|{name[:3]}t?\.)(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?!,?\s*\d)"
+        last = day.year if month <= day.month else day.year - 1
+        if last == int(year) and re.search(named, text):
+            return True
+    return False
 
 
 def _month_abbreviated(term: str, folded: str) -> bool:

@@ -96,3 +96,22 @@ def test_a_whole_articles_last_year_does_not_give_the_year() -> None:
     assert missing_terms("Which casinos closed in 2014?", "Four casinos closed last year.", "2015-11-13") == [
         "2014"
     ]
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "missing"),
+    [
+        # an article of April 2016: its "August" is August 2015, its "March" March 2016
+        ("Whom did Trump throw out in August 2015?", "In August, Trump threw Ramos out.", []),
+        ("Whom did Trump throw out in Aug. 2015?", "On Aug. 25 Trump threw Ramos out.", []),
+        ("What did Trump say in March 2016?", "Trump said in March that he would win.", []),
+        ("Whom did Trump throw out in August 2014?", "In August, Trump threw Ramos out.", ["2014"]),
+        ("What did Trump say in March 2015?", "Trump said in March that he would win.", ["2015"]),
+        ("What did Trump say in August 2015?", "Trump said on August 5, 2014 that he would win.", ["2015"]),
+        ("What did Trump say in May 2015?", "Trump may say that he would win.", ["2015"]),
+    ],
+)
+def test_a_month_without_a_year_is_of_the_year_the_articles_date_gives(
+    question: str, text: str, missing: list[str]
+) -> None:
+    assert missing_terms(question, text, "2016-04-12") == missing

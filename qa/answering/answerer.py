@@ -26,6 +26,7 @@ from qa.answering.reader.decide import (
     ReaderSettings,
     complete_first,
     decide,
+    gives_no_amount,
     order_by_reader,
     read_candidates,
     read_sentences,
@@ -117,7 +118,8 @@ class Answerer:
         missing = self.missing_terms(resolved.question, read)
         apart = self.terms_apart(resolved.question, read)
         kind = analyze_question(resolved.question).type
-        decision = decide(read, missing, self.settings, apart, kind)
+        no_amount = gives_no_amount(resolved.question, read)
+        decision = decide(read, missing, self.settings, apart, kind, no_amount=no_amount)
         answer = self._compose(question, resolved.question, read, decision, k)
         if not answer.abstained:
             note = (
@@ -125,6 +127,8 @@ class Answerer:
             )
             if numbers := [t for t in decision.apart if is_number(t)]:
                 note = f"{note} The cited passage does not mention {', '.join(numbers)}.".strip()
+            if no_amount:
+                note = f"{note} The cited sentence gives no number.".strip()
             return dataclasses.replace(answer, confidence=decision.confidence, reason=note)
         return self._nothing_answers(question, resolved, quote_query, read, decision, searched)
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -30,6 +31,17 @@ from qa.answering.reader.aboutness import is_number
 from qa.answering.reader.reader import Reader, Reading
 from qa.answering.sentences import ScoredSentence
 
+# A question that asks for an amount ("How many", "By how much", "At what age"; not "How was it decided
+# how many ..."), and the words that give one without a digit ("three", "a dozen", "several", "half").
+_ASKS_AMOUNT = re.compile(r"^\W*(?:[a-z]+\s+)?(?:how\s+(?:many|much|old)|what\s+age)\b", re.IGNORECASE)
+_AMOUNT_WORDS = frozenset(
+    """zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
+    sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred
+    hundreds thousand thousands million millions billion billions trillion trillions dozen dozens score
+    scores half quarter third twice once thrice double triple several few many none no all most some
+    handful percent cent decade decades century centuries""".split()
+)
+
 __all__ = [
     "Decision",
     "ReadCandidate",
@@ -39,6 +51,7 @@ __all__ = [
     "complete_first",
     "confidence",
     "decide",
+    "gives_no_amount",
     "order_by_reader",
     "read_candidates",
     "read_sentences",
@@ -274,18 +287,34 @@ def decide(
     apart: Sequence[str] = (),
     kind: str = "",
     quoted: bool = False,
+    no_amount: bool = False,
 ) -> Decision:
     """Answer or abstain (`ReaderSettings`), with the calibrated confidence of answering: `apart`, the
     question's terms its article names away from the cited sentence (a year or number apart counts as
     missing); `kind`, the question's type (`qa.answering.question`); `quoted`, an answer from the quote
-    table."""
+    table; `no_amount`, the question asks for an amount the first candidate does not give
+    (`gives_no_amount`), which counts as a term missing."""
     score = answerability(candidates, settings)
-    lacking = bool(missing) or any(is_number(t) for t in apart)
+    lacking = bool(missing) or any(is_number(t) for t in apart) or no_amount
     floor = settings.missing_below if lacking else settings.abstain_below
     if not quoted:  # the quote table's answer keeps the full floor: a quote off the topic is not answered
         floor -= dict(settings.type_offsets).get(kind, 0.0)
     sure = confidence(score, lacking, settings, quoted)
     return Decision(score >= floor, score, tuple(missing), sure, tuple(apart))
+
+
+def gives_no_amount(question: str, candidates: Sequence[ReadCandidate]) -> bool:
+    """Whether `question` asks for an amount ("how many", "how much", "how old", "at what age") and the
+    reader's span in the first candidate holds none: no digit, no word of number or quantity ("At what
+    age did Betty Friedan die?" -> "the feminist leader and author": the sentence is not the answer)."""
+    if not candidates or _ASKS_AMOUNT.search(question) is None:
+        return False
+    first = candidates[0]
+    if first.reading.span is None:
+        return True
+    start, end = first.reading.span
+    words = first.sentence.text[start:end].lower()
+    return not any(ch.isdigit() for ch in words) and not _AMOUNT_WORDS & set(re.findall(r"[a-z]+", words))
 
 
 def complete_first(

@@ -9,7 +9,13 @@ import pytest
 from index.embedding import Encoder
 from index.models import Article, Sentence
 from qa.answering.reader.aboutness import terms_apart
-from qa.answering.reader.decide import ReadCandidate, ReaderSettings, complete_first, decide
+from qa.answering.reader.decide import (
+    ReadCandidate,
+    ReaderSettings,
+    complete_first,
+    decide,
+    gives_no_amount,
+)
 from qa.answering.reader.reader import Reading
 from qa.answering.sentences import ScoredSentence
 from qa.engine import QAEngine
@@ -102,3 +108,53 @@ def test_a_near_miss_with_a_changed_year_the_article_names_elsewhere_is_not_answ
     assert answer.abstained or "2011" in answer.reason
     right = engine.ask("Whom did Mary Smith defeat in her 2012 Senate race?")
     assert not right.abstained and "2012" not in right.reason
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "none"),
+    [
+        ("At what age did Ann Lee die?", "Ann Lee, the author, compared her to a heretic.", True),
+        ("At what age did Ann Lee die?", "Ann Lee died at 92 on Monday.", False),
+        ("How many people were hurt?", "Dozens of people were hurt.", False),
+        ("By how much did the shares rise?", "The shares rose sharply on Monday.", True),
+        ("How old was the bridge?", "The bridge was a century old.", False),
+        ("How was it decided how many seats each party gets?", "It was decided by lot.", False),
+        ("Where did Ann Lee die?", "Ann Lee died in Leeds.", False),
+    ],
+)
+def test_a_question_asking_for_an_amount_is_not_answered_by_a_span_without_one(
+    question: str, text: str, none: bool
+) -> None:
+    sentence = Sentence("a", 0, 0, len(text), text)
+    read = [ReadCandidate(ScoredSentence(sentence, 0.6, 0.0, 0.0, 0.0), Reading((0, len(text) - 1), 2.0))]
+    assert gives_no_amount(question, read) is none
+
+
+def test_an_amount_not_given_asks_for_the_confidence_a_missing_term_asks_for() -> None:
+    settings = ReaderSettings()
+    read = [_candidate("Smith won in 2012.", 2.0, 0.6)]  # answerability 16.4
+    assert decide(read, [], settings).answers
+    assert not decide(read, [], settings, no_amount=True).answers
+
+
+OBITUARY = Article(
+    "obituary",
+    "Ann Lee dies",
+    "Ann Lee, who led the campaign against the amendment, died on Monday at her home in St. Louis.\n"
+    "She had three children.\n"
+    "The feminist author Mary Booth, who died before her, once compared her to a religious heretic.\n"
+    "Booth called the campaign a disgrace.",
+    published="2016-09-06",
+)
+
+
+@pytest.mark.model
+def test_an_age_the_article_never_gives_is_not_answered(
+    real_encoder: Encoder, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    engine = QAEngine(tmp_path_factory.mktemp("amount") / "store", real_encoder)
+    engine.add_articles([OBITUARY])
+    right = engine.ask("How many children did Ann Lee have?")
+    assert not right.abstained and "three" in right.text
+    near_miss = engine.ask("At what age did the feminist author Mary Booth die?")  # answered at 0.75 before
+    assert near_miss.abstained or ("no number" in near_miss.reason and near_miss.confidence < 0.5)

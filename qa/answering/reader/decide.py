@@ -29,17 +29,16 @@ from index.store import Store
 from qa.answering.datelines import read_bodies
 from qa.answering.reader.aboutness import is_number
 from qa.answering.reader.reader import Reader, Reading
+from qa.answering.reader.terms import NUMBER_WORDS
 from qa.answering.sentences import ScoredSentence
 
 # A question that asks for an amount ("How many", "By how much", "At what age"; not "How was it decided
 # how many ..."), and the words that give one without a digit ("three", "a dozen", "several", "half").
 _ASKS_AMOUNT = re.compile(r"^\W*(?:[a-z]+\s+)?(?:how\s+(?:many|much|old)|what\s+age)\b", re.IGNORECASE)
-_AMOUNT_WORDS = frozenset(
-    """zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
-    sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred
-    hundreds thousand thousands million millions billion billions trillion trillions dozen dozens score
-    scores half quarter third twice once thrice double triple several few many none no all most some
-    handful percent cent decade decades century centuries""".split()
+_AMOUNT_WORDS = NUMBER_WORDS | frozenset(
+    """hundred hundreds thousand thousands million millions billion billions trillion trillions dozen
+    dozens score scores half quarter third twice once thrice double triple several few many none no all
+    most some handful percent cent decade decades century centuries""".split()
 )
 
 __all__ = [

@@ -31,7 +31,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
-__all__ = ["key_terms", "missing_terms"]
+__all__ = ["NUMBER_WORDS", "key_terms", "missing_terms"]
 
 _TERM = re.compile(r"(?<![\w'])(?:[A-Z][\w'&.\-]*[\w]|[A-Z]|\d[\d,.]*\d|\d)(?![\w])")
 # Capitalised words a question starts clauses with or that name no particular thing.
@@ -48,6 +48,7 @@ _SKIP = "|".join(sorted(_ACRONYM_SKIPS))
 # A name of two capitalised words or more, small words between them: "Federal Bureau of Investigation".
 _CAPITALISED_RUN = re.compile(rf"[A-Z][\w'&\-]*(?:\s+(?:(?:{_SKIP})\s+)*[A-Z][\w'&\-]*)+")
 _MONTHS = "january february march april may june july august september october november december".split()
+_MONTH_PREFIXES = [month[:3] for month in _MONTHS]  # "jan", ..., "dec": how news abbreviates them
 _WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 # A date in a question is of the days before an article's publication: news says "on Saturday".
 _DAYS_REPORTED = 7
@@ -138,10 +139,10 @@ def _month_of_year(year: str, question: str, text: str, published: str) -> bool:
         day = date.fromisoformat(published[:10])
     except ValueError:
         return False
-    months = "|".join(_MONTHS + [m[:3] for m in _MONTHS] + ["sept"])  # "August", "Aug.", "Sept."
+    months = "|".join(_MONTHS + _MONTH_PREFIXES + ["sept"])  # "August", "Aug.", "Sept."
     asked = rf"(?i:\b({months})\.?\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?{year}\b)"
     for match in re.finditer(asked, question):
-        month = [m[:3] for m in _MONTHS].index(match.group(1).lower()[:3]) + 1
+        month = _MONTH_PREFIXES.index(match.group(1).lower()[:3]) + 1
         name = _MONTHS[month - 1].capitalize()  # capitalised: "May", not the verb "may"
         # the month, or its abbreviation ("Aug."), with a day or none, but no year after it
         named = rf"\b(?:{name}|{name[:3]}t?\.)(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?!,?\s*\d)"
@@ -235,6 +236,8 @@ def _name_mentioned(name: str, question: str, text: str, folded: str) -> bool:
 _UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen \
 sixteen seventeen eighteen nineteen".split()
 _TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+# Every number word under a hundred, as words: "three", "nineteen", "ninety".
+NUMBER_WORDS = frozenset(_UNITS + _TENS)
 # "thirty" is not "thirty-one" nor "thirty one"
 _NOT_A_TENS_PREFIX = rf"(?![\w\-]|\s(?:{'|'.join(_UNITS[1:10])})\b)"
 

@@ -318,7 +318,7 @@ def _first_and_surname(name: str, words: list[str]) -> tuple[str, str] | None:
     capitalised words, alone ("Felipe Calderon"), after a title ("Adm. Harry Harris") or beside another
     name ("Bernie Sanders and Tim Canova"), a possessive dropped ("Phyllis Schlafly's")."""
     words = [re.sub(r"['\u2019]s$", "", w) for w in words]
-    if name not in words[:-1]:
+    if name not in words[:-1] or name.isupper():  # an acronym is no first name: "LPGA Tour"
         return None
     at = words.index(name)
     surname = words[at + 1]
@@ -336,7 +336,10 @@ def _first_and_surname(name: str, words: list[str]) -> tuple[str, str] | None:
 def _run_misspelt(name: str, run: str, text: str) -> bool:
     """Whether `text` holds the name `run` with `name`, one of its words, misspelt by a letter and the
     others as they stand: "Barak" in "Barak Obama" is Barack Obama's, whatever its length, when
-    "Obama" follows it (alone, a short name one letter away is another name: "Iran", "Iraq")."""
+    "Obama" follows it (alone, a short name one letter away is another name: "Iran", "Iraq"). An
+    acronym a letter away is another organisation whatever follows it: "LPGA Tour" is not "PGA Tour"."""
+    if name.isupper():
+        return False
     words = run.split()
     while words and words[0].lower() in _ACRONYM_SKIPS:
         words = words[1:]

@@ -70,6 +70,10 @@ def test_a_near_miss_with_a_changed_year_misses_it() -> None:
         ("What happened in September 2001?", "The attacks of Sept. 11, 2001.", []),
         ("What happened in January 2016?", "Janet Yellen spoke in 2016.", ["January"]),
         ("What happened in August 2016?", "An augur spoke in 2016.", ["August"]),
+        # an acronym a letter away is another organisation, and no first name before "Tour"
+        ("Where does the LPGA Tour play?", "The PGA Tour plays in Miami; the tour left.", ["LPGA"]),
+        ("Where does the PGA Tour play?", "The PGA Tour plays in Miami; the tour left.", []),
+        ("What did Barak Obama say?", "Barack Obama said no.", []),
     ],
 )
 def test_news_short_forms_count_as_mentioned(question: str, text: str, missing: list[str]) -> None:

@@ -24,7 +24,8 @@ class Said:
     speaker: str | None
     mention: str | None = None  # the words at the cue; the speaker's name when None
     role: str | None = None
-    kind: str | None = None
+    kind: str | None = None  # the speaker's kind ("person", "organisation", "source")
+    quote_kind: str = "direct"  # the quote's: "direct", "mixed", "indirect"
 
 
 def given_quotes(quotes: Mapping[str, Sequence[Said]]) -> QuoteExtractor:
@@ -43,7 +44,7 @@ def given_quotes(quotes: Mapping[str, Sequence[Said]]) -> QuoteExtractor:
                     said.words,
                     start,
                     end,
-                    "direct",
+                    said.quote_kind,
                     said.speaker,
                     mention,
                     "said",

@@ -119,3 +119,28 @@ def test_a_speaker_never_quoted_on_the_topic_is_not_answered_from_their_other_qu
     answer = engine.ask("What did Maria Lopez say about the jazz festival visitors?")
     cited = [c.sentence.text for c in answer.citations]
     assert not any("bridge repairs cannot wait" in text for text in cited)
+
+
+def test_the_speakers_own_words_come_before_the_writers_account_of_them(
+    tmp_path: Path, fake_encoder: HashingEncoder
+) -> None:
+    # One sentence, two quotes of one speaker on one topic: the writer's account of what she said and
+    # her own quoted words. "What did X say" asks for her words.
+    strike = Article(
+        "strike",
+        "Bus drivers strike",
+        "Bus drivers walked out on Monday. "
+        'Ana Ruiz said the council had ignored the drivers, and the strike "will go on until we are heard," '
+        "she added.",
+        published="2024-05-06",
+    )
+    said = [
+        Said("the council had ignored the drivers", "Ana Ruiz", quote_kind="indirect"),
+        Said("will go on until we are heard", "Ana Ruiz", mention="she", quote_kind="mixed"),
+    ]
+    store_with(tmp_path / "store", fake_encoder, [(strike, said)]).close()
+    first = (
+        QAEngine(tmp_path / "store", fake_encoder).ask("What did Ana Ruiz say about the strike?").citations[0]
+    )
+    assert first.span is not None
+    assert first.sentence.text[first.span[0] : first.span[1]] == "will go on until we are heard"

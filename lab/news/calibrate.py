@@ -11,8 +11,9 @@ confidence shown and whether the answer is right (score.py's rules). Then, from 
   with its near misses and leave-one-out questions, scored the same way);
 - the floors (`abstain_below`, `missing_below`) that decline on at most 5% of the answerable
   questions of nA and on the most near misses, applied to nB and Wikipedia;
-- the logistic fit of confidence on the answers nA shows at the shipped floors (answerability and a
-  missing term), its ECE and reliability on each half.
+- the logistic fit of confidence on the answers nA shows at the shipped floors (answerability, a term
+  lacking, an answer from the quote table), its ECE and reliability on each half; and the intercept
+  alone refitted on them, the shipped slopes kept.
 
 The figures it chooses are written into `ReaderSettings` by hand, with the tables in docs/news.md.
 """
@@ -33,8 +34,8 @@ import numpy as np
 from index.embedding import DEFAULT_MODEL, make_encoder
 from index.ingest import article_from_record
 from lab.news.readings import answer_row, recorded_decisions
-from lab.reader.calibrate import fit_logistic
 from qa.answering.reader.decide import ReadCandidate, ReaderSettings
+from qa.answering.reader.decide import confidence as confidence_of
 from qa.engine import QAEngine
 from qa.evaluation.near_misses import make_near_misses
 from qa.evaluation.news import (
@@ -128,23 +129,27 @@ def collect_wikipedia(model: str) -> list[dict[str, Any]]:
     return rows
 
 
-def declined(row: dict[str, Any], abstain_below: float, missing_below: float) -> bool:
+def declined(row: dict[str, Any], settings: ReaderSettings) -> bool:
+    """Whether `settings`' floors decline the answer of `row` (as `decide` does: the higher floor when a
+    term is lacking, a type's offset except for the quote table's answers)."""
     if row["abstained"]:
         return True
     score = row["answerability"]
     if score is None:
         return False
-    return bool(score < (missing_below if row["missing"] else abstain_below))
+    floor = settings.missing_below if row["lacking"] else settings.abstain_below
+    if not row["quoted"]:
+        floor -= dict(settings.type_offsets).get(row["kind"], 0.0)
+    return bool(score < floor)
 
 
 def decline_table(rows: Sequence[dict[str, Any]], settings: ReaderSettings) -> dict[str, float]:
-    low, high = settings.abstain_below, settings.missing_below
     groups = {
         "answerable": [r for r in rows if not r["unanswerable"]],
         "near_miss": [r for r in rows if r["type"] == NEAR_MISS],
         "leave_one_out": [r for r in rows if r["type"] == "leave-one-out"],
     }
-    return {k: float(np.mean([declined(r, low, high) for r in v])) if v else 0.0 for k, v in groups.items()}
+    return {k: float(np.mean([declined(r, settings) for r in v])) if v else 0.0 for k, v in groups.items()}
 
 
 def choose_thresholds(rows: Sequence[dict[str, Any]]) -> tuple[float, float]:
@@ -165,27 +170,53 @@ def choose_thresholds(rows: Sequence[dict[str, Any]]) -> tuple[float, float]:
     return best[1], best[2]
 
 
-def fit_confidence(rows: Sequence[dict[str, Any]]) -> tuple[float, float, float]:
-    """Logistic regression of "right" on answerability and a missing term (near misses never right)."""
+def fit_confidence(rows: Sequence[dict[str, Any]]) -> tuple[float, float, float, float]:
+    """(slope, missing_slope, quote_offset, intercept): the logistic regression of "right" on the
+    answerability, a term lacking and an answer from the quote table (near misses never right), by
+    gradient descent on the standardised answerability."""
     used = [r for r in rows if r["answerability"] is not None]
-    return fit_logistic(
-        [r["answerability"] for r in used],
-        [float(bool(r["missing"])) for r in used],
-        [float(r["right"]) for r in used],
-    )
+    x = np.asarray([r["answerability"] for r in used], dtype=float)
+    features = np.asarray([[float(r["lacking"]), float(r["quoted"])] for r in used])
+    y = np.asarray([float(r["right"]) for r in used])
+    mean, spread = float(x.mean()), float(x.std()) or 1.0
+    z = np.column_stack([(x - mean) / spread, features, np.ones(len(x))])
+    w = np.zeros(z.shape[1])
+    for _ in range(20000):
+        p = 1 / (1 + np.exp(-(z @ w)))
+        w -= 0.1 * (z.T @ (p - y)) / len(y)
+    slope = w[0] / spread  # back to the unscaled answerability
+    return round(slope, 4), round(w[1], 4), round(w[2], 4), round(w[3] - w[0] * mean / spread, 4)
+
+
+def fit_intercept(rows: Sequence[dict[str, Any]], settings: ReaderSettings) -> float:
+    """The intercept, `settings`' slopes kept, at which the confidences of `rows` sum to their right
+    answers (the logistic's maximum likelihood in the intercept alone): one figure to fit when a change
+    moves how often answers are right but not what the answerability says of them."""
+    used = [r for r in rows if r["answerability"] is not None]
+    right = sum(bool(r["right"]) for r in used)
+    low, high = -10.0, 10.0
+    for _ in range(60):
+        middle = (low + high) / 2
+        trial = dataclasses.replace(settings, intercept=middle)
+        expected = sum(
+            1 / (1 + math.exp(-(trial.slope * r["answerability"] + trial.missing_slope * r["lacking"]
+                               + trial.quote_offset * r["quoted"] + middle)))
+            for r in used
+        )  # fmt: skip
+        low, high = (middle, high) if expected < right else (low, middle)
+    return round((low + high) / 2, 4)
 
 
 def shown(rows: Sequence[dict[str, Any]], settings: ReaderSettings) -> list[Given]:
     """The answers shown under `settings`, with the confidence its fit gives them."""
     given = []
     for r in rows:
-        if declined(r, settings.abstain_below, settings.missing_below):
+        if declined(r, settings):
             continue
         if r["answerability"] is None:
             confidence = r["confidence"] or 0.0
         else:
-            z = settings.slope * r["answerability"] + settings.missing_slope * bool(r["missing"])
-            confidence = 1 / (1 + math.exp(-(z + settings.intercept)))
+            confidence = confidence_of(r["answerability"], r["lacking"], settings, r["quoted"])
         question = NewsQuestion(r["id"], "", r["question"], r["type"], (), frozenset(), r["unanswerable"])
         given.append(Given(question, confidence, r["right"]))
     return given
@@ -202,9 +233,7 @@ def report(
         given = shown(part, settings)
         sure = [g.right for g in given if g.confidence >= 0.9]
         answerable = [r for r in part if not r["unanswerable"]]
-        hits = sum(
-            r["right"] for r in answerable if not declined(r, settings.abstain_below, settings.missing_below)
-        )
+        hits = sum(r["right"] for r in answerable if not declined(r, settings))
         print(
             f"{name:<8} {label:<4}  hit@1 {hits / len(answerable):.3f}  declined {shares['answerable']:.3f}  "
             f"near misses declined {shares['near_miss']:.3f}  LOO {shares['leave_one_out']:.3f}  "
@@ -239,11 +268,19 @@ def main(argv: Sequence[str] | None = None) -> None:
         news_rows, dataclasses.replace(current, abstain_below=low, missing_below=high), "floors", wiki_rows
     )
     # The confidence is fitted at the shipped floors (the Wikipedia leave-one-out needs them: docs/news.md).
-    shown_nA = [r for r in fit_on if not declined(r, current.abstain_below, current.missing_below)]
-    slope, missing_slope, intercept = fit_confidence(shown_nA)
-    fitted = dataclasses.replace(current, slope=slope, missing_slope=missing_slope, intercept=intercept)
-    print(f"\nconfidence fitted on nA: slope {slope}, missing_slope {missing_slope}, intercept {intercept}")
+    shown_nA = [r for r in fit_on if not declined(r, current)]
+    slope, missing_slope, quote_offset, intercept = fit_confidence(shown_nA)
+    fitted = dataclasses.replace(
+        current, slope=slope, missing_slope=missing_slope, quote_offset=quote_offset, intercept=intercept
+    )
+    print(
+        f"\nconfidence fitted on nA: slope {slope}, missing_slope {missing_slope}, "
+        f"quote_offset {quote_offset}, intercept {intercept}"
+    )
     report(news_rows, fitted, "fitted", wiki_rows)
+    intercept = fit_intercept(shown_nA, current)
+    print(f"\nintercept refitted on nA, the shipped slopes kept: {intercept}")
+    report(news_rows, dataclasses.replace(current, intercept=intercept), "intercept", wiki_rows)
 
 
 def _cached(path: Path, fresh: bool, make: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:

@@ -20,6 +20,7 @@ from typing import Any
 
 import qa.answering.answerer as answerer_module
 from index.embedding import DEFAULT_MODEL
+from qa.answering.question import analyze_question
 from qa.answering.reader.decide import Decision, ReadCandidate, ReaderSettings, decide
 from qa.engine import QAEngine
 from qa.evaluation.news import NewsQuestion, judge, news_store
@@ -123,6 +124,10 @@ def answer_row(question: NewsQuestion, answer: Answer, decision: Decision | None
         "reason": answer.reason,
         "answerability": None if decision is None else decision.answerability,
         "missing": [] if decision is None else list(decision.missing),
+        # what the floor and the confidence rest on besides the answerability
+        "lacking": decision is not None and decision.lacking,
+        "quoted": decision is not None and decision.quoted,
+        "kind": analyze_question(question.question).type,
     }
 
 

@@ -93,11 +93,12 @@ class ReaderSettings:
     missing_below: float = 23.5
     # confidence = logistic(slope * answerability + missing_slope * [a term is missing] + intercept),
     # fitted on the news questions of half nA (`python -m lab.news.calibrate`, docs/news.md; refitted in
-    # session 16 after the reader's context changes, was 0.0433 / -1.5798 / -0.1755); the Wikipedia dev
-    # fit was slope 0.2179, missing_slope -3.9541, intercept -3.7157.
+    # session 16 after the reader's context changes, was 0.0433 / -1.5798 / -0.1755; the intercept alone
+    # refitted in session 19 after a speaker's own words came first for what-said, was 0.3354); the
+    # Wikipedia dev fit was slope 0.2179, missing_slope -3.9541, intercept -3.7157.
     slope: float = 0.0278
     missing_slope: float = -1.7953
-    intercept: float = 0.3354
+    intercept: float = 0.6521
     # News (issue 29, fitted on half nA on the rows of `python -m lab.news.readings`, docs/news.md):
     # the floors are lower by `type_offsets` for a question of that type (the reader gives a "why" a
     # small margin even on the right sentence; for "what did X say" a lower floor answered with the
@@ -268,6 +269,10 @@ class Decision:
     # years and numbers of the question its article names only apart from the cited sentence (counted
     # as missing) and names so placed (`qa.answering.reader.aboutness`)
     apart: tuple[str, ...] = ()
+    # what the floor and the confidence rest on besides the answerability: a term lacking (missing, a
+    # number apart, an amount not given) and an answer from the quote table
+    lacking: bool = False
+    quoted: bool = False
 
 
 def answerability(candidates: Sequence[ReadCandidate], settings: ReaderSettings) -> float:
@@ -299,7 +304,7 @@ def decide(
     if not quoted:  # the quote table's answer keeps the full floor: a quote off the topic is not answered
         floor -= dict(settings.type_offsets).get(kind, 0.0)
     sure = confidence(score, lacking, settings, quoted)
-    return Decision(score >= floor, score, tuple(missing), sure, tuple(apart))
+    return Decision(score >= floor, score, tuple(missing), sure, tuple(apart), lacking, quoted)
 
 
 def gives_no_amount(question: str, candidates: Sequence[ReadCandidate]) -> bool:

@@ -38,6 +38,7 @@ from qa.answering.retrieve import retrieve
 from qa.answering.sentences import ScoredSentence, score_sentences
 from qa.answering.spans import find_labelled_span
 from qa.answering.spans.reasons import reason_span
+from qa.answering.spans.whole import whole_answer
 from qa.answering.why import read_reasons_after
 from qa.lexical import content_words
 from qa.library import Library
@@ -188,6 +189,9 @@ class Answerer:
         store = self.store
         spans: Spans = {(c.sentence.article_id, c.sentence.position): c.reading.span for c in read}
         if read and decision.answers:
+            first = read[0].sentence
+            key = (first.article_id, first.position)
+            spans[key] = whole_answer(first.text, spans[key])  # "Alexandria" -> "Alexandria, Va."
             spans.update(self._described(resolved, read[0].sentence))
             spans.update(self._reasons(resolved, read[: k * 2]))
         return compose_answer(

@@ -8,6 +8,7 @@ Alexandria it is, and the answer a reader checks is the pair.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from qa.nlp import named_entities
 
@@ -21,7 +22,7 @@ def whole_answer(text: str, span: tuple[int, int] | None) -> tuple[int, int] | N
         return None
     start, end = span
     places = [(low, high) for low, high, label in named_entities(text) if label == "GPE"]
-    for (_, high), (low, next_high) in zip(places, places[1:]):
+    for (_, high), (low, next_high) in pairwise(places):
         if high == end and re.fullmatch(r",\s*", text[high:low]):
             return start, next_high
     return span

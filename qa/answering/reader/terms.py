@@ -57,6 +57,7 @@ _SHORT_FORMS = (
     ("gop", "republican"), ("dems", "democrat"), ("tory", "conservative"), ("tories", "conservative"),
     ("uk", "britain"), ("uk", "british"), ("us", "america"), ("fed", "federal reserve"),
     ("eu", "european union"), ("un", "united nations"), ("nhs", "national health service"),
+    ("house", "congress"),  # the U.S. House: "a House primary" is "the congressional primary"
 )  # fmt: skip
 # Words before a surname that are not a first name: titles and offices.
 _TITLES = frozenset(

@@ -46,7 +46,7 @@ def test_a_near_miss_with_a_changed_year_misses_it() -> None:
         ("What did the Republicans promise?", "The gopher promised tax cuts.", ["Republicans"]),
         ("What did the Tories promise?", "The Conservatives promised tax cuts.", []),
         ("Who won the Republican House primary?", "Cheney won the Republican congressional primary.", []),
-        ("Who won the Republican Senate primary?", "Cheney won the Republican congressional primary.", ["Senate"]),
+        ("Who won the GOP Senate primary?", "Cheney won the GOP congressional primary.", ["Senate"]),
         ("What did Felipe Calderon tell CNBC?", "Calderon told CNBC he would not pay.", []),
         ("What did Felipe Calderon tell CNBC?", "But Calderon told CNBC he would not pay, but smiled.", []),
         ("What did Hillary Clinton say?", "Bill Clinton spoke. Clinton said no.", ["Hillary"]),

@@ -9,6 +9,7 @@ quote alone put any quote sharing one word ahead of the one asked about.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -79,5 +80,25 @@ def rank_by_topic(
         best = max(cosines.values(), default=0.0)
         own_words = OWN_WORDS_BONUS if quote.kind in _OWN_WORDS else 0.0
         scored.append(TopicMatch(quote, best + LEXICAL_WEIGHT * share + own_words, position))
+    scored = _with_their_account(scored)
     order = sorted(range(len(scored)), key=lambda i: -scored[i].score)
     return [scored[i] for i in order]
+
+
+def _with_their_account(scored: list[TopicMatch]) -> list[TopicMatch]:
+    """Each quote in the speaker's own words scored at least as well as the writer's account of the
+    speaker that leads into it, in the sentence just before ("Kerry said the Iranians released were
+    close to completing their sentences. 'What we gave up were people who were about to get out
+    anyway,' he told Fox News."): the quote says in the speaker's words what the account sums up."""
+    account = {
+        (m.quote.article_id, m.quote.last_sentence, m.quote.speaker_id): m.score
+        for m in scored
+        if m.quote.kind == "indirect"
+    }
+    return [
+        dataclasses.replace(m, score=max(m.score, account[key] + OWN_WORDS_BONUS))
+        if m.quote.kind in _OWN_WORDS
+        and (key := (m.quote.article_id, m.quote.first_sentence - 1, m.quote.speaker_id)) in account
+        else m
+        for m in scored
+    ]

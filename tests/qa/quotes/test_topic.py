@@ -144,3 +144,32 @@ def test_the_speakers_own_words_come_before_the_writers_account_of_them(
     )
     assert first.span is not None
     assert first.sentence.text[first.span[0] : first.span[1]] == "will go on until we are heard"
+
+
+def test_a_quote_is_scored_as_well_as_the_account_of_it_that_leads_into_it(
+    tmp_path: Path, fake_encoder: HashingEncoder
+) -> None:
+    # The writer sums up what she said after a sentence in the question's words; her own words follow
+    # in the next sentence and share none of them.
+    swap = Article(
+        "swap",
+        "Prisoner exchange",
+        "Ana Ruiz spoke about the released prisoners on Sunday. Ana Ruiz said the released prisoners were close to finishing their sentences. "
+        '"What we gave up were people about to get out anyway," she told reporters.',
+        published="2024-05-06",
+    )
+    said = [
+        Said(
+            "the released prisoners were close to finishing their sentences",
+            "Ana Ruiz",
+            quote_kind="indirect",
+        ),
+        Said("What we gave up were people about to get out anyway,", "Ana Ruiz", mention="she"),
+    ]
+    store_with(tmp_path / "store", fake_encoder, [(swap, said)]).close()
+    answer = QAEngine(tmp_path / "store", fake_encoder).ask(
+        "What did Ana Ruiz say about the released prisoners?"
+    )
+    first = answer.citations[0]
+    assert first.span is not None
+    assert first.sentence.text[first.span[0] : first.span[1]].startswith("What we gave up")

@@ -154,7 +154,8 @@ def test_a_quote_is_scored_as_well_as_the_account_of_it_that_leads_into_it(
     swap = Article(
         "swap",
         "Prisoner exchange",
-        "Ana Ruiz spoke about the released prisoners on Sunday. Ana Ruiz said the released prisoners were close to finishing their sentences. "
+        "Ana Ruiz spoke about the released prisoners on Sunday. "
+        "Ana Ruiz said the released prisoners were close to finishing their sentences. "
         '"What we gave up were people about to get out anyway," she told reporters.',
         published="2024-05-06",
     )

@@ -35,6 +35,12 @@ from qa.answering.sentences import ScoredSentence
 # A question that asks for an amount ("How many", "By how much", "At what age"; not "How was it decided
 # how many ..."), and the words that give one without a digit ("three", "a dozen", "several", "half").
 _ASKS_AMOUNT = re.compile(r"^\W*(?:[a-z]+\s+)?(?:how\s+(?:many|much|old)|what\s+age)\b", re.IGNORECASE)
+# "How many votes": the thing counted; and the units of time, which count none of the others.
+_COUNTED = re.compile(r"\bhow\s+many\s+([a-z]+)", re.IGNORECASE)
+_TIME_UNITS = frozenset(
+    "second seconds minute minutes hour hours day days week weeks month months year years decade decades "
+    "century centuries".split()
+)
 _AMOUNT_WORDS = NUMBER_WORDS | frozenset(
     """hundred hundreds thousand thousands million millions billion billions trillion trillions dozen
     dozens score scores half quarter third twice once thrice double triple several few many none no all
@@ -310,7 +316,8 @@ def decide(
 def gives_no_amount(question: str, candidates: Sequence[ReadCandidate]) -> bool:
     """Whether `question` asks for an amount ("how many", "how much", "how old", "at what age") and the
     reader's span in the first candidate holds none: no digit, no word of number or quantity ("At what
-    age did Betty Friedan die?" -> "the feminist leader and author": the sentence is not the answer)."""
+    age did Betty Friedan die?" -> "the feminist leader and author": the sentence is not the answer),
+    or only a time where the question counts something else ("By how many votes?" -> "Three weeks")."""
     if not candidates or _ASKS_AMOUNT.search(question) is None:
         return False
     first = candidates[0]
@@ -318,7 +325,17 @@ def gives_no_amount(question: str, candidates: Sequence[ReadCandidate]) -> bool:
         return True
     start, end = first.reading.span
     words = first.sentence.text[start:end].lower()
-    return not any(ch.isdigit() for ch in words) and not _AMOUNT_WORDS & set(re.findall(r"[a-z]+", words))
+    found = set(re.findall(r"[a-z]+", words))
+    if not any(ch.isdigit() for ch in words) and not _AMOUNT_WORDS & found:
+        return True
+    # a time for a count of something else: "By how many votes ...?" -> "Three weeks"
+    counted = _COUNTED.search(question)
+    return bool(counted and not _is_time(counted.group(1)) and any(_is_time(w) for w in found))
+
+
+def _is_time(word: str) -> bool:
+    """Whether `word` is a unit of time ("weeks", "year")."""
+    return word.lower() in _TIME_UNITS
 
 
 def complete_first(

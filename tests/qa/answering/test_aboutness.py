@@ -120,6 +120,10 @@ def test_a_near_miss_with_a_changed_year_the_article_names_elsewhere_is_not_answ
         ("How old was the bridge?", "The bridge was a century old.", False),
         ("How was it decided how many seats each party gets?", "It was decided by lot.", False),
         ("Where did Ann Lee die?", "Ann Lee died in Leeds.", False),
+        # a time counts no votes, but it counts weeks
+        ("By how many votes did Ann Lee win?", "Three weeks before the vote", True),
+        ("By how many votes did Ann Lee win?", "By 3,000 votes", False),
+        ("How many weeks did the strike last?", "Three weeks", False),
     ],
 )
 def test_a_question_asking_for_an_amount_is_not_answered_by_a_span_without_one(

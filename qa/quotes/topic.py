@@ -86,19 +86,20 @@ def rank_by_topic(
 
 
 def _with_their_account(scored: list[TopicMatch]) -> list[TopicMatch]:
-    """Each quote in the speaker's own words scored at least as well as the writer's account of the
-    speaker that leads into it, in the sentence just before ("Kerry said the Iranians released were
-    close to completing their sentences. 'What we gave up were people who were about to get out
+    """Each quote in the speaker's own words scored above the writer's account of the same speaker that
+    leads into it, in the sentence just before, by `OWN_WORDS_BONUS` ("Kerry said the Iranians released
+    were close to completing their sentences. 'What we gave up were people who were about to get out
     anyway,' he told Fox News."): the quote says in the speaker's words what the account sums up."""
     account = {
         (m.quote.article_id, m.quote.last_sentence, m.quote.speaker_id): m.score
         for m in scored
         if m.quote.kind == "indirect"
     }
-    return [
-        dataclasses.replace(m, score=max(m.score, account[key] + OWN_WORDS_BONUS))
-        if m.quote.kind in _OWN_WORDS
-        and (key := (m.quote.article_id, m.quote.first_sentence - 1, m.quote.speaker_id)) in account
-        else m
-        for m in scored
-    ]
+    lifted = []
+    for match in scored:
+        quote = match.quote
+        led_in = account.get((quote.article_id, quote.first_sentence - 1, quote.speaker_id))
+        if quote.kind in _OWN_WORDS and led_in is not None:
+            match = dataclasses.replace(match, score=max(match.score, led_in + OWN_WORDS_BONUS))
+        lifted.append(match)
+    return lifted

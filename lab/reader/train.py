@@ -130,7 +130,9 @@ def _prepare(args: argparse.Namespace) -> tuple[list[Window], list[Encoded], lis
         train = [p for p in train if id(p) not in seen]
     train = _sample(train, args.max_paragraphs, args.seed)
     print(f"building windows from {len(train)} paragraphs ({len(held)} articles held out)", flush=True)
-    windows = build_windows(train, args.seed, args.other_sentence, args.other_paragraph, args.near_miss)
+    windows = build_windows(
+        train, args.seed, args.other_sentence, args.other_paragraph, args.near_miss, args.hard_negatives
+    )
     tokenizer = load_tokenizer(base_model())
     encoded = encode_windows(tokenizer, [(w.question, w.context) for w in windows])
     kept_windows, kept_encoded, targets = [], [], []
@@ -460,7 +462,7 @@ def preview(args: argparse.Namespace) -> None:
 def _settings(args: argparse.Namespace) -> dict[str, Any]:
     keys = (
         "seed", "lr", "epochs", "batch_size", "warmup", "held_out_articles", "max_paragraphs",
-        "other_sentence", "other_paragraph", "near_miss",
+        "other_sentence", "other_paragraph", "near_miss", "hard_negatives",
     )  # fmt: skip
     settings = {k: getattr(args, k) for k in keys}
     if args.init:
@@ -513,6 +515,12 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--other-sentence", type=float, default=0.35)
     parser.add_argument("--other-paragraph", type=float, default=0.1)
     parser.add_argument("--near-miss", type=float, default=0.12)
+    parser.add_argument(
+        "--hard-negatives",
+        type=float,
+        default=0.0,
+        help="share of no-answer windows sharing the most words with the question (lab.reader.windows)",
+    )
     parser.add_argument(
         "--init",
         type=Path,

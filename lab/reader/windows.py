@@ -12,6 +12,12 @@ previous sentence (or, one time in four, with the next one, so an answer is not 
   over the answer's own window ("in 1997" for "in 1995", another person): the answer sentence no longer
   answers it.
 
+With `hard` > 0, that share of the `other_sentence` and `other_paragraph` windows is the one sharing the
+most words with the question (for `other_paragraph`, over every other paragraph of the article) rather
+than one drawn at random: retrieval hands the reader exactly such sentences (a news lead repeating the
+question's words beside the detail that answers it), and the reader must learn that repeating the
+question is not answering it.
+
 The data (`../shared/train/squad-v1-train.jsonl`) is read at training time and never copied: windows
 live in memory. `answer_start` there is the *first* occurrence of the answer text; questions whose
 answer text occurs more than once in the paragraph are left out rather than trained on a wrong place.
@@ -99,8 +105,10 @@ def build_windows(
     other_sentence: float = 0.35,
     other_paragraph: float = 0.1,
     near_miss: float = 0.12,
+    hard: float = 0.0,
 ) -> list[Window]:
-    """Every answer window of `paragraphs`, with no-answer windows in the given shares per question."""
+    """Every answer window of `paragraphs`, with no-answer windows in the given shares per question
+    (`hard` of them the one sharing the most words with the question)."""
     rng = random.Random(seed)
     by_title: dict[str, list[int]] = {}
     for i, paragraph in enumerate(paragraphs):
@@ -118,12 +126,16 @@ def build_windows(
                 continue
             windows.append(window)
             if rng.random() < other_sentence:
-                windows.extend(_other_sentence(paragraph, bounds, question, answer, rng))
+                pool = [(paragraph, bounds)]
+                windows.extend(_no_answer(pool, question, answer, "other_sentence", rng, hard))
             if rng.random() < other_paragraph:
                 others = [j for j in by_title[paragraph.title] if j != i]
                 if others:
-                    j = rng.choice(others)
-                    windows.extend(_other_paragraph(paragraphs[j], split[j], question, answer, rng))
+                    # a hard window is sought over every other paragraph; drawn one from the same draw
+                    hardest = hard > 0 and rng.random() < hard
+                    chosen = others if hardest else [rng.choice(others)]
+                    pool = [(paragraphs[j], split[j]) for j in chosen]
+                    windows.extend(_no_answer(pool, question, answer, "other_paragraph", rng, float(hardest)))
             if rng.random() < near_miss:
                 changed = _near_miss(question, paragraph.context, names, rng)
                 if changed is not None:
@@ -162,34 +174,36 @@ def _pairs(bounds: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return [(max(0, k - 1), k) for k in range(len(bounds))]
 
 
-def _other_sentence(
-    paragraph: _Paragraph, bounds: list[tuple[int, int]], question: str, answer: str, rng: random.Random
-) -> Iterator[Window]:
-    yield from _no_answer(paragraph, bounds, question, answer, "other_sentence", rng)
-
-
-def _other_paragraph(
-    paragraph: _Paragraph, bounds: list[tuple[int, int]], question: str, answer: str, rng: random.Random
-) -> Iterator[Window]:
-    yield from _no_answer(paragraph, bounds, question, answer, "other_paragraph", rng)
-
-
 def _no_answer(
-    paragraph: _Paragraph,
-    bounds: list[tuple[int, int]],
+    pool: list[tuple[_Paragraph, list[tuple[int, int]]]],
     question: str,
     answer: str,
     kind: WindowKind,
     rng: random.Random,
+    hard: float = 0.0,
 ) -> Iterator[Window]:
+    """A window of two sentences of `pool`'s paragraphs that does not hold the answer: with chance
+    `hard` the one sharing the most words with the question, else one drawn at random."""
     folded = answer.lower()
     choices = []
-    for first, last in _pairs(bounds):
-        text = paragraph.context[bounds[first][0] : bounds[last][1]]
-        if folded not in text.lower():
-            choices.append(text)
-    if choices:
-        yield Window(question, rng.choice(choices), -1, -1, kind, paragraph.title)
+    for paragraph, bounds in pool:
+        for first, last in _pairs(bounds):
+            text = paragraph.context[bounds[first][0] : bounds[last][1]]
+            if folded not in text.lower():
+                choices.append((paragraph.title, text))
+    if not choices:
+        return
+    if hard and rng.random() < hard:
+        asked = _words(question)
+        title, text = max(choices, key=lambda choice: len(asked & _words(choice[1])))
+    else:
+        title, text = rng.choice(choices)
+    yield Window(question, text, -1, -1, kind, title)
+
+
+def _words(text: str) -> set[str]:
+    """The lower-cased words of `text` of four letters or more, by their first five letters."""
+    return {w.lower()[:5] for w in re.findall(r"[A-Za-z]{4,}", text)}
 
 
 def _name_pool(paragraphs: list[_Paragraph]) -> list[str]:

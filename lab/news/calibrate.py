@@ -34,7 +34,8 @@ import numpy as np
 from index.embedding import DEFAULT_MODEL, make_encoder
 from index.ingest import article_from_record
 from lab.news.readings import answer_row, recorded_decisions
-from qa.answering.reader.decide import ReadCandidate, ReaderSettings
+from lab.reader.calibrate import fit_logistic_flags
+from qa.answering.reader.decide import ReadCandidate, ReaderSettings, confidence_logit
 from qa.answering.reader.decide import confidence as confidence_of
 from qa.engine import QAEngine
 from qa.evaluation.near_misses import make_near_misses
@@ -178,20 +179,14 @@ def choose_thresholds(rows: Sequence[dict[str, Any]], low_kept: float | None = N
 
 def fit_confidence(rows: Sequence[dict[str, Any]]) -> tuple[float, float, float, float]:
     """(slope, missing_slope, quote_offset, intercept): the logistic regression of "right" on the
-    answerability, a term lacking and an answer from the quote table (near misses never right), by
-    gradient descent on the standardised answerability."""
+    answerability, a term lacking and an answer from the quote table (near misses never right)."""
     used = [r for r in rows if r["answerability"] is not None]
-    x = np.asarray([r["answerability"] for r in used], dtype=float)
-    features = np.asarray([[float(r["lacking"]), float(r["quoted"])] for r in used])
-    y = np.asarray([float(r["right"]) for r in used])
-    mean, spread = float(x.mean()), float(x.std()) or 1.0
-    z = np.column_stack([(x - mean) / spread, features, np.ones(len(x))])
-    w = np.zeros(z.shape[1])
-    for _ in range(20000):
-        p = 1 / (1 + np.exp(-(z @ w)))
-        w -= 0.1 * (z.T @ (p - y)) / len(y)
-    slope = w[0] / spread  # back to the unscaled answerability
-    return round(slope, 4), round(w[1], 4), round(w[2], 4), round(w[3] - w[0] * mean / spread, 4)
+    slope, (missing_slope, quote_offset), intercept = fit_logistic_flags(
+        [r["answerability"] for r in used],
+        [[float(r["lacking"]), float(r["quoted"])] for r in used],
+        [float(r["right"]) for r in used],
+    )
+    return slope, missing_slope, quote_offset, intercept
 
 
 def fit_intercept(rows: Sequence[dict[str, Any]], settings: ReaderSettings) -> float:
@@ -205,10 +200,9 @@ def fit_intercept(rows: Sequence[dict[str, Any]], settings: ReaderSettings) -> f
         middle = (low + high) / 2
         trial = dataclasses.replace(settings, intercept=middle)
         expected = sum(
-            1 / (1 + math.exp(-(trial.slope * r["answerability"] + trial.missing_slope * r["lacking"]
-                               + trial.quote_offset * r["quoted"] + middle)))
+            1 / (1 + math.exp(-confidence_logit(r["answerability"], r["lacking"], trial, r["quoted"])))
             for r in used
-        )  # fmt: skip
+        )
         low, high = (middle, high) if expected < right else (low, middle)
     return round((low + high) / 2, 4)
 

@@ -353,18 +353,29 @@ def fit_logistic(
     answerability: Sequence[float], missing: Sequence[float], right: Sequence[float]
 ) -> tuple[float, float, float]:
     """(slope, missing_slope, intercept) of P(right) = logistic(slope * answerability + missing_slope *
-    missing + intercept), by gradient descent on the standardised answerability."""
-    x, m, y = np.asarray(answerability), np.asarray(missing), np.asarray(right)
+    missing + intercept), by gradient descent on the standardised answerability (`fit_logistic_flags`)."""
+    slope, (missing_slope,), intercept = fit_logistic_flags(answerability, [[m] for m in missing], right)
+    return slope, missing_slope, intercept
+
+
+def fit_logistic_flags(
+    answerability: Sequence[float], flags: Sequence[Sequence[float]], right: Sequence[float]
+) -> tuple[float, tuple[float, ...], float]:
+    """(slope, flag slopes, intercept) of P(right) = logistic(slope * answerability + flag slopes . flags
+    + intercept), by gradient descent on the standardised answerability; `flags` holds one row of 0/1
+    features per answer (a term missing, an answer from the quote table)."""
+    x, y = np.asarray(answerability, dtype=float), np.asarray(right, dtype=float)
     mean, spread = float(x.mean()), float(x.std()) or 1.0
-    z = (x - mean) / spread
-    a = b = c = 0.0
+    z = np.column_stack(
+        [(x - mean) / spread, np.asarray(flags, dtype=float).reshape(len(x), -1), np.ones(len(x))]
+    )
+    w = np.zeros(z.shape[1])
     for _ in range(20000):
-        p = 1 / (1 + np.exp(-(a * z + b * m + c)))
-        a -= 0.1 * float(np.mean((p - y) * z))
-        b -= 0.1 * float(np.mean((p - y) * m))
-        c -= 0.1 * float(np.mean(p - y))
-    # back to the unscaled answerability: a * (x - mean) / spread + b * m + c
-    return round(a / spread, 4), round(b, 4), round(c - a * mean / spread, 4)
+        p = 1 / (1 + np.exp(-(z @ w)))
+        w -= 0.1 * (z.T @ (p - y)) / len(y)
+    # back to the unscaled answerability: w0 * (x - mean) / spread + flags . w[1:-1] + w[-1]
+    slopes = tuple(round(float(v), 4) for v in w[1:-1])
+    return round(float(w[0]) / spread, 4), slopes, round(float(w[-1] - w[0] * mean / spread), 4)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -55,6 +55,7 @@ __all__ = [
     "answers_before",
     "complete_first",
     "confidence",
+    "confidence_logit",
     "decide",
     "gives_no_amount",
     "order_by_reader",
@@ -360,6 +361,11 @@ def confidence(score: float, missing: bool, settings: ReaderSettings, quoted: bo
     the answer."""
     if score == -math.inf:
         return 0.0
-    z = settings.slope * score + settings.missing_slope * missing + settings.intercept
-    z += settings.quote_offset * quoted
+    z = confidence_logit(score, missing, settings, quoted)
     return round(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))), 3)
+
+
+def confidence_logit(score: float, missing: bool, settings: ReaderSettings, quoted: bool = False) -> float:
+    """The logit behind `confidence`, unrounded (what the lab fits the intercept on)."""
+    z = settings.slope * score + settings.missing_slope * missing + settings.intercept
+    return z + settings.quote_offset * quoted

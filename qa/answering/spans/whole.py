@@ -21,6 +21,8 @@ def whole_answer(text: str, span: tuple[int, int] | None) -> tuple[int, int] | N
     if span is None:
         return None
     start, end = span
+    if not text.startswith(",", end):
+        return span  # no comma after it: no place to add, and no NER run for most answers
     places = [(low, high) for low, high, label in named_entities(text) if label == "GPE"]
     for (_, high), (low, next_high) in pairwise(places):
         if high == end and re.fullmatch(r",\s*", text[high:low]):

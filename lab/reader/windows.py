@@ -131,7 +131,7 @@ def build_windows(
             if rng.random() < other_paragraph:
                 others = [j for j in by_title[paragraph.title] if j != i]
                 if others:
-                    # a hard window is sought over every other paragraph; drawn one from the same draw
+                    # a hard window is sought over every other paragraph, a drawn one in one of them
                     hardest = hard > 0 and rng.random() < hard
                     chosen = others if hardest else [rng.choice(others)]
                     pool = [(paragraphs[j], split[j]) for j in chosen]

@@ -31,6 +31,8 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
+from qa.mojibake import repaired
+
 __all__ = ["NUMBER_WORDS", "key_terms", "missing_terms"]
 
 _TERM = re.compile(r"(?<![\w'])(?:[A-Z][\w'&.\-]*[\w]|[A-Z]|\d[\d,.]*\d|\d)(?![\w])")
@@ -164,9 +166,11 @@ def _month_abbreviated(term: str, folded: str) -> bool:
 
 @lru_cache(maxsize=64)
 def _unaccented(text: str) -> str:
-    """`text` without accents (once per article, not per term)."""
+    """`text` without accents and with mojibake read back ("GÃ¼len" is "Gülen": `qa.mojibake`), once per
+    article, not per term."""
     if text.isascii():
         return text
+    text = repaired(text)
     return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 

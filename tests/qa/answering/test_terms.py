@@ -67,6 +67,11 @@ def test_a_near_miss_with_a_changed_year_misses_it() -> None:
             ["U.S.-Canada"],
         ),
         ("Who gave the Gulen-linked donations?", "Gülen backers gave money.", []),
+        # mojibake (UTF-8 read as Windows-1252), plain or after NFKC, is the name it garbled
+        ("What did Anja Müller say?", "Anja MÃ¼ller said no.", []),
+        ("What did Anja Muller say?", "Anja MÃ1⁄4ller said no.", []),
+        ("Where does Ramón Peña work?", "RamA\u0301n PeA\u0303\u00b1a works in Ohio.", []),
+        ("What did Anja Müller say?", "Anja Berger said no.", ["Müller"]),
         ("Which New York congressman spoke?", "Rep. Peter King, R-NY, spoke.", ["New", "York"]),
         ("Where did Tom Reyes travel from in January 2016?", "Reyes left Ohio on Jan. 2, 2016.", []),
         ("What happened in September 2001?", "The attacks of Sept. 11, 2001.", []),

@@ -108,13 +108,13 @@ def reader_typed_first(question: Question, read: Sequence[ReadCandidate]) -> lis
         reading = by_place[(sentence.article_id, sentence.position)].reading
         if reading.span is None:
             return None
-        return Span(*reading.span, _label(sentence.text, reading.span))
+        return Span(*reading.span, span_label(sentence.text, reading.span))
 
     moved = typed_first(question, ranked, span_of)
     return [by_place[(s.sentence.article_id, s.sentence.position)] for s in moved]
 
 
-def _label(text: str, span: tuple[int, int]) -> str:
+def span_label(text: str, span: tuple[int, int]) -> str:
     """The NER label of the entity that overlaps `span` most ("" for none)."""
 
     best, label = 0, ""

@@ -25,6 +25,7 @@ LAYERS: tuple[tuple[str, int], ...] = (
     ("index", 0),
     ("qa.models", 10),
     ("qa.nlp", 10),
+    ("qa.mojibake", 10),  # mojibake read back, for matching names
     ("qa.attribute_rules", 10),  # spaCy's attribute ruler by table lookup (qa.nlp installs it)
     ("qa.lexical", 10),
     ("qa.spanmodel", 10),  # int8 ONNX span models: windows in, spans out

@@ -40,6 +40,7 @@ __all__ = [
     "BINS",
     "Given",
     "NewsQuestion",
+    "confidence_auc",
     "evaluate_news",
     "evaluate_wikipedia_like_news",
     "expected_calibration_error",
@@ -139,6 +140,19 @@ def expected_calibration_error(given: Sequence[Given], bins: int = BINS) -> floa
     return total / max(len(given), 1)
 
 
+def confidence_auc(given: Sequence[Given]) -> float | None:
+    """How well the confidence tells right answers from wrong (the area under the ROC curve): the chance
+    that a right answer shown has a higher confidence than a wrong one, ties counting half. 0.5 is a
+    confidence that tells nothing, however well calibrated (a constant equal to the share right has no
+    calibration error); None without both kinds."""
+    right = [g.confidence for g in given if g.right]
+    wrong = [g.confidence for g in given if not g.right]
+    if not right or not wrong:
+        return None
+    above = sum((r > w) + 0.5 * (r == w) for r in right for w in wrong)
+    return above / (len(right) * len(wrong))
+
+
 def _figures(pairs: Sequence[tuple[NewsQuestion, Answer]]) -> dict[str, Any]:
     """hit@1, span F1, declines, near misses declined, ECE and sure_wrong of a group of questions."""
     answerable = [(q, a) for q, a in pairs if not q.unanswerable]
@@ -165,6 +179,7 @@ def _figures(pairs: Sequence[tuple[NewsQuestion, Answer]]) -> dict[str, Any]:
         else None,
         "shown": len(given),
         "ece": round(expected_calibration_error(given), 4) if given else None,
+        "confidence_auc": None if (auc := confidence_auc(given)) is None else round(auc, 4),
         "sure_shown": len(sure),
         "sure_wrong": round(1 - sum(sure) / len(sure), 4) if sure else None,
     }
@@ -290,6 +305,7 @@ _COLUMNS = (
     ("abstained_on_answerable", "declined"),
     ("near_misses_declined", "near misses declined"),
     ("ece", "ECE"),
+    ("confidence_auc", "conf AUC"),
     ("sure_wrong", "sure_wrong"),
 )
 

@@ -10,6 +10,7 @@ from index.models import Quote, Sentence
 from qa.evaluation.news import (
     Given,
     NewsQuestion,
+    confidence_auc,
     expected_calibration_error,
     format_news_report,
     reliability,
@@ -94,6 +95,16 @@ def test_calibration_error_weighs_each_bin_by_its_answers() -> None:
         {"bin": "0.2-0.3", "n": 4, "confidence": 0.25, "right": 0.0},
         {"bin": "0.9-1.0", "n": 4, "confidence": 0.95, "right": 0.75},
     ]
+
+
+def test_a_constant_confidence_is_calibrated_but_tells_right_from_wrong_no_better_than_chance() -> None:
+    q = _question("nA1")
+    constant = [Given(q, 0.75, True)] * 3 + [Given(q, 0.75, False)]
+    assert expected_calibration_error(constant) == 0.0
+    assert confidence_auc(constant) == 0.5
+    telling = [Given(q, 0.9, True), Given(q, 0.8, True), Given(q, 0.85, False), Given(q, 0.3, False)]
+    assert confidence_auc(telling) == pytest.approx(3 / 4)  # 0.8 right is below 0.85 wrong
+    assert confidence_auc([Given(q, 0.9, True)]) is None  # no wrong answer to tell apart
 
 
 def test_a_confidence_of_one_falls_in_the_last_bin() -> None:

@@ -12,8 +12,7 @@ confidence shown and whether the answer is right (score.py's rules). Then, from 
 - the floors (`abstain_below`, `missing_below`) that decline on at most 5% of the answerable
   questions of nA and on the most near misses, applied to nB and Wikipedia;
 - the logistic fit of confidence on the answers nA shows at the shipped floors (answerability, a term
-  lacking, an answer from the quote table, the first candidate's lead over the second, a first
-  candidate from the article's lead), its ECE, AUC and reliability on each half; and the intercept
+  lacking, an answer from the quote table), its ECE and reliability on each half; and the intercept
   alone refitted on them, the shipped slopes kept.
 
 The figures it chooses are written into `ReaderSettings` by hand, with the tables in docs/news.md.
@@ -36,7 +35,7 @@ from index.embedding import DEFAULT_MODEL, make_encoder
 from index.ingest import article_from_record
 from lab.news.readings import answer_row, recorded_decisions
 from lab.reader.calibrate import fit_logistic_flags
-from qa.answering.reader.decide import LEAD_POSITION, ReadCandidate, ReaderSettings, confidence_logit
+from qa.answering.reader.decide import ReadCandidate, ReaderSettings, confidence_logit
 from qa.answering.reader.decide import confidence as confidence_of
 from qa.engine import QAEngine
 from qa.evaluation.near_misses import make_near_misses
@@ -44,7 +43,6 @@ from qa.evaluation.news import (
     NEAR_MISS,
     Given,
     NewsQuestion,
-    confidence_auc,
     expected_calibration_error,
     news_store,
     reliability,
@@ -96,7 +94,6 @@ def _features(candidates: Sequence[ReadCandidate]) -> dict[str, float]:
         "first_retrieval": candidates[0].scored.score,
         "first_mixed": candidates[0].mixed,
         "second_mixed": candidates[1].mixed if len(candidates) > 1 else 0.0,
-        "first_position": candidates[0].sentence.position,
     }
 
 
@@ -180,57 +177,16 @@ def choose_thresholds(rows: Sequence[dict[str, Any]], low_kept: float | None = N
     return best[1], best[2]
 
 
-def fit_confidence(rows: Sequence[dict[str, Any]]) -> tuple[float, tuple[float, float, float, float], float]:
-    """(slope, (missing_slope, quote_offset, gap_slope, lead_slope), intercept): the logistic regression
-    of "right" on the answerability, a term lacking, an answer from the quote table, the first
-    candidate's lead over the second and whether it is its article's lead (near misses never right)."""
+def fit_confidence(rows: Sequence[dict[str, Any]]) -> tuple[float, float, float, float]:
+    """(slope, missing_slope, quote_offset, intercept): the logistic regression of "right" on the
+    answerability, a term lacking and an answer from the quote table (near misses never right)."""
     used = [r for r in rows if r["answerability"] is not None]
-    slope, flags, intercept = fit_logistic_flags(
+    slope, (missing_slope, quote_offset), intercept = fit_logistic_flags(
         [r["answerability"] for r in used],
-        [[float(r["lacking"]), float(r["quoted"]), gap_in(r), float(lead_in(r))] for r in used],
+        [[float(r["lacking"]), float(r["quoted"])] for r in used],
         [float(r["right"]) for r in used],
     )
-    missing_slope, quote_offset, gap_slope, lead_slope = flags
-    return slope, (missing_slope, quote_offset, gap_slope, lead_slope), intercept
-
-
-def fit_gap_and_lead(rows: Sequence[dict[str, Any]], settings: ReaderSettings) -> ReaderSettings:
-    """`settings` with `gap_slope`, `lead_slope` and the intercept fitted on `rows` (the logistic
-    regression of "right" on the gap and the lead, the rest of `settings`' logit kept as an offset)."""
-    used = [r for r in rows if r["answerability"] is not None]
-    base = dataclasses.replace(settings, gap_slope=0.0, lead_slope=0.0, intercept=0.0)
-    offset = np.array([row_logit(r, base) for r in used])
-    x = np.array([[gap_in(r), float(lead_in(r)), 1.0] for r in used])
-    y = np.array([float(r["right"]) for r in used])
-    w = np.zeros(3)
-    for _ in range(20000):
-        p = 1 / (1 + np.exp(-(offset + x @ w)))
-        w -= 0.2 * (x.T @ (p - y)) / len(y)
-    gap_slope, lead_slope, intercept = (round(float(v), 4) for v in w)
-    return dataclasses.replace(settings, gap_slope=gap_slope, lead_slope=lead_slope, intercept=intercept)
-
-
-def gap_in(row: dict[str, Any]) -> float:
-    """The first candidate's lead over the second in a row of `collect` (`decide.gap_of`; 0 for an
-    answer from the quote table or lacking a term, as `decide` counts it)."""
-    if row["quoted"] or row["lacking"]:
-        return 0.0
-    return float(row.get("first_mixed", 0.0) - row.get("second_mixed", 0.0))
-
-
-def lead_in(row: dict[str, Any]) -> bool:
-    """Whether the first candidate of a row of `collect` is its article's lead (`decide.lead_of`; never
-    for an answer from the quote table or lacking a term)."""
-    if row["quoted"] or row["lacking"]:
-        return False
-    return "first_position" in row and row["first_position"] <= LEAD_POSITION
-
-
-def row_logit(row: dict[str, Any], settings: ReaderSettings) -> float:
-    """`decide.confidence_logit` of a row of `collect` under `settings`."""
-    return confidence_logit(
-        row["answerability"], row["lacking"], settings, row["quoted"], gap_in(row), lead_in(row)
-    )
+    return slope, missing_slope, quote_offset, intercept
 
 
 def fit_intercept(rows: Sequence[dict[str, Any]], settings: ReaderSettings) -> float:
@@ -243,7 +199,10 @@ def fit_intercept(rows: Sequence[dict[str, Any]], settings: ReaderSettings) -> f
     for _ in range(60):
         middle = (low + high) / 2
         trial = dataclasses.replace(settings, intercept=middle)
-        expected = sum(1 / (1 + math.exp(-row_logit(r, trial))) for r in used)
+        expected = sum(
+            1 / (1 + math.exp(-confidence_logit(r["answerability"], r["lacking"], trial, r["quoted"])))
+            for r in used
+        )
         low, high = (middle, high) if expected < right else (low, middle)
     return round((low + high) / 2, 4)
 
@@ -257,9 +216,7 @@ def shown(rows: Sequence[dict[str, Any]], settings: ReaderSettings) -> list[Give
         if r["answerability"] is None:
             confidence = r["confidence"] or 0.0
         else:
-            confidence = confidence_of(
-                r["answerability"], r["lacking"], settings, r["quoted"], gap_in(r), lead_in(r)
-            )
+            confidence = confidence_of(r["answerability"], r["lacking"], settings, r["quoted"])
         question = NewsQuestion(r["id"], "", r["question"], r["type"], (), frozenset(), r["unanswerable"])
         given.append(Given(question, confidence, r["right"]))
     return given
@@ -280,7 +237,7 @@ def report(
         print(
             f"{name:<8} {label:<4}  hit@1 {hits / len(answerable):.3f}  declined {shares['answerable']:.3f}  "
             f"near misses declined {shares['near_miss']:.3f}  LOO {shares['leave_one_out']:.3f}  "
-            f"ECE {expected_calibration_error(given):.3f}  AUC {confidence_auc(given) or float('nan'):.3f}  "
+            f"ECE {expected_calibration_error(given):.3f}  "
             f"sure_wrong {1 - sum(sure) / len(sure) if sure else float('nan'):.3f} (n={len(sure)})"
         )
         for row in reliability(given):
@@ -316,27 +273,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     report(news_rows, dataclasses.replace(current, missing_below=high), "missing", wiki_rows)
     # The confidence is fitted at the shipped floors (the Wikipedia leave-one-out needs them: docs/news.md).
     shown_nA = [r for r in fit_on if not declined(r, current)]
-    slope, (missing_slope, quote_offset, gap_slope, lead_slope), intercept = fit_confidence(shown_nA)
+    slope, missing_slope, quote_offset, intercept = fit_confidence(shown_nA)
     fitted = dataclasses.replace(
-        current,
-        slope=slope,
-        missing_slope=missing_slope,
-        quote_offset=quote_offset,
-        gap_slope=gap_slope,
-        lead_slope=lead_slope,
-        intercept=intercept,
+        current, slope=slope, missing_slope=missing_slope, quote_offset=quote_offset, intercept=intercept
     )
     print(
         f"\nconfidence fitted on nA: slope {slope}, missing_slope {missing_slope}, "
-        f"quote_offset {quote_offset}, gap_slope {gap_slope}, lead_slope {lead_slope}, intercept {intercept}"
+        f"quote_offset {quote_offset}, intercept {intercept}"
     )
     report(news_rows, fitted, "fitted", wiki_rows)
-    refitted = fit_gap_and_lead(shown_nA, current)
-    print(
-        f"\ngap and lead fitted on nA, the other slopes kept: gap_slope {refitted.gap_slope}, "
-        f"lead_slope {refitted.lead_slope}, intercept {refitted.intercept}"
-    )
-    report(news_rows, refitted, "gap+lead", wiki_rows)
     intercept = fit_intercept(shown_nA, current)
     print(f"\nintercept refitted on nA, the shipped slopes kept: {intercept}")
     report(news_rows, dataclasses.replace(current, intercept=intercept), "intercept", wiki_rows)

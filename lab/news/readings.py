@@ -127,8 +127,6 @@ def answer_row(question: NewsQuestion, answer: Answer, decision: Decision | None
         # what the floor and the confidence rest on besides the answerability
         "lacking": decision is not None and decision.lacking,
         "quoted": decision is not None and decision.quoted,
-        "gap": 0.0 if decision is None else decision.gap,
-        "lead": decision is not None and decision.lead,
         "kind": analyze_question(question.question).type,
     }
 

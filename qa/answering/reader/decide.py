@@ -32,8 +32,6 @@ from qa.answering.reader.reader import Reader, Reading
 from qa.answering.reader.terms import NUMBER_WORDS
 from qa.answering.sentences import ScoredSentence
 
-# The sentences of an article's lead: its headline (a news text's first line) and the sentence after it.
-LEAD_POSITION = 1
 # A question that asks for an amount ("How many", "By how much", "At what age"; not "How was it decided
 # how many ..."), and the words that give one without a digit ("three", "a dozen", "several", "half").
 _ASKS_AMOUNT = re.compile(r"^\W*(?:[a-z]+\s+)?(?:how\s+(?:many|much|old)|what\s+age)\b", re.IGNORECASE)
@@ -59,9 +57,7 @@ __all__ = [
     "confidence",
     "confidence_logit",
     "decide",
-    "gap_of",
     "gives_no_amount",
-    "lead_of",
     "order_by_reader",
     "read_candidates",
     "read_sentences",
@@ -108,12 +104,11 @@ class ReaderSettings:
     # confidence = logistic(slope * answerability + missing_slope * [a term is missing] + intercept),
     # fitted on the news questions of half nA (`python -m lab.news.calibrate`, docs/news.md; refitted in
     # session 16 after the reader's context changes, was 0.0433 / -1.5798 / -0.1755; the intercept alone
-    # refitted in session 19 after a speaker's own words came first for what-said, was 0.3354; in
-    # session 20 with `gap_slope` and `lead_slope`, below); the Wikipedia dev fit was slope 0.2179,
-    # missing_slope -3.9541, intercept -3.7157.
+    # refitted in session 19 after a speaker's own words came first for what-said, was 0.3354); the
+    # Wikipedia dev fit was slope 0.2179, missing_slope -3.9541, intercept -3.7157.
     slope: float = 0.0278
     missing_slope: float = -1.7953
-    intercept: float = 0.4162
+    intercept: float = 0.6521
     # News (issue 29, fitted on half nA on the rows of `python -m lab.news.readings`, docs/news.md):
     # the floors are lower by `type_offsets` for a question of that type (the reader gives a "why" a
     # small margin even on the right sentence; for "what did X say" a lower floor answered with the
@@ -126,13 +121,6 @@ class ReaderSettings:
     complete_within: float | None = 0.05
     complete_depth: int = 4
     quote_offset: float = 0.0  # added to the confidence's logit for an answer from the quote table
-    # The confidence of a reader's answer whose article lacks no term also rests on how far the first
-    # candidate's mixed score is ahead of the second's (`gap_slope` x the gap) and on whether the first
-    # is the article's lead, its headline or first sentence (`lead_slope`): on news a lead cited first
-    # is often the sentence repeating the question (docs/news.md, session 20). Fitted on news half nA
-    # with the intercept, the other slopes kept (`python -m lab.news.calibrate`; intercept was 0.6521).
-    gap_slope: float = 2.495
-    lead_slope: float = -1.5761
     # "why": the sentence after one of the first `why_after_of` candidates that gives no reason, read
     # with it as context, goes ahead of it when it reads at most `why_after_over` weaker (None: never;
     # `qa.answering.why`, docs/news.md).
@@ -295,10 +283,6 @@ class Decision:
     # number apart, an amount not given) and an answer from the quote table
     lacking: bool = False
     quoted: bool = False
-    # what else the confidence rests on: the first candidate's lead over the second (mixed score) and
-    # whether it is the article's lead (`lead_of`)
-    gap: float = 0.0
-    lead: bool = False
 
 
 def answerability(candidates: Sequence[ReadCandidate], settings: ReaderSettings) -> float:
@@ -329,23 +313,8 @@ def decide(
     floor = settings.missing_below if lacking else settings.abstain_below
     if not quoted:  # the quote table's answer keeps the full floor: a quote off the topic is not answered
         floor -= dict(settings.type_offsets).get(kind, 0.0)
-    gap, lead = 0.0, False  # the quote table's answers have no reader order; a lacking term says enough
-    if not (quoted or lacking):
-        gap, lead = gap_of(candidates), lead_of(candidates)
-    sure = confidence(score, lacking, settings, quoted, gap, lead)
-    return Decision(score >= floor, score, tuple(missing), sure, tuple(apart), lacking, quoted, gap, lead)
-
-
-def gap_of(candidates: Sequence[ReadCandidate]) -> float:
-    """How far the first candidate's mixed score is ahead of the second's (of 0 with one candidate)."""
-    if not candidates:
-        return 0.0
-    return candidates[0].mixed - (candidates[1].mixed if len(candidates) > 1 else 0.0)
-
-
-def lead_of(candidates: Sequence[ReadCandidate]) -> bool:
-    """Whether the first candidate is its article's lead: the headline or the first sentence after it."""
-    return bool(candidates) and candidates[0].sentence.position <= LEAD_POSITION
+    sure = confidence(score, lacking, settings, quoted)
+    return Decision(score >= floor, score, tuple(missing), sure, tuple(apart), lacking, quoted)
 
 
 def gives_no_amount(question: str, candidates: Sequence[ReadCandidate]) -> bool:
@@ -387,30 +356,16 @@ def complete_first(
     return found
 
 
-def confidence(
-    score: float,
-    missing: bool,
-    settings: ReaderSettings,
-    quoted: bool = False,
-    gap: float = 0.0,
-    lead: bool = False,
-) -> float:
-    """The chance, fitted on news, that the first citation of an answer with this answerability (and
-    lead `gap` over the second candidate, cited from the article's `lead`) holds the answer."""
+def confidence(score: float, missing: bool, settings: ReaderSettings, quoted: bool = False) -> float:
+    """The chance, fitted on dev, that the first citation of an answer with this answerability holds
+    the answer."""
     if score == -math.inf:
         return 0.0
-    z = confidence_logit(score, missing, settings, quoted, gap, lead)
+    z = confidence_logit(score, missing, settings, quoted)
     return round(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))), 3)
 
 
-def confidence_logit(
-    score: float,
-    missing: bool,
-    settings: ReaderSettings,
-    quoted: bool = False,
-    gap: float = 0.0,
-    lead: bool = False,
-) -> float:
+def confidence_logit(score: float, missing: bool, settings: ReaderSettings, quoted: bool = False) -> float:
     """The logit behind `confidence`, unrounded (what the lab fits the intercept on)."""
     z = settings.slope * score + settings.missing_slope * missing + settings.intercept
-    return z + settings.quote_offset * quoted + settings.gap_slope * gap + settings.lead_slope * lead
+    return z + settings.quote_offset * quoted

@@ -17,7 +17,6 @@ from qa.answering.reader.decide import (
     ReaderSettings,
     answers_before,
     confidence,
-    decide,
     read_candidates,
     squash,
 )
@@ -215,26 +214,6 @@ def test_confidence_grows_with_answerability_and_falls_with_a_missing_term() -> 
     assert values[0] < 0.5 < values[-1]
     assert all(0.0 <= v <= 1.0 for v in values)
     assert confidence(15.0, True, settings) < confidence(15.0, False, settings)
-
-
-def _ranked(position: int, mixed: float) -> ReadCandidate:
-    return dataclasses.replace(_candidate(position, 4.0), mixed=mixed)
-
-
-def test_an_answer_far_ahead_of_the_next_candidate_and_not_from_the_lead_is_surer() -> None:
-    # News (session 20): the answer whose sentence beats the next by far is right more often than one
-    # just ahead, and a lead cited first (the headline, the sentence after it) is often the sentence
-    # repeating the question, not the one answering it.
-    settings = ReaderSettings()
-    ahead = decide([_ranked(8, 0.9), _ranked(9, 0.3)], [], settings)
-    close = decide([_ranked(8, 0.9), _ranked(9, 0.85)], [], settings)
-    lead = decide([_ranked(1, 0.9), _ranked(9, 0.3)], [], settings)
-    assert ahead.answerability == close.answerability == lead.answerability
-    assert (ahead.gap, ahead.lead, lead.lead) == (pytest.approx(0.6), False, True)
-    assert close.confidence < ahead.confidence and lead.confidence < ahead.confidence
-    assert ahead.confidence >= 0.9  # an answer can be shown as sure
-    alone = decide([_ranked(8, 0.9)], [], settings)
-    assert alone.gap == pytest.approx(0.9)  # one candidate: ahead of nothing
 
 
 @pytest.mark.parametrize(

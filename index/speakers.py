@@ -56,7 +56,8 @@ def _words(text: str) -> frozenset[str]:
 
 # Honorifics: part of how a person is addressed, never a role (dots removed before lookup).
 HONORIFICS = _words("mr mrs ms miss mx dr prof sir dame lady lord rev fr messrs mme mlle")
-# Words of titles that stand before a name ("Prime Minister Tony Blair", "Chancellor Brown").
+# Words of titles that stand before a name ("Prime Minister Tony Blair", "Chancellor Brown", "Chief
+# Executive Simon Aldridge", "Managing Director Ann Lee").
 TITLE_WORDS = _words(
     """
     adm admiral ambassador attorney candidate capt captain chair chairman chairwoman chancellor chief coach
@@ -64,6 +65,7 @@ TITLE_WORDS = _words(
     inspector judge justice king leader lt maj major marshal mayor minister nominee officer pope premier
     president prime prince princess professor queen rep representative reverend secretary sen senator sgt
     sheikh sheriff speaker spokesman spokesperson spokeswoman vice shadow
+    executive managing financial operating
     """
 )
 # With those, the words of a role that names no one ("Shadow Home Secretary", "the Foreign Minister").

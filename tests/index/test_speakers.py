@@ -167,6 +167,21 @@ def test_the_fullest_name_wins_whatever_is_quoted_most() -> None:
     assert blair.name == "Tony Blair"
 
 
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("Chief Executive Simon Aldridge", "Simon Aldridge"),
+        ("Chief Financial Officer Ann Lee", "Ann Lee"),
+        ("Managing Director Ann Lee", "Ann Lee"),
+        ("Chief Operating Officer Ann Lee", "Ann Lee"),
+        ("Prime Minister Tony Blair", "Tony Blair"),
+    ],
+)
+def test_a_business_title_is_no_part_of_the_name(written: str, shown: str) -> None:
+    [group] = group_forms([person(written)])
+    assert group.name == shown
+
+
 def test_a_description_holding_a_name_is_never_that_person() -> None:
     spokesman = "Tony Blair's official spokesman"
     assert family(spokesman, "source") != family("Tony Blair", "person")

@@ -27,6 +27,7 @@ from qa.answering.reader.decide import (
     complete_first,
     decide,
     gives_no_amount,
+    gives_no_time,
     order_by_reader,
     read_candidates,
     read_sentences,
@@ -118,9 +119,11 @@ class Answerer:
         read = self._read_for_answer(resolved, k, searched)
         missing = self.missing_terms(resolved.question, read)
         apart = self.terms_apart(resolved.question, read)
-        kind = analyze_question(resolved.question).type
+        analysed = analyze_question(resolved.question)
+        kind = analysed.type
         no_amount = gives_no_amount(resolved.question, read)
-        decision = decide(read, missing, self.settings, apart, kind, no_amount=no_amount)
+        no_time = gives_no_time(analysed, read)
+        decision = decide(read, missing, self.settings, apart, kind, not_given=no_amount or no_time)
         answer = self._compose(question, resolved.question, read, decision, k)
         if not answer.abstained:
             note = (
@@ -130,6 +133,8 @@ class Answerer:
                 note = f"{note} The cited passage does not mention {', '.join(numbers)}.".strip()
             if no_amount:
                 note = f"{note} The cited sentence gives no number.".strip()
+            if no_time:
+                note = f"{note} The cited sentence gives no date or time.".strip()
             return dataclasses.replace(answer, confidence=decision.confidence, reason=note)
         return self._nothing_answers(question, resolved, quote_query, read, decision, searched)
 

@@ -27,11 +27,20 @@ from dataclasses import dataclass
 from index.models import Sentence
 from index.store import Store
 from qa.answering.datelines import read_bodies
+from qa.answering.question import Question
 from qa.answering.reader.aboutness import is_number
 from qa.answering.reader.reader import Reader, Reading
 from qa.answering.reader.terms import NUMBER_WORDS
 from qa.answering.sentences import ScoredSentence
+from qa.nlp import named_entities
 
+# What a "when" answer may be besides a year: an entity of these labels, or a span opening with a word
+# of time ("when the immune system is less active", "after the war", "during the strike").
+_TIME_LABELS = frozenset({"DATE", "TIME", "EVENT"})
+_TIME_WORDS = frozenset(
+    "when whenever after before during while until till since once following upon".split()
+)
+_YEAR = re.compile(r"(?<![\d,.])(?:1\d|20)\d\d(?![\d,])")
 # A question that asks for an amount ("How many", "By how much", "At what age"; not "How was it decided
 # how many ..."), and the words that give one without a digit ("three", "a dozen", "several", "half").
 _ASKS_AMOUNT = re.compile(r"^\W*(?:[a-z]+\s+)?(?:how\s+(?:many|much|old)|what\s+age)\b", re.IGNORECASE)
@@ -58,6 +67,7 @@ __all__ = [
     "confidence_logit",
     "decide",
     "gives_no_amount",
+    "gives_no_time",
     "order_by_reader",
     "read_candidates",
     "read_sentences",
@@ -301,15 +311,15 @@ def decide(
     apart: Sequence[str] = (),
     kind: str = "",
     quoted: bool = False,
-    no_amount: bool = False,
+    not_given: bool = False,
 ) -> Decision:
     """Answer or abstain (`ReaderSettings`), with the calibrated confidence of answering: `apart`, the
     question's terms its article names away from the cited sentence (a year or number apart counts as
     missing); `kind`, the question's type (`qa.answering.question`); `quoted`, an answer from the quote
-    table; `no_amount`, the question asks for an amount the first candidate does not give
-    (`gives_no_amount`), which counts as a term missing."""
+    table; `not_given`, the question asks for an amount or a time the first candidate does not give
+    (`gives_no_amount`, `gives_no_time`), which counts as a term missing."""
     score = answerability(candidates, settings)
-    lacking = bool(missing) or any(is_number(t) for t in apart) or no_amount
+    lacking = bool(missing) or any(is_number(t) for t in apart) or not_given
     floor = settings.missing_below if lacking else settings.abstain_below
     if not quoted:  # the quote table's answer keeps the full floor: a quote off the topic is not answered
         floor -= dict(settings.type_offsets).get(kind, 0.0)
@@ -335,6 +345,25 @@ def gives_no_amount(question: str, candidates: Sequence[ReadCandidate]) -> bool:
     # a time for a count of something else: "By how many votes ...?" -> "Three weeks"
     counted = _COUNTED.search(question)
     return bool(counted and not _is_time(counted.group(1)) and any(_is_time(w) for w in found))
+
+
+def gives_no_time(question: Question, candidates: Sequence[ReadCandidate]) -> bool:
+    """Whether `question` asks "When ...?" and the reader's span in the first candidate names no time:
+    no date, time or event by the NER model, no year, no clause of time ("when the immune system is
+    less active", "after the war"). A headline repeating the question's name ("Ashford & Greaves to
+    close 24 stores as profits slide" for "When was Ashford & Greaves founded?") names none, nor does
+    a crowd of "14,382" for "When did they win the cup?"."""
+    if question.wh != "when" or not candidates:
+        return False
+    first = candidates[0]
+    if first.reading.span is None:
+        return True
+    start, end = first.reading.span
+    words = first.sentence.text[start:end]
+    if _YEAR.search(words) or words.split()[0].lower() in _TIME_WORDS:
+        return False
+    entities = named_entities(first.sentence.text)
+    return not any(label in _TIME_LABELS and s < end and e > start for s, e, label in entities)
 
 
 def _is_time(word: str) -> bool:

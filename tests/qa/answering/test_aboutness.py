@@ -8,6 +8,7 @@ import pytest
 
 from index.embedding import Encoder
 from index.models import Article, Sentence
+from qa.answering.question import analyze_question
 from qa.answering.reader.aboutness import terms_apart
 from qa.answering.reader.decide import (
     ReadCandidate,
@@ -15,6 +16,7 @@ from qa.answering.reader.decide import (
     complete_first,
     decide,
     gives_no_amount,
+    gives_no_time,
 )
 from qa.answering.reader.reader import Reading
 from qa.answering.sentences import ScoredSentence
@@ -134,11 +136,52 @@ def test_a_question_asking_for_an_amount_is_not_answered_by_a_span_without_one(
     assert gives_no_amount(question, read) is none
 
 
+@pytest.mark.parametrize(
+    ("question", "text", "span", "none"),
+    [
+        ("When was the firm founded?", "Harlow & Finch to close 24 stores", "24 stores", True),
+        (
+            "When was the firm founded?",
+            "Harlow & Finch to close stores as profits slide",
+            "profits slide",
+            True,
+        ),
+        ("When did the club win the cup?", "A crowd of 14,382 saw the win.", "14,382", True),
+        ("When was the club formed?", "The club was formed in 1885 by railway workers.", "1885", False),
+        ("When did the council meet?", "The council met on Tuesday to approve the plans.", "Tuesday", False),
+        ("When did the council meet?", "The council met last week to approve the plans.", "last week", False),
+        ("When did the council meet?", "The council met at the town hall to approve the plans.", None, True),
+        (
+            "When does it occur?",
+            "It occurs when the body is less active than normal.",
+            "when the body",
+            False,
+        ),
+        ("When did it close?", "It closed after the war.", "after the war", False),
+        ("When did it close?", "It closed during the Second World War.", "the Second World War", False),
+        ("What was the period called?", "It lived in the mid-Cambrian.", "mid-Cambrian", False),  # not "When"
+        (
+            "Who approved the plans?",
+            "The council met at the town hall to approve the plans.",
+            "The council",
+            False,
+        ),
+    ],
+)
+def test_a_question_asking_when_is_not_answered_by_a_span_naming_no_time(
+    question: str, text: str, span: str | None, none: bool
+) -> None:
+    sentence = Sentence("a", 0, 0, len(text), text)
+    where = None if span is None else (text.index(span), text.index(span) + len(span))
+    read = [ReadCandidate(ScoredSentence(sentence, 0.6, 0.0, 0.0, 0.0), Reading(where, 2.0))]
+    assert gives_no_time(analyze_question(question), read) is none
+
+
 def test_an_amount_not_given_asks_for_the_confidence_a_missing_term_asks_for() -> None:
     settings = ReaderSettings()
     read = [_candidate("Smith won in 2012.", 2.0, 0.6)]  # answerability 16.4
     assert decide(read, [], settings).answers
-    assert not decide(read, [], settings, no_amount=True).answers
+    assert not decide(read, [], settings, not_given=True).answers
 
 
 OBITUARY = Article(

@@ -4,9 +4,11 @@
 candidate is its article's headline and a body sentence of the article (among the candidates) holds
 its answer words and most of its words, the body sentence takes its place ("Harbour bridge to reopen
 in May" gives way to "The bridge will reopen on 12 May ..."). A later candidate is cited only when it
-supports the answer too: it holds the answer's words, or most of the question's words and an answer
-of its own (the reader found a span in it); one that does neither is listed apart as related when it
-holds a word of the question. Never cited or listed: a candidate under the support floor, one with
+supports the answer too: it holds the answer's words (a sentence with another answer of its own does
+not support this one: on the news questions such citations held a right answer 0 times in 40), or,
+when the first gives no answer words, most of the question's words and an answer of its own (the
+reader found a span in it); one that does not is listed apart as related when it holds a word of the
+question. Never cited or listed: a candidate under the support floor, one with
 none of the question's words that does not hold the answer, a near-duplicate of one chosen, a sentence of
 another copy of an article already cited (`index.copies`), a third sentence of one paragraph.
 """
@@ -36,8 +38,9 @@ __all__ = [
 ]
 
 NEAR_DUPLICATE = 0.8  # share of content words two sentences share (Jaccard) to be one statement
-# Share of the question's content words a later sentence must hold to support the answer with a span
-# of its own; share of a headline's content words a body sentence must hold to say the same.
+# Share of the question's content words a later sentence must hold to support an answer without words
+# of its own (the first citation's has no span) with a span of its own; share of a headline's content
+# words a body sentence must hold to say the same.
 KEY_TERMS = 0.5
 SAYS_THE_SAME = 0.5
 PER_PARAGRAPH = 2  # sentences of one paragraph cited or listed at most
@@ -96,7 +99,7 @@ def select_citations(
             answer = _span_text(s, span_of)
             continue
         share = _share(asked, stems(s.text))
-        if (answer and _holds(s.text, answer)) or (share >= KEY_TERMS and span_of(s) is not None):
+        if _holds(s.text, answer) if answer else (share >= KEY_TERMS and span_of(s) is not None):
             cited.append(candidate)
         elif share > 0:  # on the question if not on the answer; one with none of its words is left out
             related.append(candidate)

@@ -377,6 +377,22 @@ def test_reported_speech_is_an_indirect_quote(text: str, clause: str, speaker: s
     assert (quote.kind, quote.speaker, quote.cue) == ("indirect", speaker, cue)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Anna Berg, the firm\'s head, said the offer was "fair and full".\n\nShe said more later.',
+        "Anna Berg, the firm's head, said the offer was \u201cfair and full\u201d.\n\nShe said more later.",
+    ],
+)
+def test_reported_speech_ending_in_a_quoted_phrase_never_cuts_its_closing_mark(text: str) -> None:
+    # the clause was 'the offer was "fair and full' (its closing mark cut with the full stop after it)
+    quotes = _quotes(text)
+    assert all(
+        q.text.count('"') % 2 == 0 and q.text.count("\u201c") == q.text.count("\u201d") for q in quotes
+    )
+    assert [(q.kind, q.text, q.speaker) for q in quotes] == [("mixed", "fair and full", "Anna Berg")]
+
+
 def test_adding_shares_the_subject_of_said() -> None:
     text = (
         "Jane Doe, a nurse at the clinic, said she would stay. "

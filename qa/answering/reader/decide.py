@@ -360,7 +360,8 @@ def gives_no_time(question: Question, candidates: Sequence[ReadCandidate]) -> bo
         return True
     start, end = first.reading.span
     words = first.sentence.text[start:end]
-    if _YEAR.search(words) or words.split()[0].lower() in _TIME_WORDS:
+    opening = words.split()[:1]
+    if _YEAR.search(words) or (opening and opening[0].lower() in _TIME_WORDS):
         return False
     entities = named_entities(first.sentence.text)
     return not any(label in _TIME_LABELS and s < end and e > start for s, e, label in entities)

@@ -288,14 +288,14 @@ def _according_clause(according: Token) -> tuple[int, int] | None:
 def _clause_span(doc: Doc, first: int, last: int) -> tuple[int, int] | None:
     while first <= last and (doc[first].is_punct or doc[first].dep_ == "mark" or doc[first].is_space):
         first += 1
-    trimmed = last
+    untrimmed = last
     while last >= first and (doc[last].is_punct or doc[last].is_space or doc[last].dep_ == "cc"):
         last -= 1  # "said doctors hoped they would recover and | added that ...": the "and" is not reported
     if last <= first:
         return None  # a reported clause has at least two words
     end = doc[last].idx + len(doc[last])
     if _left_open(doc.text[doc[first].idx : end]):  # 'said the offer was "fair and full".' keeps its mark
-        closing = next((t for t in doc[last + 1 : trimmed + 1] if t.text in ('"', "\u201d")), None)
+        closing = next((t for t in doc[last + 1 : untrimmed + 1] if t.text in ('"', "\u201d")), None)
         if closing is not None:
             end = closing.idx + len(closing)
     return doc[first].idx, end

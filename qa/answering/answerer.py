@@ -121,9 +121,10 @@ class Answerer:
         apart = self.terms_apart(resolved.question, read)
         analysed = analyze_question(resolved.question)
         kind = analysed.type
-        no_amount = gives_no_amount(resolved.question, read)
-        no_time = gives_no_time(analysed, read)
-        decision = decide(read, missing, self.settings, apart, kind, not_given=no_amount or no_time)
+        # what the question asks for and the first candidate does not give ("number", "date or time")
+        not_given = "number" if gives_no_amount(resolved.question, read) else ""
+        not_given = not_given or ("date or time" if gives_no_time(analysed, read) else "")
+        decision = decide(read, missing, self.settings, apart, kind, not_given=bool(not_given))
         answer = self._compose(question, resolved.question, read, decision, k)
         if not answer.abstained:
             note = (
@@ -131,12 +132,10 @@ class Answerer:
             )
             if numbers := [t for t in decision.apart if is_number(t)]:
                 note = f"{note} The cited passage does not mention {', '.join(numbers)}.".strip()
-            if no_amount:
-                note = f"{note} The cited sentence gives no number.".strip()
-            if no_time:
-                note = f"{note} The cited sentence gives no date or time.".strip()
+            if not_given:
+                note = f"{note} The cited sentence gives no {not_given}.".strip()
             return dataclasses.replace(answer, confidence=decision.confidence, reason=note)
-        return self._nothing_answers(question, resolved, quote_query, read, decision, searched)
+        return self._nothing_answers(question, resolved, quote_query, read, decision, searched, not_given)
 
     # -- the steps of `ask` -----------------------------------------------------------------------
 
@@ -219,8 +218,10 @@ class Answerer:
         read: list[ReadCandidate],
         decision: Decision,
         scope: set[str] | None,
+        not_given: str = "",
     ) -> Answer:
-        """The abstention: what was searched, and what the closest article lacks when that is why."""
+        """The abstention: what was searched, and what the closest article lacks when that is why (or
+        what the closest passage does not give: `not_given`, "number" or "date or time")."""
         if quote_query is not None and quote_query.speaker and resolved.exclude:
             return self._nothing_else(question, quote_query.speaker, scope)
         count = len(scope) if scope is not None else self.store.count()
@@ -237,6 +238,11 @@ class Answerer:
                 question,
                 f"Nothing in the {searched} answers this question: the closest passages do not mention "
                 f"{', '.join(numbers)} (their article does, elsewhere).",
+            )
+        if not_given and read:
+            return abstain(
+                question,
+                f"Nothing in the {searched} answers this question: the closest passage gives no {not_given}.",
             )
         terms = ", ".join(content_words(resolved.question)[:6]) or resolved.question
         return abstain(question, f"Nothing in the {searched} answers this question (searched for: {terms}).")

@@ -34,3 +34,11 @@ def named_entities(text: str) -> list[tuple[int, int, str]]:
     nlp = load_spacy()
     doc = nlp.get_pipe("ner")(nlp.make_doc(text))
     return [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+
+
+@lru_cache(maxsize=4096)
+def entities_of(text: str) -> tuple[tuple[int, int, str], ...]:
+    """`named_entities` of `text`, kept: one question or candidate sentence is labelled by several steps
+    of an answer (the question's analysis, the type order, the time check, the whole place) and the
+    same sentences come back as candidates question after question."""
+    return tuple(named_entities(text))

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
-from qa.nlp import load_spacy, named_entities
+from qa.nlp import entities_of, load_spacy
 
 __all__ = ["Question", "QuestionType", "WhRole", "analyze_question"]
 
@@ -155,7 +155,7 @@ class Question:
     def entities(self) -> tuple[tuple[str, str], ...]:
         """(text, label) of the question's named entities, found on first use: NER is more than a third
         of a question's parse and most questions never need it."""
-        return tuple((self.text[start:end], label) for start, end, label in _entity_spans(self.text))
+        return tuple((self.text[start:end], label) for start, end, label in entities_of(self.text))
 
 
 def analyze_question(question: str) -> Question:
@@ -263,7 +263,7 @@ def _content_terms(doc: Any) -> tuple[str, ...]:
 
 def _all_named(doc: Any, terms: Sequence[str]) -> bool:
     """Whether every content word of the question stands inside a named entity."""
-    spans = [doc.char_span(start, end, alignment_mode="expand") for start, end, _ in _entity_spans(doc.text)]
+    spans = [doc.char_span(start, end, alignment_mode="expand") for start, end, _ in entities_of(doc.text)]
     tokens = [t for span in spans if span is not None for t in span]
     named = {t.lemma_.lower() for t in tokens} | {t.lower_ for t in tokens}
     return all(term in named for term in terms)
@@ -278,12 +278,6 @@ def _parse(text: str) -> Any:
         if name != "ner":
             doc = component(doc)
     return doc
-
-
-@lru_cache(maxsize=1024)
-def _entity_spans(text: str) -> tuple[tuple[int, int, str], ...]:
-    """(start, end, label) of the named entities of `text`, by NER alone, once per question."""
-    return tuple(named_entities(text))
 
 
 def _wh_token(doc: Any) -> Any | None:

@@ -25,7 +25,7 @@ from qa.answering.spans import Span
 from qa.answering.spans.candidates import STRICT_TYPES
 from qa.answering.spans.parsing import parse_sentence
 from qa.answering.spans.reasons import reason_clauses, restates
-from qa.nlp import named_entities
+from qa.nlp import entities_of
 
 # How far below the best score a sentence with the wanted kind of answer may be and still go first,
 # and how deep to look (chosen on the dev "who" questions: docs/results.md).
@@ -118,7 +118,7 @@ def span_label(text: str, span: tuple[int, int]) -> str:
     """The NER label of the entity that overlaps `span` most ("" for none)."""
 
     best, label = 0, ""
-    for start, end, entity_label in named_entities(text):
+    for start, end, entity_label in entities_of(text):
         overlap = min(end, span[1]) - max(start, span[0])
         if overlap > best:
             best, label = overlap, entity_label

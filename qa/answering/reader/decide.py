@@ -32,7 +32,7 @@ from qa.answering.reader.aboutness import is_number
 from qa.answering.reader.reader import Reader, Reading
 from qa.answering.reader.terms import NUMBER_WORDS
 from qa.answering.sentences import ScoredSentence
-from qa.nlp import named_entities
+from qa.nlp import entities_of
 
 # What a "when" answer may be besides a year: an entity of these labels, or a span opening with a word
 # of time ("when the immune system is less active", "after the war", "during the strike").
@@ -363,7 +363,7 @@ def gives_no_time(question: Question, candidates: Sequence[ReadCandidate]) -> bo
     opening = words.split()[:1]
     if _YEAR.search(words) or (opening and opening[0].lower() in _TIME_WORDS):
         return False
-    entities = named_entities(first.sentence.text)
+    entities = entities_of(first.sentence.text)
     return not any(label in _TIME_LABELS and s < end and e > start for s, e, label in entities)
 
 

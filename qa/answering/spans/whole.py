@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
-from qa.nlp import named_entities
+from qa.nlp import entities_of
 
 __all__ = ["whole_answer"]
 
@@ -23,7 +23,7 @@ def whole_answer(text: str, span: tuple[int, int] | None) -> tuple[int, int] | N
     start, end = span
     if not text.startswith(",", end):
         return span  # no comma after it: no place to add, and no NER run for most answers
-    places = [(low, high) for low, high, label in named_entities(text) if label == "GPE"]
+    places = [(low, high) for low, high, label in entities_of(text) if label == "GPE"]
     for (_, high), (low, next_high) in pairwise(places):
         if high == end and re.fullmatch(r",\s*", text[high:low]):
             return start, next_high

@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import argparse
 import csv
-import re
 import shutil
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +26,7 @@ from index.embedding import DEFAULT_MODEL, make_encoder
 from index.ingest import read_paths
 from index.schema import is_store
 from qa.engine import QAEngine
-from qa.evaluation.scoring import token_f1
+from qa.evaluation.scoring import normalize, token_f1
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "fresh_news"
 SETS = ("set1", "set2", "set3")
@@ -46,11 +44,6 @@ class Asked:
     confidence: float | None
 
 
-def normalized(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).lower().replace("\u2019", "'")
-    return re.sub(r"\s+", " ", text).strip(" .,")
-
-
 def ask_set(name: str, engine: QAEngine) -> list[Asked]:
     """Every question of set `name`, asked of `engine` (a store of that set's articles)."""
     with (DATA / name / "questions.tsv").open(encoding="utf-8") as handle:
@@ -61,9 +54,7 @@ def ask_set(name: str, engine: QAEngine) -> list[Asked]:
         first = answer.citations[0] if answer.citations and not answer.abstained else None
         answerable = row["kind"] == "A"
         right = (
-            answerable
-            and first is not None
-            and normalized(row["expected"]) in normalized(first.sentence.text)
+            answerable and first is not None and normalize(row["expected"]) in normalize(first.sentence.text)
         )
         span = token_f1(first.span_text or "", row["expected"]) if answerable and first else 0.0
         asked.append(Asked(row["id"], answerable, right, answer.abstained, span, answer.confidence))

@@ -28,6 +28,7 @@ from qa.answering.reader.decide import (
     decide,
     gives_no_amount,
     gives_no_time,
+    names_only_the_asked,
     order_by_reader,
     read_candidates,
     read_sentences,
@@ -124,6 +125,8 @@ class Answerer:
         # what the question asks for and the first candidate does not give ("number", "date or time")
         not_given = "number" if gives_no_amount(resolved.question, read) else ""
         not_given = not_given or ("date or time" if gives_no_time(analysed, read) else "")
+        if not not_given and (asked := names_only_the_asked(analysed, read)):
+            not_given = f"person other than {asked}"  # "Whom did X defeat?" answered by X
         decision = decide(read, missing, self.settings, apart, kind, not_given=bool(not_given))
         answer = self._compose(question, resolved.question, read, decision, k)
         if not answer.abstained:
@@ -221,7 +224,8 @@ class Answerer:
         not_given: str = "",
     ) -> Answer:
         """The abstention: what was searched, and what the closest article lacks when that is why (or
-        what the closest passage does not give: `not_given`, "number" or "date or time")."""
+        what the closest passage does not give: `not_given`, "number", "date or time" or "person other
+        than X")."""
         if quote_query is not None and quote_query.speaker and resolved.exclude:
             return self._nothing_else(question, quote_query.speaker, scope)
         count = len(scope) if scope is not None else self.store.count()

@@ -68,6 +68,7 @@ __all__ = [
     "decide",
     "gives_no_amount",
     "gives_no_time",
+    "names_only_the_asked",
     "order_by_reader",
     "read_candidates",
     "read_sentences",
@@ -365,6 +366,26 @@ def gives_no_time(question: Question, candidates: Sequence[ReadCandidate]) -> bo
         return False
     entities = entities_of(first.sentence.text)
     return not any(label in _TIME_LABELS and s < end and e > start for s, e, label in entities)
+
+
+def names_only_the_asked(question: Question, candidates: Sequence[ReadCandidate]) -> str | None:
+    """The person the question itself names, when the question asks for a person ("Who ...?", "Whom
+    ...?") and every person the reader's span in the first candidate names is that one: "Whom did Chris
+    Murphy defeat in his 2012 Senate race?" -> "Sen. Chris Murphy (a Connecticut Democrat" from a
+    sentence about his election. The answer to a question about someone is another person (a "Who is
+    X?" asks for what X is, not a person, and is not checked). None otherwise."""
+    if question.type != "who" or "PERSON" not in question.expected_labels or not candidates:
+        return None
+    first = candidates[0]
+    if first.reading.span is None:
+        return None
+    start, end = first.reading.span
+    text = first.sentence.text
+    people = [text[s:e] for s, e, label in entities_of(text) if label == "PERSON" and s < end and e > start]
+    asked = question.text.lower()
+    if people and all(person.lower() in asked for person in people):
+        return people[0]
+    return None
 
 
 def _is_time(word: str) -> bool:

@@ -17,6 +17,7 @@ from qa.answering.reader.decide import (
     decide,
     gives_no_amount,
     gives_no_time,
+    names_only_the_asked,
 )
 from qa.answering.reader.reader import Reading
 from qa.answering.sentences import ScoredSentence
@@ -228,3 +229,55 @@ def test_a_when_question_the_article_gives_no_time_for_says_so(
     says = "gives no date or time" in (answer.reason or "")
     assert says and (answer.abstained or (answer.confidence or 0.0) < 0.5)
     assert not engine.ask("Who did Elm Park Rovers beat in the county cup?").abstained
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "span", "named"),
+    [
+        (
+            "Whom did Mary Smith defeat in 2012?",
+            "Sen. Mary Smith (a Democrat) was elected in 2012.",
+            "Sen. Mary Smith (a Democrat",
+            "Mary Smith",
+        ),
+        ("Who did Mary Smith defeat?", "Mary Smith defeated the banker Tom Jones.", "Tom Jones", None),
+        # a person the question names once more, beside the one asked for
+        (
+            "Who did Mary Smith defeat?",
+            "Mary Smith defeated Tom Jones.",
+            "Mary Smith defeated Tom Jones",
+            None,
+        ),
+        ("Who is Mary Smith?", "Mary Smith is a senator.", "Mary Smith", None),  # asks what she is
+        ("Who did Smith defeat?", "Tom Smith lost to her.", "Tom Smith", None),  # another Smith
+    ],
+)
+def test_a_question_about_a_person_is_not_answered_by_that_person(
+    question: str, text: str, span: str, named: str | None
+) -> None:
+    sentence = Sentence("a", 0, 0, len(text), text)
+    where = (text.index(span), text.index(span) + len(span))
+    read = [ReadCandidate(ScoredSentence(sentence, 0.6, 0.0, 0.0, 0.0), Reading(where, 2.0))]
+    assert names_only_the_asked(analyze_question(question), read) == named
+
+
+ELECTION = Article(
+    "election",
+    "Smith elected",
+    "Mary Smith was elected to the Senate in 2012.\n"
+    "She had served two terms in the state house before.\n"
+    "Her office is in the capital.",
+    published="2016-05-02",
+)
+
+
+@pytest.mark.model
+def test_whom_a_person_defeated_is_not_answered_by_that_person(
+    real_encoder: Encoder, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    engine = QAEngine(tmp_path_factory.mktemp("whom") / "store", real_encoder)
+    engine.add_articles([ELECTION])
+    answer = engine.ask("Whom did Mary Smith defeat in the 2012 Senate race?")  # the article never says
+    assert "gives no person other than Mary Smith" in (answer.reason or "")
+    assert answer.abstained or (answer.confidence or 0.0) < 0.5
+    assert not engine.ask("When was Mary Smith elected to the Senate?").abstained

@@ -33,6 +33,7 @@ from qa.answering.reader.decide import (
     read_candidates,
     read_sentences,
 )
+from qa.answering.reader.probe import Instead, named_instead
 from qa.answering.reader.reader import Reader
 from qa.answering.reader.terms import missing_terms
 from qa.answering.rerank import reader_typed_first
@@ -127,7 +128,9 @@ class Answerer:
         not_given = not_given or ("date or time" if gives_no_time(analysed, read) else "")
         if not not_given and (asked := names_only_the_asked(analysed, read)):
             not_given = f"person other than {asked}"  # "Whom did X defeat?" answered by X
-        decision = decide(read, missing, self.settings, apart, kind, not_given=bool(not_given))
+        instead = None if not_given or missing else self._named_instead(resolved.question, read)
+        lacks = bool(not_given) or instead is not None
+        decision = decide(read, missing, self.settings, apart, kind, not_given=lacks)
         answer = self._compose(question, resolved.question, read, decision, k)
         if not answer.abstained:
             note = (
@@ -137,7 +140,12 @@ class Answerer:
                 note = f"{note} The cited passage does not mention {', '.join(numbers)}.".strip()
             if not_given:
                 note = f"{note} The cited sentence gives no {not_given}.".strip()
+            if instead is not None:
+                about = f"The cited passage reads as about {instead.named}, not {instead.asked}."
+                note = f"{note} {about}".strip()
             return dataclasses.replace(answer, confidence=decision.confidence, reason=note)
+        if instead is not None:
+            not_given = f"answer about {instead.asked} (it reads as about {instead.named})"
         return self._nothing_answers(question, resolved, quote_query, read, decision, searched, not_given)
 
     # -- the steps of `ask` -----------------------------------------------------------------------
@@ -181,6 +189,22 @@ class Answerer:
             read = reader_typed_first(analysed, read)
         read = read_reasons_after(self.reader, self.store, analysed, resolved.question, read, self.settings)
         return complete_first(read, lambda c: self._lacking(resolved.question, c), self.settings)
+
+    def _named_instead(self, question: str, read: Sequence[ReadCandidate]) -> Instead | None:
+        """Whether the first candidate's passage reads as about another name of the kind the question
+        names (`qa.answering.reader.probe`)."""
+        settings = self.settings
+        if not read or settings.swap_gain is None:
+            return None
+        return named_instead(
+            self.reader,
+            self.store,
+            question,
+            read[0],
+            settings.short_paragraph,
+            settings.swap_gain,
+            settings.swap_tries,
+        )
 
     def _lacking(self, question: str, candidate: ReadCandidate) -> bool:
         """Whether the candidate's article lacks a term of the question, or names a year or number of

@@ -1,0 +1,102 @@
+"""Is the cited passage about what the question names, or about something else of the same kind?
+
+A near miss often swaps in a person, place or organisation that the article names elsewhere: "How many
+troops does Ostrevia have along the border?" over "Dravia has around 12,000 troops stationed along its
+southern frontier", with Ostrevia named two paragraphs up. Every term is mentioned
+(`qa.answering.reader.terms`) and the reader finds an answer. So the reader is asked again: the
+question with its name that the passage lacks replaced by a name of the same kind (by the NER model)
+that the passage does name ("How many troops does Dravia have ...?"). When that question reads as
+answered by far more than the one asked (`ReaderSettings.swap_gain`), the passage is about the other
+name. The test is the reader's own: nothing here knows which names go together.
+
+Pairs are skipped when the passage names the asked one after all (a short form, initials, a surname:
+`missing_terms`), when the other name is in the question or in the answer span (it is what is asked),
+or when the two share a word ("the University of Oxford" and "the University of Northbridge" read
+alike). News often names a company once and then says "the company": such a right answer can read
+better about another name the sentence holds (docs/news.md, session 21).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from index.store import Store
+from qa.answering.reader.decide import ReadCandidate, contexts, read_sentences
+from qa.answering.reader.reader import Reader
+from qa.answering.reader.terms import missing_terms
+from qa.nlp import entities_of
+
+__all__ = ["LABELS", "Instead", "named_instead"]
+
+# The kinds of names a near miss swaps: people, groups, places, organisations, events, laws.
+LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW"})
+
+
+@dataclass(frozen=True, slots=True)
+class Instead:
+    """The question's name the passage lacks (`asked`), the one it reads as about (`named`), and by how
+    much more the reader finds an answer about that one (`gain`, margin units)."""
+
+    asked: str
+    named: str
+    gain: float
+
+
+def named_instead(
+    reader: Reader, store: Store, question: str, first: ReadCandidate, short: int, gain: float, tries: int
+) -> Instead | None:
+    """The swap of the question's name for one the first candidate's passage (its sentence with its
+    context, `contexts` with `short`) names under which the reader's margin on the sentence rises by at
+    least `gain`; at most `tries` swaps are read. None when none does."""
+    sentence = first.sentence
+    asked = [(question[s:e], label) for s, e, label in entities_of(question) if label in LABELS]
+    if not asked:
+        return None
+    [previous] = contexts(store, [sentence], short)
+    before = previous.text if previous is not None else ""
+    window = f"{before} {sentence.text}".strip()
+    lacking = set(missing_terms(question, window))
+    folded_question = question.lower()
+    span = first.reading.span
+    answer = "" if span is None else sentence.text[span[0] : span[1]].lower()
+    named = sorted(
+        {
+            (text[s:e], label)
+            for text in (before, sentence.text)
+            if text
+            for s, e, label in entities_of(text)
+            if label in LABELS
+        }
+    )
+    pairs: list[tuple[str, str]] = []
+    for x, label in asked:
+        if not lacking & set(x.split()):
+            continue  # the passage names it, or a short form of it
+        if label == "PERSON" and re.search(rf"\b{re.escape(x.split()[-1])}\b", window):
+            continue  # by the surname
+        words = {w.lower() for w in x.split()}
+        pairs += [
+            (x, y)
+            for y, other in named
+            if other == label
+            and y.lower() not in folded_question
+            and y.lower() not in answer
+            and not words & {w.lower() for w in y.split()}
+        ]
+    pairs = pairs[:tries]
+    if not pairs:
+        return None
+    asked_again = [question] + [_swapped(question, x, y) for x, y in pairs]
+    margins = [read_sentences(reader, store, q, [sentence], short)[0].margin for q in asked_again]
+    best = max(range(len(pairs)), key=lambda i: margins[i + 1])
+    rise = margins[best + 1] - margins[0]
+    if rise < gain:
+        return None
+    return Instead(pairs[best][0], pairs[best][1], round(rise, 4))
+
+
+def _swapped(question: str, asked: str, named: str) -> str:
+    """`question` with its first `asked` replaced by `named`."""
+    at = question.index(asked)
+    return question[:at] + named + question[at + len(asked) :]

@@ -1,0 +1,58 @@
+"""The cited passage is read again with the question's name swapped for one it names (issue 29)."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.embedding import Encoder
+from index.models import Article
+from qa.answering.reader.probe import named_instead
+from qa.engine import QAEngine
+
+# Germany's troops stand in the sentence; Poland, named in another paragraph, is the near miss's name.
+BORDER = Article(
+    "border",
+    "Troops gather on the border",
+    "Tensions rose on the border on Thursday after a week of exercises.\n\n"
+    "Germany has around 12,000 troops stationed along its eastern border, according to estimates.\n\n"
+    "Officials in Warsaw said Poland had protested to the ambassador.\n\n"
+    "The exercises end next month.",
+    published="2021-10-08",
+)
+
+
+@pytest.fixture(scope="module")
+def engine(real_encoder: Encoder, tmp_path_factory: pytest.TempPathFactory) -> QAEngine:
+    engine = QAEngine(tmp_path_factory.mktemp("probe") / "store", real_encoder)
+    engine.add_articles([BORDER])
+    return engine
+
+
+def _first(engine: QAEngine, question: str):  # type: ignore[no-untyped-def]
+    return engine.answerer.read(question, None)[0]
+
+
+@pytest.mark.model
+def test_a_passage_about_another_country_reads_as_about_it(engine: QAEngine) -> None:
+    question = "How many troops does Poland have stationed along the border?"
+    first = _first(engine, question)
+    assert "Germany has around 12,000 troops" in first.sentence.text
+    found = named_instead(engine.answerer.reader, engine.store, question, first, 1, 4.0, 3)
+    assert found is not None and (found.asked, found.named) == ("Poland", "Germany")
+    assert found.gain >= 4.0
+
+
+@pytest.mark.model
+def test_a_passage_about_the_country_asked_is_not_swapped(engine: QAEngine) -> None:
+    question = "How many troops does Germany have stationed along the border?"
+    first = _first(engine, question)
+    assert named_instead(engine.answerer.reader, engine.store, question, first, 1, 4.0, 3) is None
+
+
+@pytest.mark.model
+def test_the_near_miss_is_declined_or_not_sure_saying_what_the_passage_is_about(engine: QAEngine) -> None:
+    answer = engine.ask("How many troops does Poland have stationed along the border?")
+    assert "Germany" in (answer.reason or "") and "Poland" in (answer.reason or "")
+    assert answer.abstained or (answer.confidence or 0.0) < 0.5
+    right = engine.ask("How many troops does Germany have stationed along the border?")
+    assert not right.abstained and "12,000" in right.text

@@ -22,6 +22,7 @@ import qa.answering.answerer as answerer_module
 from index.embedding import DEFAULT_MODEL
 from qa.answering.question import analyze_question
 from qa.answering.reader.decide import Decision, ReadCandidate, ReaderSettings, decide
+from qa.answering.reader.reader import Reader
 from qa.engine import QAEngine
 from qa.evaluation.news import NewsQuestion, judge, news_store
 from qa.evaluation.scoring import normalize, read_jsonl
@@ -159,8 +160,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         metavar="NAME=VALUE",
         help="a ReaderSettings field for this run (e.g. first_read=8, short_paragraph=2), to replay choices",
     )
+    parser.add_argument("--reader", type=Path, help="another reader's folder (a run of lab.reader.train)")
     args = parser.parse_args(argv)
     engine = news_store(_EVAL / "quotes.train.jsonl", args.store_cache, DEFAULT_MODEL)
+    if args.reader:
+        engine.answerer.reader = Reader(args.reader)
     engine.answerer.settings = with_settings(engine.answerer.settings, args.set)
     questions = [NewsQuestion.from_record(r) for r in read_jsonl(_EVAL / "qa_news.dev.jsonl")]
     rows = collect(engine, questions)

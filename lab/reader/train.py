@@ -131,7 +131,13 @@ def _prepare(args: argparse.Namespace) -> tuple[list[Window], list[Encoded], lis
     train = _sample(train, args.max_paragraphs, args.seed)
     print(f"building windows from {len(train)} paragraphs ({len(held)} articles held out)", flush=True)
     windows = build_windows(
-        train, args.seed, args.other_sentence, args.other_paragraph, args.near_miss, args.hard_negatives
+        train,
+        args.seed,
+        args.other_sentence,
+        args.other_paragraph,
+        args.near_miss,
+        args.hard_negatives,
+        args.swap,
     )
     tokenizer = load_tokenizer(base_model())
     encoded = encode_windows(tokenizer, [(w.question, w.context) for w in windows])
@@ -169,7 +175,9 @@ def held_out_windows(args: argparse.Namespace) -> list[Window]:
     paragraphs = read_paragraphs(args.data)
     held = held_out_titles((p.title for p in paragraphs), args.held_out_articles, args.seed)
     rows = [p for p in paragraphs if p.title in held]
-    return build_windows(rows, args.seed + 1, other_sentence=1.0, other_paragraph=0.5, near_miss=0.5)
+    return build_windows(
+        rows, args.seed + 1, other_sentence=1.0, other_paragraph=0.5, near_miss=0.5, swap=args.held_out_swap
+    )
 
 
 def evaluate(windows: Sequence[Window], logits: Logits, tokenizer: Any) -> dict[str, Any]:
@@ -462,7 +470,7 @@ def preview(args: argparse.Namespace) -> None:
 def _settings(args: argparse.Namespace) -> dict[str, Any]:
     keys = (
         "seed", "lr", "epochs", "batch_size", "warmup", "held_out_articles", "max_paragraphs",
-        "other_sentence", "other_paragraph", "near_miss", "hard_negatives",
+        "other_sentence", "other_paragraph", "near_miss", "hard_negatives", "swap",
     )  # fmt: skip
     settings = {k: getattr(args, k) for k in keys}
     if args.init:
@@ -520,6 +528,19 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
         type=float,
         default=0.0,
         help="share of no-answer windows sharing the most words with the question (lab.reader.windows)",
+    )
+    parser.add_argument(
+        "--swap",
+        type=float,
+        default=0.0,
+        help="share of questions with a near miss made by swapping an entity of the answer's window for "
+        "another the article names (lab.reader.windows)",
+    )
+    parser.add_argument(
+        "--held-out-swap",
+        type=float,
+        default=0.0,
+        help="the same share in the held-out windows the run is scored on",
     )
     parser.add_argument(
         "--init",

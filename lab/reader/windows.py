@@ -10,7 +10,11 @@ previous sentence (or, one time in four, with the next one, so an answer is not 
 - `other_paragraph`: the question over two sentences of another paragraph of the same article;
 - `near_miss`: the question with a year, number or name changed to one the paragraph does not hold,
   over the answer's own window ("in 1997" for "in 1995", another person): the answer sentence no longer
-  answers it.
+  answers it;
+- `swap`: the question with a name, place, date or number of the answer's window changed to another of
+  the same kind (by the NER model) that the same article names elsewhere ("How much is Northway paying
+  for Orsted?" over "Northway is paying £2bn for Vestas", Orsted named two paragraphs down): the near
+  miss news readers write, which no missing word gives away.
 
 With `hard` > 0, that share of the `other_sentence` and `other_paragraph` windows is the one sharing the
 most words with the question (for `other_paragraph`, over every other paragraph of the article) rather
@@ -49,7 +53,13 @@ __all__ = [
 HELD_OUT_ARTICLES = 20
 SEED = 13
 
-WindowKind = Literal["answer", "other_sentence", "other_paragraph", "near_miss"]
+WindowKind = Literal["answer", "other_sentence", "other_paragraph", "near_miss", "swap"]
+
+# Entity labels a swap may change (the NER model's); one is replaced by another of the same label.
+SWAPPABLE = frozenset(
+    "PERSON ORG GPE NORP LOC FAC EVENT WORK_OF_ART PRODUCT LAW LANGUAGE DATE TIME CARDINAL MONEY "
+    "PERCENT QUANTITY".split()
+)
 
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 _NUMBER = re.compile(r"\b\d+\b")
@@ -106,10 +116,12 @@ def build_windows(
     other_paragraph: float = 0.1,
     near_miss: float = 0.12,
     hard: float = 0.0,
+    swap: float = 0.0,
 ) -> list[Window]:
     """Every answer window of `paragraphs`, with no-answer windows in the given shares per question
     (`hard` of them the one sharing the most words with the question)."""
     rng = random.Random(seed)
+    entities = _entities(paragraphs) if swap else []
     by_title: dict[str, list[int]] = {}
     for i, paragraph in enumerate(paragraphs):
         by_title.setdefault(paragraph.title, []).append(i)
@@ -140,7 +152,71 @@ def build_windows(
                 changed = _near_miss(question, paragraph.context, names, rng)
                 if changed is not None:
                     windows.append(Window(changed, window.context, -1, -1, "near_miss", paragraph.title))
+            if swap and rng.random() < swap:
+                article = [entities[j] for j in by_title[paragraph.title]]
+                swapped = _swap(question, paragraph.context, window.context, entities[i], article, rng)
+                if swapped is not None:
+                    windows.append(Window(swapped, window.context, -1, -1, "swap", paragraph.title))
     return windows
+
+
+_Entity = tuple[int, int, str, str]  # start, end, label, text
+# Labels whose replacement must hold a digit ("1995" for "1912", never "annual").
+_NUMERIC = frozenset("DATE TIME CARDINAL MONEY PERCENT QUANTITY".split())
+
+
+def _entities(paragraphs: list[_Paragraph]) -> list[list[_Entity]]:
+    """The swappable named entities of each paragraph, by the NER model."""
+    from qa.nlp import named_entities
+
+    found = []
+    for paragraph in paragraphs:
+        text = paragraph.context
+        found.append([(s, e, label, text[s:e]) for s, e, label in named_entities(text) if label in SWAPPABLE])
+    return found
+
+
+def _swap(
+    question: str,
+    context: str,
+    window: str,
+    own: list[_Entity],
+    article: list[list[_Entity]],
+    rng: random.Random,
+) -> str | None:
+    """`question` with an entity of `window` (a part of `context`, whose entities are `own`) it names
+    changed to another of the same label that the article (`article`: each paragraph's entities) names
+    but the window does not; None when the question names none of the window's entities."""
+    low = context.find(window)
+    high = low + len(window)
+    folded = window.lower()
+    named = [
+        e
+        for e in own
+        if low <= e[0] and e[1] <= high and re.search(rf"(?<!\w){re.escape(e[3])}(?!\w)", question)
+    ]
+    if low < 0 or not named:
+        return None
+    _start, _end, label, text = rng.choice(named)
+    words = set(text.lower().split())
+    numeric = label in _NUMERIC
+    others = sorted(
+        {
+            e[3]
+            for entities in article
+            for e in entities
+            if e[2] == label
+            and e[3].lower() not in folded
+            and e[3] not in question
+            and not words & set(e[3].lower().split())
+            and (not numeric or any(c.isdigit() for c in e[3]))
+        }
+    )
+    if not others:
+        return None
+    where = re.search(rf"(?<!\w){re.escape(text)}(?!\w)", question)
+    assert where is not None
+    return question[: where.start()] + rng.choice(others) + question[where.end() :]
 
 
 def _sentence_bounds(context: str) -> list[tuple[int, int]]:

@@ -25,6 +25,7 @@ from pathlib import Path
 from index.embedding import DEFAULT_MODEL, make_encoder
 from index.ingest import read_paths
 from index.schema import is_store
+from lab.news.readings import with_settings
 from qa.engine import QAEngine
 from qa.evaluation.scoring import normalize, token_f1
 
@@ -97,12 +98,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m lab.news.fresh")
     parser.add_argument("--sets", nargs="+", choices=SETS, default=list(SETS))
     parser.add_argument("--cache", type=Path, default=Path("build/fresh"))
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="NAME=VALUE", help="a ReaderSettings field"
+    )
     args = parser.parse_args(argv)
     names = ["hit@1", "span F1", "declined", "near misses declined", "conf AUC"]
     print("| set | answerable | near misses | " + " | ".join(names) + " |")
     print("|---" * (len(names) + 3) + "|")
     for name in args.sets:
         engine = engine_for(name, args.cache)
+        engine.answerer.settings = with_settings(engine.answerer.settings, args.set)
         asked = ask_set(name, engine)
         engine.store.close()
         found = figures(asked)

@@ -355,12 +355,13 @@ def gives_no_amount(question: str, candidates: Sequence[ReadCandidate]) -> bool:
 
 
 def gives_no_time(question: Question, candidates: Sequence[ReadCandidate]) -> bool:
-    """Whether `question` asks "When ...?" and the reader's span in the first candidate names no time:
-    no date, time or event by the NER model, no year, no clause of time ("when the immune system is
-    less active", "after the war"). A headline repeating the question's name ("Ashford & Greaves to
-    close 24 stores as profits slide" for "When was Ashford & Greaves founded?") names none, nor does
-    a crowd of "14,382" for "When did they win the cup?"."""
-    if question.wh != "when" or not candidates:
+    """Whether `question` asks when ("When ...?", "In what year ...?", "On what date ...?") and the
+    reader's span in the first candidate names no time: no date, time or event by the NER model, no
+    year, no clause of time ("when the immune system is less active", "after the war"). A headline
+    repeating the question's name ("Ashford & Greaves to close 24 stores as profits slide" for "When
+    was Ashford & Greaves founded?") names none, nor does a crowd of "14,382" for "When did they win
+    the cup?"."""
+    if question.type != "when" or not candidates:
         return False
     first = candidates[0]
     if first.reading.span is None:

@@ -153,6 +153,13 @@ def test_a_question_asking_for_an_amount_is_not_answered_by_a_span_without_one(
         ("When did the council meet?", "The council met last week to approve the plans.", "last week", False),
         ("When did the council meet?", "The council met at the town hall to approve the plans.", None, True),
         (
+            "In what year did the council meet?",
+            "The council met at the town hall to approve the plans.",
+            "the town hall",
+            True,
+        ),
+        ("In what year did the council meet?", "The council met in 2012.", "2012", False),
+        (
             "When does it occur?",
             "It occurs when the body is less active than normal.",
             "when the body",

@@ -43,6 +43,8 @@ class Asked:
     declined: bool
     span_f1: float
     confidence: float | None
+    question: str = ""
+    cited: str = ""  # the first citation's sentence, or the reason declined
 
 
 def ask_set(name: str, engine: QAEngine) -> list[Asked]:

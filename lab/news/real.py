@@ -48,8 +48,18 @@ def ask_set(name: str, engine: QAEngine, texts: dict[str, str]) -> list[Asked]:
             expected = texts[row["article_id"]][int(row["answer_start"]) : int(row["answer_end"])]
         right = answerable and first is not None and normalize(expected) in normalize(first.sentence.text)
         span = token_f1(first.span_text or "", expected) if answerable and first else 0.0
+        cited = first.sentence.text if first else (answer.reason or "")
         asked.append(
-            Asked(f"{name}:{row['id']}", answerable, right, answer.abstained, span, answer.confidence)
+            Asked(
+                f"{name}:{row['id']}",
+                answerable,
+                right,
+                answer.abstained,
+                span,
+                answer.confidence,
+                row["question"],
+                f"{cited}  [expected: {expected}]" if answerable else cited,
+            )
         )
     return asked
 
@@ -58,6 +68,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m lab.news.real")
     parser.add_argument("--sets", nargs="+", choices=SETS, default=list(SETS))
     parser.add_argument("--cache", type=Path, default=Path("build/real-news"))
+    parser.add_argument("--verbose", action="store_true", help="print the questions missed")
     parser.add_argument(
         "--set", action="append", default=[], metavar="NAME=VALUE", help="a ReaderSettings field"
     )
@@ -75,6 +86,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         found = figures(asked)
         counts = f"{sum(a.answerable for a in asked)} | {sum(not a.answerable for a in asked)}"
         print(f"| {name} | {counts} | " + " | ".join(f"{found[n]:.3f}" for n in names) + " |")
+        if args.verbose:
+            for a in asked:
+                if (a.answerable and not a.right) or (not a.answerable and not a.declined):
+                    what = "near miss answered" if not a.answerable else "declined" if a.declined else "wrong"
+                    print(f"  {a.id} {what} ({a.confidence}): {a.question}\n      -> {a.cited[:200]}")
     engine.store.close()
 
 

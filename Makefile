@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 STORE ?= .qa-store
 PORT ?= 7860
 
-.PHONY: install chat index test lint typecheck pytest chromium screenshots bench eval eval-news eval-fresh eval-quotes eval-held-out \
+.PHONY: install chat index test lint typecheck pytest chromium screenshots bench eval eval-news eval-fresh eval-real eval-quotes eval-held-out \
   train-reader train-speaker distil-speaker ship-reader ship-speaker compare-speakers calibrate-reader calibrate-check fit-ranker clean
 
 install: $(STAMP)
@@ -68,6 +68,11 @@ eval-news: install
 # kept in build/fresh): hit@1, span F1, declines, near misses declined, the confidence's AUC.
 eval-fresh: install
 	$(BIN)/python -m lab.news.fresh
+
+# Questions written over the 83 real dev news articles (quotes.dev.jsonl), never tuned on; the store in
+# build/real-news.
+eval-real: install
+	$(BIN)/python -m lab.news.real
 
 # Quote detection and who-said accuracy on the dev quotes.
 eval-quotes: install

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Literal
 
 from index.sentences import split_sentences
+from qa.nlp import named_entities
 
 __all__ = [
     "HELD_OUT_ARTICLES",
@@ -167,8 +168,6 @@ _NUMERIC = frozenset("DATE TIME CARDINAL MONEY PERCENT QUANTITY".split())
 
 def _entities(paragraphs: list[_Paragraph]) -> list[list[_Entity]]:
     """The swappable named entities of each paragraph, by the NER model."""
-    from qa.nlp import named_entities
-
     found = []
     for paragraph in paragraphs:
         text = paragraph.context

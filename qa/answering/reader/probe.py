@@ -62,12 +62,10 @@ def named_instead(
     [previous] = contexts(store, [sentence], short)
     before = previous.text if previous is not None else ""
     window = f"{before} {sentence.text}".strip()
-    lacking = set(missing_terms(question, window))
-    article = store.article(sentence.article_id)
-    text = article.text if article is not None else ""
-    folded_question = question.lower()
-    span = first.reading.span
-    answer = "" if span is None else sentence.text[span[0] : span[1]].lower()
+    folded_window = window.lower()
+    asked = [(x, label) for x, label in asked if x.lower() not in folded_window]
+    if not asked:  # the passage names every name asked
+        return None
     named = sorted(
         {
             (part[s:e], label)
@@ -77,6 +75,16 @@ def named_instead(
             if label in LABELS
         }
     )
+    kinds = {label for _, label in named}
+    asked = [(x, label) for x, label in asked if label in kinds]
+    if not asked:  # no name of their kind to swap in
+        return None
+    lacking = set(missing_terms(question, window))
+    article = store.article(sentence.article_id)
+    text = article.text if article is not None else ""
+    folded_question = question.lower()
+    span = first.reading.span
+    answer = "" if span is None else sentence.text[span[0] : span[1]].lower()
     pairs: list[tuple[str, str]] = []
     for x, label in asked:
         if not lacking & set(x.split()):

@@ -56,3 +56,29 @@ def test_the_near_miss_is_declined_or_not_sure_saying_what_the_passage_is_about(
     assert answer.abstained or (answer.confidence or 0.0) < 0.5
     right = engine.ask("How many troops does Germany have stationed along the border?")
     assert not right.abstained and "12,000" in right.text
+
+
+# The person asked about is named in a later paragraph; the sentence that answers calls him "him".
+SENTENCING = Article(
+    "sentencing",
+    "Former treasurer jailed",
+    "Judge Ruth Castellanos sentenced him to six years in prison on Friday.\n\n"
+    "Gregory Dunmore, 54, had admitted taking money from the club over a decade.\n\n"
+    "The club said it was relieved.",
+    published="2021-10-08",
+)
+
+
+@pytest.mark.model
+def test_the_answer_itself_is_never_swapped_in(
+    real_encoder: Encoder, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    engine = QAEngine(tmp_path_factory.mktemp("probe-answer") / "store", real_encoder)
+    engine.add_articles([SENTENCING])
+    question = "Which judge sentenced Gregory Dunmore?"
+    first = _first(engine, question)
+    assert "Castellanos" in first.sentence.text
+    # "Which judge sentenced Ruth Castellanos?" would read as well answered: she is the answer
+    assert named_instead(engine.answerer.reader, engine.store, question, first, 1, 4.0, 3) is None
+    answer = engine.ask(question)
+    assert not answer.abstained and "reads as about" not in (answer.reason or "")

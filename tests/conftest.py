@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -68,6 +68,18 @@ def seed_engine(real_encoder: Encoder, tmp_path_factory: pytest.TempPathFactory)
     report = engine.add_paths([str(SEEDS)])
     assert not report.failed, report.failed
     return engine
+
+
+@pytest.fixture(scope="session")
+def engine_over(real_encoder: Encoder, tmp_path_factory: pytest.TempPathFactory) -> Callable[..., QAEngine]:
+    """Makes an engine with the real model over the articles given, in a store of its own."""
+
+    def make(*articles: Article) -> QAEngine:
+        engine = QAEngine(tmp_path_factory.mktemp("engine") / "store", real_encoder)
+        engine.add_articles(list(articles))
+        return engine
+
+    return make
 
 
 def article(text: str, id: str = "a1", title: str = "A test article") -> Article:

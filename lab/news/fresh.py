@@ -51,17 +51,24 @@ def ask_set(name: str, engine: QAEngine) -> list[Asked]:
     """Every question of set `name`, asked of `engine` (a store of that set's articles)."""
     with (DATA / name / "questions.tsv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
-    asked = []
-    for row in rows:
-        answer = engine.ask(row["question"])
-        first = answer.citations[0] if answer.citations and not answer.abstained else None
-        answerable = row["kind"] == "A"
-        right = (
-            answerable and first is not None and normalize(row["expected"]) in normalize(first.sentence.text)
-        )
-        span = token_f1(first.span_text or "", row["expected"]) if answerable and first else 0.0
-        asked.append(Asked(row["id"], answerable, right, answer.abstained, span, answer.confidence))
-    return asked
+    return [
+        ask_one(engine, row["id"], row["question"], row["expected"] if row["kind"] == "A" else None)
+        for row in rows
+    ]
+
+
+def ask_one(engine: QAEngine, id: str, question: str, expected: str | None) -> Asked:
+    """`question` asked of `engine`, judged against the `expected` words (None: a near miss)."""
+    answer = engine.ask(question)
+    first = answer.citations[0] if answer.citations and not answer.abstained else None
+    right = (
+        expected is not None and first is not None and normalize(expected) in normalize(first.sentence.text)
+    )
+    span = token_f1(first.span_text or "", expected) if expected is not None and first else 0.0
+    cited = first.sentence.text if first else (answer.reason or "")
+    if expected is not None:
+        cited = f"{cited}  [expected: {expected}]"
+    return Asked(id, expected is not None, right, answer.abstained, span, answer.confidence, question, cited)
 
 
 def figures(asked: Sequence[Asked]) -> dict[str, float]:

@@ -22,11 +22,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from index.embedding import DEFAULT_MODEL
-from lab.news.fresh import Asked, figures
+from lab.news.fresh import Asked, ask_one, figures
 from lab.news.readings import with_settings
 from qa.engine import QAEngine
 from qa.evaluation.news import news_store
-from qa.evaluation.scoring import normalize, read_jsonl, token_f1
+from qa.evaluation.scoring import read_jsonl
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "real_news"
 SETS = ("set_a", "set_b")
@@ -40,27 +40,10 @@ def ask_set(name: str, engine: QAEngine, texts: dict[str, str]) -> list[Asked]:
         rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
     asked = []
     for row in rows:
-        answer = engine.ask(row["question"])
-        first = answer.citations[0] if answer.citations and not answer.abstained else None
-        answerable = row["kind"] == "A"
-        expected = ""
-        if answerable:
+        expected = None
+        if row["kind"] == "A":
             expected = texts[row["article_id"]][int(row["answer_start"]) : int(row["answer_end"])]
-        right = answerable and first is not None and normalize(expected) in normalize(first.sentence.text)
-        span = token_f1(first.span_text or "", expected) if answerable and first else 0.0
-        cited = first.sentence.text if first else (answer.reason or "")
-        asked.append(
-            Asked(
-                f"{name}:{row['id']}",
-                answerable,
-                right,
-                answer.abstained,
-                span,
-                answer.confidence,
-                row["question"],
-                f"{cited}  [expected: {expected}]" if answerable else cited,
-            )
-        )
+        asked.append(ask_one(engine, f"{name}:{row['id']}", row["question"], expected))
     return asked
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 import pytest
 
-from index.embedding import Encoder
 from index.models import Article, Sentence
 from qa.answering.question import analyze_question
 from qa.answering.reader.aboutness import terms_apart
@@ -103,10 +103,9 @@ def test_a_close_candidate_from_an_article_holding_every_term_goes_first() -> No
 
 @pytest.mark.model
 def test_a_near_miss_with_a_changed_year_the_article_names_elsewhere_is_not_answered(
-    real_encoder: Encoder, tmp_path_factory: pytest.TempPathFactory
+    engine_over: Callable[..., QAEngine],
 ) -> None:
-    engine = QAEngine(tmp_path_factory.mktemp("aboutness") / "store", real_encoder)
-    engine.add_articles([RACE])
+    engine = engine_over(RACE)
     answer = engine.ask("Whom did Mary Smith defeat in her 2011 Senate race?")
     assert answer.abstained or "2011" in answer.reason
     right = engine.ask("Whom did Mary Smith defeat in her 2012 Senate race?")
@@ -204,11 +203,8 @@ OBITUARY = Article(
 
 
 @pytest.mark.model
-def test_an_age_the_article_never_gives_is_not_answered(
-    real_encoder: Encoder, tmp_path_factory: pytest.TempPathFactory
-) -> None:
-    engine = QAEngine(tmp_path_factory.mktemp("amount") / "store", real_encoder)
-    engine.add_articles([OBITUARY])
+def test_an_age_the_article_never_gives_is_not_answered(engine_over: Callable[..., QAEngine]) -> None:
+    engine = engine_over(OBITUARY)
     right = engine.ask("How many children did Ann Lee have?")
     assert not right.abstained and "three" in right.text
     near_miss = engine.ask("At what age did the feminist author Mary Booth die?")  # answered at 0.75 before
@@ -227,11 +223,8 @@ MATCH_REPORT = Article(
 
 
 @pytest.mark.model
-def test_a_when_question_the_article_gives_no_time_for_says_so(
-    real_encoder: Encoder, tmp_path_factory: pytest.TempPathFactory
-) -> None:
-    engine = QAEngine(tmp_path_factory.mktemp("when") / "store", real_encoder)
-    engine.add_articles([MATCH_REPORT])
+def test_a_when_question_the_article_gives_no_time_for_says_so(engine_over: Callable[..., QAEngine]) -> None:
+    engine = engine_over(MATCH_REPORT)
     answer = engine.ask("When was Elm Park Rovers founded?")  # the report never says
     says = "gives no date or time" in (answer.reason or "")
     assert says and (answer.abstained or (answer.confidence or 0.0) < 0.5)
@@ -279,11 +272,8 @@ ELECTION = Article(
 
 
 @pytest.mark.model
-def test_whom_a_person_defeated_is_not_answered_by_that_person(
-    real_encoder: Encoder, tmp_path_factory: pytest.TempPathFactory
-) -> None:
-    engine = QAEngine(tmp_path_factory.mktemp("whom") / "store", real_encoder)
-    engine.add_articles([ELECTION])
+def test_whom_a_person_defeated_is_not_answered_by_that_person(engine_over: Callable[..., QAEngine]) -> None:
+    engine = engine_over(ELECTION)
     answer = engine.ask("Whom did Mary Smith defeat in the 2012 Senate race?")  # the article never says
     assert "gives no person other than Mary Smith" in (answer.reason or "")
     assert answer.abstained or (answer.confidence or 0.0) < 0.5

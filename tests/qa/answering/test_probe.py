@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
-from index.embedding import Encoder
 from index.models import Article
 from qa.answering.reader.probe import named_instead
 from qa.engine import QAEngine
@@ -22,10 +23,8 @@ BORDER = Article(
 
 
 @pytest.fixture(scope="module")
-def engine(real_encoder: Encoder, tmp_path_factory: pytest.TempPathFactory) -> QAEngine:
-    engine = QAEngine(tmp_path_factory.mktemp("probe") / "store", real_encoder)
-    engine.add_articles([BORDER])
-    return engine
+def engine(engine_over: Callable[..., QAEngine]) -> QAEngine:
+    return engine_over(BORDER)
 
 
 def _first(engine: QAEngine, question: str):  # type: ignore[no-untyped-def]
@@ -70,11 +69,8 @@ SENTENCING = Article(
 
 
 @pytest.mark.model
-def test_the_answer_itself_is_never_swapped_in(
-    real_encoder: Encoder, tmp_path_factory: pytest.TempPathFactory
-) -> None:
-    engine = QAEngine(tmp_path_factory.mktemp("probe-answer") / "store", real_encoder)
-    engine.add_articles([SENTENCING])
+def test_the_answer_itself_is_never_swapped_in(engine_over: Callable[..., QAEngine]) -> None:
+    engine = engine_over(SENTENCING)
     question = "Which judge sentenced Gregory Dunmore?"
     first = _first(engine, question)
     assert "Castellanos" in first.sentence.text

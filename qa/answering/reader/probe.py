@@ -15,9 +15,9 @@ name its own way ("the National Anthem at Superbowl 50", a misspelt "Percy Shell
 almost any other name on Wikipedia dev. Pairs are skipped too when the passage names the asked one
 after all (a short form, initials, a surname: `missing_terms`), when the other name is in the question
 or in the answer span (it is what is asked), or when the two share a word ("the University of Oxford"
-and "the University of Northbridge" read alike). News often names a company once and then says "the
-company": such a right answer can read better about another name the sentence holds (docs/news.md,
-session 21).
+and "the University of Northbridge" read alike), or when the passage describes an organisation or a
+place instead of naming it ("the San Jose, California-based company": news names a firm once and then
+says what it is, and such a right answer read better about San Jose; docs/news.md, session 21).
 """
 
 from __future__ import annotations
@@ -37,6 +37,13 @@ __all__ = ["LABELS", "Instead", "named_instead"]
 # laws. Not a nationality or party (NORP): mostly an adjective of another noun, "the new
 # African-American history museum" swapped for "Democratic" read better on real news (docs/news.md).
 LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "LAW"})
+# A name the passage describes instead ("the San Jose, California-based company"): news names a firm,
+# a club or a country once and then says what it is; such a passage is about it.
+_DESCRIBED = re.compile(
+    r"\b(?:the|its)\s+(?:[\w,.'-]+\s+){0,4}?(?:company|firm|group|business|retailer|chain|club|bank|"
+    r"lender|insurer|carrier|council|university|school|agency|charity|union|party|country|state)(?:'s)?\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +98,8 @@ def named_instead(
             continue  # the passage names it, or a short form of it
         if label == "PERSON" and re.search(rf"\b{re.escape(x.split()[-1])}\b", window):
             continue  # by the surname
+        if label != "PERSON" and _DESCRIBED.search(window):
+            continue  # described instead of named
         if not re.search(rf"(?<!\w){re.escape(x)}(?!\w)", text, re.IGNORECASE):
             continue  # not a name the article gives elsewhere: the question words it otherwise
         words = {w.lower() for w in x.split()}

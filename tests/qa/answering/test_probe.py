@@ -78,3 +78,30 @@ def test_the_answer_itself_is_never_swapped_in(engine_over: Callable[..., QAEngi
     assert named_instead(engine.answerer.reader, engine.store, question, first, 1, 4.0, 3) is None
     answer = engine.ask(question)
     assert not answer.abstained and "reads as about" not in (answer.reason or "")
+
+
+# The firm is named in the first paragraph; the sentence that answers calls it "the ... company".
+RESULTS = Article(
+    "results",
+    "Corvana results",
+    "Corvana beat forecasts for the third quarter, helped by demand for its cloud software.\n\n"
+    "Revenue rose 18% to $4.2 billion, and the chief executive said demand was still growing. "
+    "Analysts had expected $3.9 billion.\n\n"
+    "Shares of the San Jose, California-based company rose 9.4% in extended trading.\n\n"
+    "The results come a week after a rival cut its forecast.",
+    published="2024-05-02",
+)
+
+
+@pytest.mark.model
+def test_a_firm_the_passage_describes_is_not_swapped_for_its_town(
+    engine_over: Callable[..., QAEngine],
+) -> None:
+    engine = engine_over(RESULTS)
+    question = "How much did Corvana shares rise in extended trading?"
+    first = _first(engine, question)
+    assert "9.4%" in first.sentence.text
+    # "How much did San Jose shares rise ...?" reads better, but the passage is about Corvana
+    assert named_instead(engine.answerer.reader, engine.store, question, first, 1, 4.0, 3) is None
+    answer = engine.ask(question)
+    assert not answer.abstained and "reads as about" not in (answer.reason or "")

@@ -143,8 +143,8 @@ class ReaderSettings:
     # The first candidate is read again with a name of the question its passage lacks swapped for one
     # of the same kind the passage names (`qa.answering.reader.probe`, at most `swap_tries` swaps): a
     # margin higher by `swap_gain` says the passage is about the other name, which counts as a term
-    # lacking (None: never). 4.0 on news half nA over 0 / 2 / 4 (docs/news.md, session 21).
-    swap_gain: float | None = 4.0
+    # lacking (None: never). 3.0 on news half nA over 0 / 2 / 3 / 4 (docs/news.md, session 21).
+    swap_gain: float | None = 3.0
     swap_tries: int = 3
 
 

@@ -86,31 +86,10 @@ def named_instead(
     asked = [(x, label) for x, label in asked if label in kinds]
     if not asked:  # no name of their kind to swap in
         return None
-    lacking = set(missing_terms(question, window))
     article = store.article(sentence.article_id)
-    text = article.text if article is not None else ""
-    folded_question = question.lower()
     span = first.reading.span
-    answer = "" if span is None else sentence.text[span[0] : span[1]].lower()
-    pairs: list[tuple[str, str]] = []
-    for x, label in asked:
-        if not lacking & set(x.split()):
-            continue  # the passage names it, or a short form of it
-        if label == "PERSON" and re.search(rf"\b{re.escape(x.split()[-1])}\b", window):
-            continue  # by the surname
-        if label != "PERSON" and _DESCRIBED.search(window):
-            continue  # described instead of named
-        if not re.search(rf"(?<!\w){re.escape(x)}(?!\w)", text, re.IGNORECASE):
-            continue  # not a name the article gives elsewhere: the question words it otherwise
-        words = {w.lower() for w in x.split()}
-        pairs += [
-            (x, y)
-            for y, other in named
-            if other == label
-            and y.lower() not in folded_question
-            and y.lower() not in answer
-            and not words & {w.lower() for w in y.split()}
-        ]
+    answer = "" if span is None else sentence.text[span[0] : span[1]]
+    pairs = _swaps(question, asked, named, window, article.text if article else "", answer)
     pairs = pairs[:tries]
     if not pairs:
         return None
@@ -121,6 +100,41 @@ def named_instead(
     if rise < gain:
         return None
     return Instead(pairs[best][0], pairs[best][1], round(rise, 4))
+
+
+def _swaps(
+    question: str,
+    asked: list[tuple[str, str]],
+    named: list[tuple[str, str]],
+    window: str,
+    article: str,
+    answer: str,
+) -> list[tuple[str, str]]:
+    """The (asked, named) pairs worth reading: each name of the question the passage (`window`) lacks
+    and the `article` gives word for word, with each name of its label the passage gives that is not
+    in the question or the `answer` and shares no word with it."""
+    lacking = set(missing_terms(question, window))
+    folded_question, folded_answer = question.lower(), answer.lower()
+    pairs: list[tuple[str, str]] = []
+    for x, label in asked:
+        if not lacking & set(x.split()):
+            continue  # the passage names it, or a short form of it
+        if label == "PERSON" and re.search(rf"\b{re.escape(x.split()[-1])}\b", window):
+            continue  # by the surname
+        if label != "PERSON" and _DESCRIBED.search(window):
+            continue  # described instead of named
+        if not re.search(rf"(?<!\w){re.escape(x)}(?!\w)", article, re.IGNORECASE):
+            continue  # not a name the article gives elsewhere: the question words it otherwise
+        words = {w.lower() for w in x.split()}
+        pairs += [
+            (x, y)
+            for y, other in named
+            if other == label
+            and y.lower() not in folded_question
+            and y.lower() not in folded_answer
+            and not words & {w.lower() for w in y.split()}
+        ]
+    return pairs
 
 
 def _swapped(question: str, asked: str, named: str) -> str:

@@ -4,13 +4,14 @@ The news dev questions (`qa_news.dev.jsonl`) are over the 840 train articles, an
 29 was fitted on their half nA; the fresh sets (`lab.news.fresh`) are invented text, whose sentences
 name things more plainly than news does. `lab/data/real_news/set_a.tsv` and `set_b.tsv` hold questions
 written in session 21 by helpers who never saw the code, over the dev articles of
-`../shared/eval/quotes.dev.jsonl` (21 articles each): answerable ones (`A`) with the answer as
+`../shared/eval/quotes.dev.jsonl` (21 articles each; `set_c.tsv`, by a third helper, over the other
+41): answerable ones (`A`) with the answer as
 character offsets into the article (the articles' text is read at run time, never copied here: the
 PolNeAR texts belong to their publishers) and near misses (`N`: a year, number, person, place or
 organisation changed, often to one the same article names elsewhere). Only measured on, never tuned:
 a question is right when its first citation's sentence holds the answer.
 
-Run: `python -m lab.news.real [--sets set_a set_b]` (builds the store of the 83 articles under
+Run: `python -m lab.news.real [--sets set_a set_b set_c]` (builds the store of the 83 articles under
 build/real-news once).
 """
 
@@ -29,7 +30,7 @@ from qa.evaluation.news import news_store
 from qa.evaluation.scoring import read_jsonl
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "real_news"
-SETS = ("set_a", "set_b")
+SETS = ("set_a", "set_b", "set_c")
 ARTICLES = Path("../shared/eval/quotes.dev.jsonl")
 
 

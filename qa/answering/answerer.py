@@ -18,7 +18,7 @@ from qa.answering.citations import cite_one_copy
 from qa.answering.compose import abstain, compose_answer
 from qa.answering.followup import Resolved, resolve_followup
 from qa.answering.language import question_language
-from qa.answering.question import analyze_question
+from qa.answering.question import Question, analyze_question
 from qa.answering.reader.aboutness import is_number, terms_apart
 from qa.answering.reader.decide import (
     Decision,
@@ -123,12 +123,7 @@ class Answerer:
         apart = self.terms_apart(resolved.question, read)
         analysed = analyze_question(resolved.question)
         kind = analysed.type
-        # what the question asks for and the first candidate does not give ("number", "date or time")
-        not_given = "number" if gives_no_amount(resolved.question, read) else ""
-        not_given = not_given or ("date or time" if gives_no_time(analysed, read) else "")
-        if not not_given and (asked := names_only_the_asked(analysed, read)):
-            not_given = f"person other than {asked}"  # "Whom did X defeat?" answered by X
-        instead = None if not_given or missing else self._named_instead(resolved.question, read)
+        not_given, instead = self._not_given(analysed, read, missing)
         lacks = bool(not_given) or instead is not None
         decision = decide(read, missing, self.settings, apart, kind, not_given=lacks)
         answer = self._compose(question, resolved.question, read, decision, k)
@@ -190,21 +185,30 @@ class Answerer:
         read = read_reasons_after(self.reader, self.store, analysed, resolved.question, read, self.settings)
         return complete_first(read, lambda c: self._lacking(resolved.question, c), self.settings)
 
-    def _named_instead(self, question: str, read: Sequence[ReadCandidate]) -> Instead | None:
-        """Whether the first candidate's passage reads as about another name of the kind the question
-        names (`qa.answering.reader.probe`)."""
+    def _not_given(
+        self, analysed: Question, read: Sequence[ReadCandidate], missing: Sequence[str]
+    ) -> tuple[str, Instead | None]:
+        """What the question asks for and the first candidate does not give: "number", "date or time",
+        "person other than X" ("Whom did X defeat?" answered by X), or "" when it gives it; and, when
+        none of those nor a missing term is found, whether its passage reads as about another name of
+        the kind the question names (`qa.answering.reader.probe`)."""
+        not_given = "number" if gives_no_amount(analysed.text, read) else ""
+        not_given = not_given or ("date or time" if gives_no_time(analysed, read) else "")
+        if not not_given and (asked := names_only_the_asked(analysed, read)):
+            not_given = f"person other than {asked}"
         settings = self.settings
-        if not read or settings.swap_gain is None:
-            return None
-        return named_instead(
+        if not_given or missing or not read or settings.swap_gain is None:
+            return not_given, None
+        instead = named_instead(
             self.reader,
             self.store,
-            question,
+            analysed.text,
             read[0],
             settings.short_paragraph,
             settings.swap_gain,
             settings.swap_tries,
         )
+        return not_given, instead
 
     def _lacking(self, question: str, candidate: ReadCandidate) -> bool:
         """Whether the candidate's article lacks a term of the question, or names a year or number of

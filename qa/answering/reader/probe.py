@@ -26,7 +26,8 @@ import re
 from dataclasses import dataclass
 
 from index.store import Store
-from qa.answering.reader.decide import ReadCandidate, contexts, read_sentences
+from qa.answering.datelines import read_bodies
+from qa.answering.reader.decide import ReadCandidate, contexts
 from qa.answering.reader.reader import Reader
 from qa.answering.reader.terms import missing_terms
 from qa.nlp import entities_of
@@ -94,7 +95,8 @@ def named_instead(
     if not pairs:
         return None
     asked_again = [question] + [_swapped(question, x, y) for x, y in pairs]
-    margins = [read_sentences(reader, store, q, [sentence], short)[0].margin for q in asked_again]
+    # read as `read_sentences` reads a candidate, with the context already found
+    margins = [read_bodies(reader, q, [(previous, sentence)])[0].margin for q in asked_again]
     best = max(range(len(pairs)), key=lambda i: margins[i + 1])
     rise = margins[best + 1] - margins[0]
     if rise < gain:

@@ -187,16 +187,20 @@ def _swap(
     changed to another of the same label that the article (`article`: each paragraph's entities) names
     but the window does not; None when the question names none of the window's entities."""
     low = context.find(window)
+    if low < 0:
+        return None
     high = low + len(window)
     folded = window.lower()
     named = [
-        e
+        (e, where)
         for e in own
-        if low <= e[0] and e[1] <= high and re.search(rf"(?<!\w){re.escape(e[3])}(?!\w)", question)
+        if low <= e[0]
+        and e[1] <= high
+        and (where := re.search(rf"(?<!\w){re.escape(e[3])}(?!\w)", question)) is not None
     ]
-    if low < 0 or not named:
+    if not named:
         return None
-    _start, _end, label, text = rng.choice(named)
+    (_start, _end, label, text), where = rng.choice(named)
     words = set(text.lower().split())
     numeric = label in _NUMERIC
     others = sorted(
@@ -213,8 +217,6 @@ def _swap(
     )
     if not others:
         return None
-    where = re.search(rf"(?<!\w){re.escape(text)}(?!\w)", question)
-    assert where is not None
     return question[: where.start()] + rng.choice(others) + question[where.end() :]
 
 

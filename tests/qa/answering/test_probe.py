@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from index.models import Article
-from qa.answering.reader.probe import named_instead
+from qa.answering.reader.probe import Instead, named_instead
 from qa.engine import QAEngine
 
 # Germany's troops stand in the sentence; Poland, named in another paragraph, is the near miss's name.
@@ -27,16 +27,23 @@ def engine(engine_over: Callable[..., QAEngine]) -> QAEngine:
     return engine_over(BORDER)
 
 
-def _first(engine: QAEngine, question: str):  # type: ignore[no-untyped-def]
-    return engine.answerer.read(question, None)[0]
+def _instead(engine: QAEngine, question: str, cited: str) -> Instead | None:
+    """The probe on the first candidate of `question`, which must hold `cited`, at a gain of 4."""
+    first = engine.answerer.read(question, None)[0]
+    assert cited in first.sentence.text
+    return named_instead(engine.answerer.reader, engine.store, question, first, 1, 4.0, 3)
+
+
+def _answered_as_asked(engine: QAEngine, question: str) -> bool:
+    """Whether `question` is answered with no note that the passage is about another name."""
+    answer = engine.ask(question)
+    return not answer.abstained and "reads as about" not in (answer.reason or "")
 
 
 @pytest.mark.model
 def test_a_passage_about_another_country_reads_as_about_it(engine: QAEngine) -> None:
     question = "How many troops does Poland have stationed along the border?"
-    first = _first(engine, question)
-    assert "Germany has around 12,000 troops" in first.sentence.text
-    found = named_instead(engine.answerer.reader, engine.store, question, first, 1, 4.0, 3)
+    found = _instead(engine, question, "Germany has around 12,000 troops")
     assert found is not None and (found.asked, found.named) == ("Poland", "Germany")
     assert found.gain >= 4.0
 
@@ -44,8 +51,7 @@ def test_a_passage_about_another_country_reads_as_about_it(engine: QAEngine) -> 
 @pytest.mark.model
 def test_a_passage_about_the_country_asked_is_not_swapped(engine: QAEngine) -> None:
     question = "How many troops does Germany have stationed along the border?"
-    first = _first(engine, question)
-    assert named_instead(engine.answerer.reader, engine.store, question, first, 1, 4.0, 3) is None
+    assert _instead(engine, question, "Germany has around 12,000 troops") is None
 
 
 @pytest.mark.model
@@ -72,12 +78,9 @@ SENTENCING = Article(
 def test_the_answer_itself_is_never_swapped_in(engine_over: Callable[..., QAEngine]) -> None:
     engine = engine_over(SENTENCING)
     question = "Which judge sentenced Gregory Dunmore?"
-    first = _first(engine, question)
-    assert "Castellanos" in first.sentence.text
     # "Which judge sentenced Ruth Castellanos?" would read as well answered: she is the answer
-    assert named_instead(engine.answerer.reader, engine.store, question, first, 1, 4.0, 3) is None
-    answer = engine.ask(question)
-    assert not answer.abstained and "reads as about" not in (answer.reason or "")
+    assert _instead(engine, question, "Castellanos") is None
+    assert _answered_as_asked(engine, question)
 
 
 # The firm is named in the first paragraph; the sentence that answers calls it "the ... company".
@@ -99,9 +102,6 @@ def test_a_firm_the_passage_describes_is_not_swapped_for_its_town(
 ) -> None:
     engine = engine_over(RESULTS)
     question = "How much did Corvana shares rise in extended trading?"
-    first = _first(engine, question)
-    assert "9.4%" in first.sentence.text
     # "How much did San Jose shares rise ...?" reads better, but the passage is about Corvana
-    assert named_instead(engine.answerer.reader, engine.store, question, first, 1, 4.0, 3) is None
-    answer = engine.ask(question)
-    assert not answer.abstained and "reads as about" not in (answer.reason or "")
+    assert _instead(engine, question, "9.4%") is None
+    assert _answered_as_asked(engine, question)

@@ -17,15 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from index.embedding import DEFAULT_MODEL
-from lab.news.fresh import DATA, SETS, engine_for
+from lab.news.fresh import DATA, SETS, engine_for, first_holds
 from lab.news.readings import recorded_decisions
 from qa.answering.question import analyze_question
 from qa.answering.reader.decide import ReaderSettings, read_sentences
 from qa.answering.reader.probe import named_instead
 from qa.answering.reader.reader import Reader
 from qa.engine import QAEngine
-from qa.evaluation.news import NewsQuestion, judge, news_store
-from qa.evaluation.scoring import normalize, read_jsonl
+from qa.evaluation.news import NewsQuestion, judge, news_store, separation
+from qa.evaluation.scoring import read_jsonl
 
 _EVAL = Path("../shared/eval")
 
@@ -118,21 +118,17 @@ def fresh_questions(name: str) -> tuple[QAEngine, list[tuple[str, str, bool, Any
     with (DATA / name / "questions.tsv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
 
-    def right(answer: Any, expected: str) -> bool:
-        first = answer.citations[0] if answer.citations else None
-        return first is not None and normalize(expected) in normalize(first.sentence.text)
-
     asked = [
         (f"{name}:{r['id']}", r["question"], r["kind"] == "A",
-         lambda answer, e=r["expected"], a=r["kind"] == "A": a and right(answer, e))
+         lambda answer, e=r["expected"], a=r["kind"] == "A": a and first_holds(answer, e))
         for r in rows
     ]  # fmt: skip
     return engine_for(name, Path("build/fresh")), asked
 
 
 def auc(good: Sequence[float], bad: Sequence[float]) -> float:
-    pairs = [(g > b) + 0.5 * (g == b) for g in good for b in bad]
-    return sum(pairs) / len(pairs) if pairs else float("nan")
+    found = separation(good, bad)
+    return float("nan") if found is None else found
 
 
 def replay(rows: Sequence[dict[str, Any]], below: float | None, settings: ReaderSettings) -> dict[str, float]:

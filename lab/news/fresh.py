@@ -27,7 +27,9 @@ from index.ingest import read_paths
 from index.schema import is_store
 from lab.news.readings import with_settings
 from qa.engine import QAEngine
+from qa.evaluation.news import separation
 from qa.evaluation.scoring import normalize, token_f1
+from qa.models import Answer
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "fresh_news"
 SETS = ("set1", "set2", "set3")
@@ -61,9 +63,7 @@ def ask_one(engine: QAEngine, id: str, question: str, expected: str | None) -> A
     """`question` asked of `engine`, judged against the `expected` words (None: a near miss)."""
     answer = engine.ask(question)
     first = answer.citations[0] if answer.citations and not answer.abstained else None
-    right = (
-        expected is not None and first is not None and normalize(expected) in normalize(first.sentence.text)
-    )
+    right = expected is not None and first_holds(answer, expected)
     span = token_f1(first.span_text or "", expected) if expected is not None and first else 0.0
     cited = first.sentence.text if first else (answer.reason or "")
     if expected is not None:
@@ -71,19 +71,25 @@ def ask_one(engine: QAEngine, id: str, question: str, expected: str | None) -> A
     return Asked(id, expected is not None, right, answer.abstained, span, answer.confidence, question, cited)
 
 
+def first_holds(answer: Answer, expected: str) -> bool:
+    """Whether `answer` is given and its first citation's sentence holds the `expected` words."""
+    first = answer.citations[0] if answer.citations and not answer.abstained else None
+    return first is not None and normalize(expected) in normalize(first.sentence.text)
+
+
 def figures(asked: Sequence[Asked]) -> dict[str, float]:
     answerable = [a for a in asked if a.answerable]
     misses = [a for a in asked if not a.answerable]
     shown = [a for a in asked if not a.declined]
-    right = [a.confidence or 0.0 for a in shown if a.right]
-    wrong = [a.confidence or 0.0 for a in shown if not a.right]
-    pairs = [(r > w) + 0.5 * (r == w) for r in right for w in wrong]
+    auc = separation(
+        [a.confidence or 0.0 for a in shown if a.right], [a.confidence or 0.0 for a in shown if not a.right]
+    )
     return {
         "hit@1": sum(a.right for a in answerable) / len(answerable),
         "span F1": sum(a.span_f1 for a in answerable) / len(answerable),
         "declined": sum(a.declined for a in answerable) / len(answerable),
         "near misses declined": sum(a.declined for a in misses) / len(misses),
-        "conf AUC": sum(pairs) / len(pairs) if pairs else float("nan"),
+        "conf AUC": float("nan") if auc is None else auc,
     }
 
 

@@ -49,6 +49,7 @@ __all__ = [
     "news_store",
     "reliability",
     "score_news",
+    "separation",
 ]
 
 BINS = 10
@@ -145,12 +146,16 @@ def confidence_auc(given: Sequence[Given]) -> float | None:
     that a right answer shown has a higher confidence than a wrong one, ties counting half. 0.5 is a
     confidence that tells nothing, however well calibrated (a constant equal to the share right has no
     calibration error); None without both kinds."""
-    right = [g.confidence for g in given if g.right]
-    wrong = [g.confidence for g in given if not g.right]
-    if not right or not wrong:
+    return separation([g.confidence for g in given if g.right], [g.confidence for g in given if not g.right])
+
+
+def separation(higher: Sequence[float], lower: Sequence[float]) -> float | None:
+    """The chance that a value of `higher` exceeds a value of `lower`, ties counting half (the area under
+    the ROC curve of a score telling the two apart); None when either is empty."""
+    if not higher or not lower:
         return None
-    above = sum((r > w) + 0.5 * (r == w) for r in right for w in wrong)
-    return above / (len(right) * len(wrong))
+    above = sum((h > w) + 0.5 * (h == w) for h in higher for w in lower)
+    return above / (len(higher) * len(lower))
 
 
 def _figures(pairs: Sequence[tuple[NewsQuestion, Answer]]) -> dict[str, Any]:
